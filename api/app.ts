@@ -1,0 +1,46 @@
+import express, { type RequestHandler } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db';
+import { authenticate, requireRole } from './auth';
+import { capture } from './capture';
+import { errorHandler, HttpError, parseOr400 } from './errors';
+import { CaptureLeadSchema } from './schemas';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  adminKey?: string;
+  /** How long a request waits for Temporal before answering 503 (default 10 s). */
+  temporalDeadlineMs?: number;
+}
+
+export const BODY_LIMIT = '16kb';
+
+/** A body must be JSON: anything else is 415, before the parser runs. */
+const requireJson: RequestHandler = (req, _res, next) => {
+  if (req.is('application/json')) return next();
+  next(new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, got ${req.get('content-type') ?? 'none'}`));
+};
+
+/** Builds the HTTP API (STYLE 11: `listen` lives in server.ts). */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];
+  const captureDeps = { ...deps, temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000 };
+
+  const v1 = express.Router();
+  v1.use(authenticate(deps.db, deps.adminKey));
+
+  v1.post('/leads', requireRole('capture'), ...json, async (req, res) => {
+    const body = parseOr400(CaptureLeadSchema, req.body);
+    const outcome = await capture(captureDeps, body);
+    res.status(outcome.created ? 201 : 200).json({ leadId: outcome.leadId, workflowId: outcome.workflowId, created: outcome.created });
+  });
+
+  app.use('/v1', v1);
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,55 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db';
+import { captureLead } from '../db/leads';
+import { captureSignal, leadWorkflowId, SearchAttributes, type CaptureTouch, type LeadWorkflowInput } from '../workflows/contracts';
+import type { leadWorkflow } from '../workflows';
+import type { CaptureLeadBody } from './schemas';
+
+export interface CaptureDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  /** How long the capture waits for Temporal before answering 503. */
+  temporalDeadlineMs: number;
+}
+
+export interface CaptureOutcome {
+  leadId: string;
+  workflowId: string;
+  created: boolean;
+}
+
+/**
+ * R2, R3: every capture enters the same pipeline; a returning person re-engages their lead.
+ * The lead row, the touch and the workflow signal commit together: signalWithStart runs inside
+ * the transaction, so if Temporal is unreachable the row is rolled back (nothing half-written),
+ * and the signal is durable in Temporal even while no worker runs.
+ */
+export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = new Date()): Promise<CaptureOutcome> {
+  const { source, email, phone, ...details } = body;
+  return deps.db.withTransaction(async (tx) => {
+    const { lead, created, touchId } = await captureLead(tx, { email, phone, ...details }, source, now);
+    const workflowId = leadWorkflowId(lead.id);
+    const input: LeadWorkflowInput = {
+      leadId: lead.id,
+      source: lead.first_source,
+      reachableBy: { email: lead.email !== null, phone: lead.phone !== null },
+    };
+    await deps.temporal.connection.withDeadline(Date.now() + deps.temporalDeadlineMs, () =>
+      deps.temporal.workflow.signalWithStart<typeof leadWorkflow, [CaptureTouch]>('leadWorkflow', {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        signal: captureSignal,
+        signalArgs: [{ touchId, at: now.toISOString(), source }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: SearchAttributes.LeadStage, value: lead.stage },
+          { key: SearchAttributes.LeadSource, value: lead.first_source.channel },
+        ],
+        staticSummary: `Lead${lead.company ? ` at ${lead.company}` : ''} · ${lead.stage} · from ${lead.first_source.channel}`,
+      }),
+    );
+    return { leadId: lead.id, workflowId, created };
+  });
+}

@@ -1,0 +1,81 @@
+import type { ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+import { isDatabaseUnavailable } from '../db';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** An error that already knows its HTTP answer. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: FieldProblem[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Turns zod issues into field problems: `source.utm.campaign`, or each unknown key by name. */
+export function fieldProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'unknown field' }))
+      : [{ field: issue.path.join('.') || '(body)', message: issue.message }],
+  );
+}
+
+export function validationError(error: z.ZodError): HttpError {
+  const fields = fieldProblems(error);
+  return new HttpError(400, 'invalid_request', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
+}
+
+/** Parses a value with a zod schema or throws a 400 naming every bad field. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+/** gRPC status codes that mean the Temporal server could not be reached in time. */
+const TEMPORAL_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+
+function isTemporalUnavailable(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e.name === 'ServiceError' && /unavailable|deadline|connect/i.test(e.message)) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'number' && TEMPORAL_UNAVAILABLE.has(code)) return true;
+  }
+  return false;
+}
+
+export const RETRY_AFTER_SECONDS = '5';
+
+/** The last middleware: every error becomes `{ error: { code, message, fields? } }`; only real bugs are 500. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  let httpError: HttpError;
+  if (err instanceof HttpError) {
+    httpError = err;
+  } else if (err?.type === 'entity.parse.failed') {
+    httpError = new HttpError(400, 'malformed_json', `The body is not valid JSON: ${err.message}`);
+  } else if (err?.type === 'entity.too.large') {
+    httpError = new HttpError(413, 'body_too_large', `The body is larger than the limit of ${err.limit} bytes`);
+  } else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
+    httpError = new HttpError(415, 'unsupported_encoding', err.message);
+  } else if (isDatabaseUnavailable(err)) {
+    httpError = new HttpError(503, 'database_unavailable', 'The database is unreachable; nothing was stored. Try again later.', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
+  } else if (isTemporalUnavailable(err)) {
+    httpError = new HttpError(503, 'temporal_unavailable', 'The workflow service is unreachable; nothing was stored. Try again later.', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
+  } else {
+    console.error(`[api] ${req.method} ${req.path} failed`, err);
+    httpError = new HttpError(500, 'internal_error', 'Internal server error');
+  }
+  res.set(httpError.headers);
+  res.status(httpError.status).json({
+    error: { code: httpError.code, message: httpError.message, ...(httpError.fields ? { fields: httpError.fields } : {}) },
+  });
+};

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const BUYER_STAGES = ['problem_recognition', 'information_search', 'evaluation', 'decision', 'post_purchase'] as const;
+
+/** R2: where the lead came from. */
+export const SourceSchema = z
+  .object({
+    channel: text(64),
+    campaign: text(200).optional(),
+    form: text(200).optional(),
+    event: text(200).optional(),
+    utm: z
+      .object({ source: text(200), medium: text(200), campaign: text(200), term: text(200), content: text(200) })
+      .partial()
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** R1: a way to reach the person is required; everything else is optional. */
+export const CaptureLeadSchema = z
+  .object({
+    email: z.string().trim().max(254).pipe(z.email()).optional(),
+    phone: z
+      .string()
+      .trim()
+      .max(40)
+      .regex(/^\+?[\d\s().\-/]*\d[\d\s().\-/]*$/, 'must be a phone number (digits, spaces, + ( ) . - /)')
+      .refine((p) => p.replace(/\D/g, '').length >= 5, 'must have at least 5 digits')
+      .optional(),
+    firstName: text(100).optional(),
+    lastName: text(100).optional(),
+    company: text(200).optional(),
+    title: text(200).optional(),
+    country: text(100).optional(),
+    city: text(100).optional(),
+    industry: text(100).optional(),
+    companySize: text(50).optional(),
+    revenue: z.number().finite().nonnegative().optional(),
+    message: z.string().max(5000).optional(),
+    buyerStage: z.enum(BUYER_STAGES).optional(),
+    consent: z
+      .object({
+        marketing: z.boolean(),
+        basis: z.enum(['consent', 'legitimate_interest', 'contract']).optional(),
+        text: text(1000).optional(),
+      })
+      .strict()
+      .optional(),
+    source: SourceSchema.default({ channel: 'api' }),
+  })
+  .strict()
+  .refine((lead) => lead.email !== undefined || lead.phone !== undefined, {
+    message: 'email or phone is required',
+    path: ['email'],
+  });
+
+export type CaptureLeadBody = z.infer<typeof CaptureLeadSchema>;

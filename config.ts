@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * All run-time settings, parsed once from the environment at start-up (STYLE 8).
+ * Workflows never read this: what a workflow needs arrives in its input.
+ */
+const ConfigSchema = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/ripen'),
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('ripen-leads'),
+  /** Temporal Cloud or a TLS-protected cluster: client certificate and key (PEM files) or an API key. */
+  TEMPORAL_TLS_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
+  SMTP_URL: z.string().url().default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().min(3).default('Ripen <hello@ripen.local>'),
+  /** Domain part of the fixed Message-IDs, so a receiver can de-duplicate a resent message. */
+  MESSAGE_ID_DOMAIN: z.string().min(1).default('ripen.local'),
+  /** Who signs the first-touch e-mail until routing assigns a rep (R7). */
+  DEFAULT_REP_NAME: z.string().min(1).default('Aino Virtanen'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  RIPEN_ADMIN_KEY: z.string().min(16).optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Parses the environment; fails fast naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/** Connection options for Temporal: a local dev server, a self-hosted cluster (mTLS) or Temporal Cloud (mTLS or API key). */
+export function temporalConnectionOptions(config: Config) {
+  const mtls =
+    config.TEMPORAL_TLS_CERT_PATH && config.TEMPORAL_TLS_KEY_PATH
+      ? { clientCertPair: { crt: readFileSync(config.TEMPORAL_TLS_CERT_PATH), key: readFileSync(config.TEMPORAL_TLS_KEY_PATH) } }
+      : undefined;
+  return {
+    address: config.TEMPORAL_ADDRESS,
+    tls: mtls ?? (config.TEMPORAL_API_KEY ? true : undefined),
+    apiKey: config.TEMPORAL_API_KEY,
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The walking skeleton end to end, on real parts: POST /v1/leads → PostgreSQL row → durable
+ * lead workflow → personal first-touch e-mail through a real SMTP server.
+ */
+import { SearchAttributes, leadStateQuery } from '../workflows/contracts';
+import { startStack, type Stack } from './helpers/stack';
+
+let stack: Stack;
+let captureAuth: Record<string, string>;
+
+beforeAll(async () => {
+  stack = await startStack('capture');
+  captureAuth = await stack.authAs('capture');
+});
+afterAll(() => stack.close());
+
+function postLead(body: unknown, headers: Record<string, string> = captureAuth) {
+  return fetch(`${stack.apiUrl}/v1/leads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+const unique = (name: string) => `${name}.${Date.now()}.${Math.random().toString(36).slice(2, 7)}@example.fi`;
+
+describe('capturing a lead (R1, R2, R6, R7)', () => {
+  it('creates the lead, starts its workflow and sends a personal first-touch e-mail signed by a rep', async () => {
+    const email = unique('aino');
+    const res = await postLead({
+      email: `  ${email.toUpperCase()} `,
+      firstName: 'Aino',
+      company: 'Oulun Kone Oy',
+      message: 'Tarvitsemme tarjouksen.',
+      source: { channel: 'web-form', campaign: 'spring', utm: { source: 'newsletter', medium: 'email' } },
+    });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { leadId: string; workflowId: string; created: boolean };
+    expect(body.workflowId).toBe(`lead-${body.leadId}`);
+    expect(body.created).toBe(true);
+
+    const [mail] = await stack.smtp.waitFor((m) => m.envelopeTo.some((to) => to.toLowerCase() === email));
+    expect(mail!.parsed.subject).toBe('Thanks for getting in touch, Aino');
+    expect(mail!.parsed.text).toContain('Hi Aino,');
+    expect(mail!.parsed.text).toContain('Oulun Kone Oy');
+    expect(mail!.parsed.text).toContain('Tarvitsemme tarjouksen.');
+    expect(mail!.parsed.text).toMatch(/Best regards,\nAino Virtanen/);
+    expect(mail!.parsed.messageId).toMatch(/@ripen\.test>?$/);
+
+    const [lead] = await stack.db.query('SELECT * FROM leads WHERE id = $1', [body.leadId]);
+    expect(lead).toMatchObject({ email_normalized: email, first_name: 'Aino', company: 'Oulun Kone Oy' });
+    expect(lead!.first_source).toEqual({ channel: 'web-form', campaign: 'spring', utm: { source: 'newsletter', medium: 'email' } });
+    const sent = await stack.db.query('SELECT send_key, status, message_id FROM sent_emails WHERE lead_id = $1', [body.leadId]);
+    expect(sent).toEqual([{ send_key: `${body.workflowId}/first-touch`, status: 'sent', message_id: mail!.parsed.messageId }]);
+
+    const handle = stack.client.workflow.getHandle(body.workflowId);
+    await waitUntil(async () => (await handle.query(leadStateQuery)).stage === 'contacting');
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(SearchAttributes.LeadStage)).toBe('contacting');
+    expect(description.typedSearchAttributes.get(SearchAttributes.LeadSource)).toBe('web-form');
+    const staticSummary = await description.staticSummary();
+    expect(staticSummary).toBe('Lead at Oulun Kone Oy · new · from web-form');
+    expect(staticSummary).not.toContain(email);
+    const [row] = await stack.db.query('SELECT stage FROM leads WHERE id = $1', [body.leadId]);
+    expect(row!.stage).toBe('contacting');
+  });
+
+  it('round-trips names in any script (R1)', async () => {
+    const names = { firstName: 'Σοφία', lastName: 'Παπαδοπούλου', company: 'شرکت تهران', city: 'Київ', title: '営業部長 👩‍💼' };
+    const res = await postLead({ email: unique('sofia'), ...names });
+    expect(res.status).toBe(201);
+    const { leadId } = (await res.json()) as { leadId: string };
+    const [lead] = await stack.db.query('SELECT first_name, last_name, company, city, title FROM leads WHERE id = $1', [leadId]);
+    expect(lead).toEqual({ first_name: names.firstName, last_name: names.lastName, company: names.company, city: names.city, title: names.title });
+  });
+
+  it('accepts a phone-only lead and sends no e-mail to it (R1)', async () => {
+    const phone = `+358 40 ${Math.floor(1_000_000 + Math.random() * 8_999_999)}`;
+    const res = await postLead({ phone, firstName: 'Pekka' });
+    expect(res.status).toBe(201);
+    const { leadId, workflowId } = (await res.json()) as { leadId: string; workflowId: string };
+    const handle = stack.client.workflow.getHandle(workflowId);
+    await waitUntil(async () => (await handle.query(leadStateQuery)).stage === 'contacting');
+    expect((await handle.query(leadStateQuery)).firstTouchEmailSent).toBe(false);
+    expect(await stack.db.query('SELECT 1 FROM sent_emails WHERE lead_id = $1', [leadId])).toHaveLength(0);
+  });
+});
+
+describe('no duplicates (R3)', () => {
+  it('answers 200 with the existing lead when the same person is captured again, keeping the first touch', async () => {
+    const email = unique('matti');
+    const first = await postLead({ email, source: { channel: 'ebook' } });
+    expect(first.status).toBe(201);
+    const { leadId, workflowId } = (await first.json()) as { leadId: string; workflowId: string };
+    await stack.smtp.waitFor((m) => m.envelopeTo.some((to) => to.toLowerCase() === email));
+
+    const again = await postLead({ email: email.toUpperCase(), company: 'Matin Paja', source: { channel: 'quote-request' } });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ leadId, workflowId, created: false });
+
+    const rows = await stack.db.query('SELECT id, first_source, company FROM leads WHERE email_normalized = $1', [email]);
+    expect(rows).toEqual([{ id: leadId, first_source: { channel: 'ebook' }, company: 'Matin Paja' }]);
+    const touches = await stack.db.query('SELECT channel FROM touches WHERE lead_id = $1 ORDER BY id', [leadId]);
+    expect(touches.map((t) => t.channel)).toEqual(['ebook', 'quote-request']);
+    const handle = stack.client.workflow.getHandle(workflowId);
+    await waitUntil(async () => (await handle.query(leadStateQuery)).captures === 2);
+    // The returning capture does not answer again: one first-touch e-mail per lead.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stack.smtp.sentTo(email)).toHaveLength(1);
+  });
+
+  it('gives one row and one workflow for ten concurrent captures of the same person', async () => {
+    const email = unique('concurrent');
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => postLead({ email, source: { channel: `form-${i}` } })));
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { leadId: string; workflowId: string }[];
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(bodies.map((b) => b.leadId)).size).toBe(1);
+    expect(await stack.db.query('SELECT id FROM leads WHERE email_normalized = $1', [email])).toHaveLength(1);
+    const handle = stack.client.workflow.getHandle(bodies[0]!.workflowId);
+    await waitUntil(async () => (await handle.query(leadStateQuery)).captures === 10);
+    const runs = [];
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${bodies[0]!.workflowId}'` })) runs.push(wf);
+    expect(runs).toHaveLength(1);
+    await stack.smtp.waitFor((m) => m.envelopeTo.some((to) => to.toLowerCase() === email));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stack.smtp.sentTo(email)).toHaveLength(1);
+  });
+});
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // the workflow may not have run its first task yet
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { createApp } from '../../api/app';
+import { createDb, type Db } from '../../db';
+import { createApiKey, type Role } from '../../db/keys';
+import { createLeadWorker } from '../../worker';
+import { testRun } from '../setup/run';
+import { startSmtpRecorder, type SmtpRecorder } from './smtp';
+
+export const MAIL = { from: 'Ripen Test <hello@ripen.test>', messageIdDomain: 'ripen.test', defaultRepName: 'Aino Virtanen' };
+
+let bundleCode: string | undefined;
+/** The workflow bundle the global setup built once for the whole run. */
+export function workflowBundle(): { code: string } {
+  bundleCode ??= readFileSync(testRun().workflowBundlePath, 'utf8');
+  return { code: bundleCode };
+}
+
+/** A task queue of this test's own, so tests never pick up each other's workflows. */
+export function uniqueTaskQueue(name: string): string {
+  return `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export interface Stack {
+  db: Db;
+  smtp: SmtpRecorder;
+  client: Client;
+  taskQueue: string;
+  apiUrl: string;
+  /** Creates an API key with that role and returns the `Authorization` header for it. */
+  authAs(role: Role, repId?: string): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole pipeline on real parts: the run's Temporal dev server and database, an in-process
+ * SMTP server, a worker on a task queue of its own, and the API on an ephemeral port.
+ */
+export async function startStack(name: string, options: { worker?: boolean } = {}): Promise<Stack> {
+  const run = testRun();
+  const taskQueue = uniqueTaskQueue(name);
+  const db = createDb(run.databaseUrl);
+  const smtp = await startSmtpRecorder();
+  const connection = await Connection.connect({ address: run.temporalAddress });
+  const client = new Client({ connection });
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  const mailer = nodemailer.createTransport(smtp.url);
+  if (options.worker !== false) {
+    nativeConnection = await NativeConnection.connect({ address: run.temporalAddress });
+    worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle() });
+    workerRun = worker.run();
+  }
+  const app = createApp({ db, temporal: client, taskQueue });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    db,
+    smtp,
+    client,
+    taskQueue,
+    apiUrl,
+    async authAs(role, repId) {
+      const key = await createApiKey(db, role, { repId: repId ?? (role === 'rep' ? 'rep-test' : undefined), label: `test ${name}` });
+      return { authorization: `Bearer ${key}` };
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (worker) {
+        worker.shutdown();
+        await workerRun;
+      }
+      await nativeConnection?.close();
+      await connection.close();
+      mailer.close();
+      await smtp.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { NativeConnection } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { loadConfig, temporalConnectionOptions } from '../config';
+import { createDb } from '../db';
+import { createLeadWorker } from './index';
+
+/** Runs the lead worker until SIGINT/SIGTERM. */
+export async function runWorker(): Promise<void> {
+  const config = loadConfig();
+  const db = createDb(config.DATABASE_URL);
+  const mailer = nodemailer.createTransport(config.SMTP_URL);
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  try {
+    const worker = await createLeadWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      deps: { db, mailer, mail: { from: config.MAIL_FROM, messageIdDomain: config.MESSAGE_ID_DOMAIN, defaultRepName: config.DEFAULT_REP_NAME } },
+    });
+    await worker.run(); // the SDK shuts the worker down gracefully on SIGINT/SIGTERM
+  } finally {
+    await connection.close();
+    mailer.close();
+    await db.close();
+  }
+}
+
+if (require.main === module) {
+  runWorker().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
