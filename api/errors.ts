@@ -45,10 +45,10 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown): z.in
 const TEMPORAL_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
 
 function isTemporalUnavailable(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (e.name === 'ServiceError' && /unavailable|deadline|connect/i.test(e.message)) return true;
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'number' && TEMPORAL_UNAVAILABLE.has(code)) return true;
+  // Walks the cause chain duck-typed (errors may come from another realm).
+  for (let e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | undefined; e && typeof e === 'object'; e = e.cause as typeof e) {
+    if (e.name === 'ServiceError' && typeof e.message === 'string' && /unavailable|deadline|connect/i.test(e.message)) return true;
+    if (typeof e.code === 'number' && TEMPORAL_UNAVAILABLE.has(e.code)) return true;
   }
   return false;
 }

@@ -50,11 +50,12 @@ const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT
 
 /** True when the error means PostgreSQL could not be reached (the caller should answer 503, not 500). */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: string }).code;
-  if (code && CONNECTION_ERROR_CODES.has(code)) return true;
-  if (err instanceof AggregateError) return err.errors.some(isDatabaseUnavailable);
-  return /timeout exceeded when trying to connect|Connection terminated/i.test(err.message);
+  // Duck-typed, not instanceof: errors may come from another realm (jest's sandbox, worker threads).
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, errors, message } = err as { code?: unknown; errors?: unknown; message?: unknown };
+  if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
+  if (Array.isArray(errors)) return errors.some(isDatabaseUnavailable);
+  return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message);
 }
 
 /** Postgres unique_violation: the caller maps it to a conflict. */

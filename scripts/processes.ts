@@ -1,7 +1,9 @@
 /** Child processes the local run and the tests start: the Temporal dev server and the time-skipping test server. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
-import { searchAttributeServerArgs } from '../workflows/contracts';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { SearchAttributes, searchAttributeServerArgs } from '../workflows/contracts';
 
 export interface RunningProcess {
   address: string;
@@ -83,9 +85,19 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   return { address: `127.0.0.1:${options.port}`, child, stop: stopper(child) };
 }
 
-/** The time-skipping test server (Java SDK's, shipped as a native binary). */
+/** The time-skipping test server (Java SDK's, shipped as a native binary), with the custom search attributes added. */
 export async function startTimeSkippingServer(bin: string, port: number): Promise<RunningProcess> {
   const child = spawn(bin, [String(port)], { stdio: 'ignore' });
   await waitForPort(port, child, 'temporal-test-server');
-  return { address: `127.0.0.1:${port}`, child, stop: stopper(child) };
+  const address = `127.0.0.1:${port}`;
+  const connection = await Connection.connect({ address });
+  try {
+    const searchAttributes = Object.fromEntries(
+      Object.values(SearchAttributes).map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]]),
+    );
+    await connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
+  } finally {
+    await connection.close();
+  }
+  return { address, child, stop: stopper(child) };
 }

@@ -64,8 +64,22 @@ export const SearchAttributes = {
   LeadSource: defineSearchAttributeKey('LeadSource', SearchAttributeType.KEYWORD),
 } as const;
 
+const SEARCH_ATTRIBUTE_TYPE_NAMES: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  TEXT: 'Text',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+/** Each custom search attribute with its type as the CLI spells it (`Keyword`, `Int`, …). */
+export function searchAttributeDefinitions(): { name: string; type: string }[] {
+  return Object.values(SearchAttributes).map((key) => ({ name: key.name, type: SEARCH_ATTRIBUTE_TYPE_NAMES[key.type]! }));
+}
+
 /** `--search-attribute` arguments for `temporal server start-dev`. */
 export function searchAttributeServerArgs(): string[] {
-  const typeNames: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', KEYWORD_LIST: 'KeywordList' };
-  return Object.values(SearchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=${typeNames[key.type]}`]);
+  return searchAttributeDefinitions().flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]);
 }

@@ -1,0 +1,66 @@
+/**
+ * PostgreSQL or Temporal unreachable: 503 with Retry-After, and nothing half-written.
+ * The unreachable parts are closed ports on loopback; the run's shared servers are never stopped.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../api/app';
+import { createDb, type Db } from '../db';
+import { createApiKey } from '../db/keys';
+import { freePort } from '../scripts/processes';
+import { testRun } from './setup/run';
+import { uniqueTaskQueue } from './helpers/stack';
+
+const closers: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+async function serve(db: Db, temporal: Client, adminKey?: string): Promise<string> {
+  const app = createApp({ db, temporal, taskQueue: uniqueTaskQueue('unavailable'), adminKey, temporalDeadlineMs: 2_000 });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  closers.push(() => new Promise((resolve) => server.close(resolve)));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function capture(url: string, key: string, email: string) {
+  return fetch(`${url}/v1/leads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ email, firstName: 'Olena' }),
+  });
+}
+
+it('answers 503 with Retry-After and stores nothing when Temporal is unreachable', async () => {
+  const db = createDb(testRun().databaseUrl);
+  closers.push(() => db.close());
+  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+  closers.push(() => connection.close());
+  const url = await serve(db, new Client({ connection }));
+  const key = await createApiKey(db, 'capture');
+  const email = `olena.${Date.now()}@example.ua`;
+
+  const res = await capture(url, key, email);
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe('5');
+  expect(((await res.json()) as { error: { code: string } }).error.code).toBe('temporal_unavailable');
+  expect(await db.query('SELECT 1 FROM leads WHERE email_normalized = $1', [email])).toHaveLength(0);
+  expect(await db.query("SELECT 1 FROM touches t JOIN leads l ON l.id = t.lead_id WHERE l.email_normalized = $1", [email])).toHaveLength(0);
+});
+
+it('answers 503 with Retry-After when PostgreSQL is unreachable', async () => {
+  const db = createDb(`postgres://postgres@127.0.0.1:${await freePort()}/ripen`);
+  closers.push(() => db.close());
+  const connection = await Connection.connect({ address: testRun().temporalAddress });
+  closers.push(() => connection.close());
+  const adminKey = 'admin-key-for-the-unavailable-database-test';
+  const url = await serve(db, new Client({ connection }), adminKey);
+
+  const res = await capture(url, adminKey, `olena.${Date.now()}@example.ua`);
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe('5');
+  expect(((await res.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
+});

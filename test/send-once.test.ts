@@ -1,0 +1,68 @@
+/** The outbox makes a retried send activity send at most once per key (STYLE 5), on a real database and SMTP server. */
+import { ApplicationFailure } from '@temporalio/common';
+import nodemailer from 'nodemailer';
+import { messageIdFor, sendOnce, type OutgoingEmail } from '../activities/email';
+import { createDb, type Db } from '../db';
+import { captureLead } from '../db/leads';
+import { startSmtpRecorder, type SmtpRecorder } from './helpers/smtp';
+import { testRun } from './setup/run';
+
+let db: Db;
+let smtp: SmtpRecorder;
+let transport: nodemailer.Transporter;
+
+beforeAll(async () => {
+  db = createDb(testRun().databaseUrl);
+  smtp = await startSmtpRecorder();
+  transport = nodemailer.createTransport(smtp.url);
+});
+afterAll(async () => {
+  transport.close();
+  await smtp.close();
+  await db.close();
+});
+
+async function email(name: string): Promise<OutgoingEmail> {
+  const to = `${name}.${Date.now()}.${Math.random().toString(36).slice(2, 7)}@example.gr`;
+  const { lead } = await db.withTransaction((tx) => captureLead(tx, { email: to }, { channel: 'test' }, new Date()));
+  return { sendKey: `lead-${lead.id}/first-touch`, leadId: lead.id, template: 'first-touch', from: 'hello@ripen.test', to, subject: 'Hello', text: 'Hello', html: '<p>Hello</p>' };
+}
+
+it('sends once and answers a repeated call from the outbox', async () => {
+  const msg = await email('nikos');
+  const first = await sendOnce(db, transport, 'ripen.test', msg);
+  const second = await sendOnce(db, transport, 'ripen.test', msg);
+  expect(first).toEqual({ messageId: messageIdFor(msg.sendKey, 'ripen.test'), alreadySent: false });
+  expect(second).toEqual({ messageId: first.messageId, alreadySent: true });
+  expect(smtp.sentTo(msg.to)).toHaveLength(1);
+  expect(smtp.sentTo(msg.to)[0]!.parsed.messageId).toBe(first.messageId);
+  const [row] = await db.query('SELECT status, attempts FROM sent_emails WHERE send_key = $1', [msg.sendKey]);
+  expect(row).toEqual({ status: 'sent', attempts: 2 });
+});
+
+it('sends once when two attempts with the same key run at the same time', async () => {
+  const msg = await email('eleni');
+  const results = await Promise.all([1, 2, 3].map(() => sendOnce(db, transport, 'ripen.test', msg)));
+  expect(results.filter((r) => !r.alreadySent)).toHaveLength(1);
+  expect(smtp.sentTo(msg.to)).toHaveLength(1);
+});
+
+it('fails for good, with type EmailRejected, when the SMTP server refuses the recipient with 5xx', async () => {
+  const msg = await email('bounce');
+  smtp.rejectRecipient(msg.to, 550);
+  const error = await sendOnce(db, transport, 'ripen.test', msg).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ApplicationFailure);
+  expect(error).toMatchObject({ type: 'EmailRejected', nonRetryable: true, details: [{ responseCode: 550 }] });
+  expect(await db.query('SELECT 1 FROM sent_emails WHERE send_key = $1', [msg.sendKey])).toHaveLength(0);
+});
+
+it('throws a retryable error on a 4xx and delivers once on the retry', async () => {
+  const msg = await email('greylisted');
+  smtp.rejectRecipient(msg.to, 451);
+  const error = await sendOnce(db, transport, 'ripen.test', msg).catch((e: unknown) => e);
+  expect(error).not.toBeInstanceOf(ApplicationFailure);
+  expect(error).toMatchObject({ responseCode: 451 });
+  smtp.rejectRecipient(msg.to, 0);
+  await sendOnce(db, transport, 'ripen.test', msg);
+  expect(smtp.sentTo(msg.to)).toHaveLength(1);
+});
