@@ -20,6 +20,8 @@ const ConfigSchema = z.object({
   MESSAGE_ID_DOMAIN: z.string().min(1).default('ripen.local'),
   /** Who signs the first-touch e-mail until routing assigns a rep (R7). */
   DEFAULT_REP_NAME: z.string().min(1).default('Aino Virtanen'),
+  /** Told about SLA breaches and overdue handoffs when a rep has no manager of their own (R6). */
+  MANAGER_EMAIL: z.string().email().default('sales-manager@ripen.local'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   RIPEN_ADMIN_KEY: z.string().min(16).optional(),
 });
@@ -46,5 +48,15 @@ export function temporalConnectionOptions(config: Config) {
     address: config.TEMPORAL_ADDRESS,
     tls: mtls ?? (config.TEMPORAL_API_KEY ? true : undefined),
     apiKey: config.TEMPORAL_API_KEY,
+  };
+}
+
+/** What the e-mail activities need to know. */
+export function mailSettings(config: Config) {
+  return {
+    from: config.MAIL_FROM,
+    messageIdDomain: config.MESSAGE_ID_DOMAIN,
+    defaultRepName: config.DEFAULT_REP_NAME,
+    managerEmail: config.MANAGER_EMAIL,
   };
 }

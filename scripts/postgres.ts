@@ -35,11 +35,28 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-export async function findPostgres(options: { embeddedDir: string; embeddedPort: number; databaseUrl?: string }): Promise<PostgresServer> {
+/** A database URL fit to print: the password, if any, left out. */
+export function withoutPassword(url: string): string {
+  const u = new URL(url);
+  u.password = '';
+  return u.toString();
+}
+
+export interface FindPostgresOptions {
+  embeddedDir: string;
+  embeddedPort: number;
+  databaseUrl?: string;
+  /** Go straight to the embedded server even when 127.0.0.1:5432 answers. */
+  skipLocal?: boolean;
+  /** How to start the embedded server (default: in this process). */
+  startEmbedded?: (databaseDir: string, port: number) => Promise<PostgresServer>;
+}
+
+export async function findPostgres(options: FindPostgresOptions): Promise<PostgresServer> {
   const noop = async () => undefined;
   if (options.databaseUrl) return { adminUrl: withDatabase(options.databaseUrl, 'postgres'), kind: 'DATABASE_URL', stop: noop };
-  if (await canConnect(LOCAL_URL)) return { adminUrl: LOCAL_URL, kind: 'local', stop: noop };
-  return startEmbeddedPostgres(options.embeddedDir, options.embeddedPort);
+  if (!options.skipLocal && (await canConnect(LOCAL_URL))) return { adminUrl: LOCAL_URL, kind: 'local', stop: noop };
+  return (options.startEmbedded ?? startEmbeddedPostgres)(options.embeddedDir, options.embeddedPort);
 }
 
 export async function startEmbeddedPostgres(databaseDir: string, port: number): Promise<PostgresServer> {
@@ -55,6 +72,8 @@ export async function startEmbeddedPostgres(databaseDir: string, port: number): 
     port,
     user: 'postgres',
     password: 'postgres',
+    // Trust, on localhost only (postgres' default listen_addresses): a dev database whose printed URL has no password to hide.
+    authMethod: 'trust',
     persistent: true,
     // Running as root, initdb refuses to run unless the package creates an unprivileged user for it.
     createPostgresUser: process.getuid?.() === 0,
@@ -62,7 +81,7 @@ export async function startEmbeddedPostgres(databaseDir: string, port: number): 
   });
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
-  return { adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, kind: 'embedded', stop: () => server.stop() };
+  return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, kind: 'embedded', stop: () => server.stop() };
 }
 
 /** Creates the database if it does not exist yet. */

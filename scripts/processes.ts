@@ -1,9 +1,11 @@
-/** Child processes the local run and the tests start: the Temporal dev server and the time-skipping test server. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/** Child processes the local run and the tests start: the Temporal dev server, the time-skipping test server and maildev. */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
+import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SearchAttributes, searchAttributeServerArgs } from '../workflows/contracts';
+import { SearchAttributes, searchAttributeDefinitions, searchAttributeServerArgs } from '../workflows/contracts';
 
 export interface RunningProcess {
   address: string;
@@ -63,15 +65,31 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-export interface DevServerOptions {
+/** How a long-running child is spawned: where its output goes, and whether it gets a process group of its own. */
+export interface SpawnOptions {
+  /** Where the output goes (default: ignored). */
+  stdio?: 'inherit' | 'ignore';
+  /** Append the output to this file instead. */
+  logFile?: string;
+  /**
+   * A process group of its own, so a terminal's Ctrl-C reaches only the parent, which then stops
+   * the child in order (after the worker has drained) instead of all of them dying at once.
+   */
+  detached?: boolean;
+}
+
+function spawnChild(bin: string, args: string[], options: SpawnOptions): ChildProcess {
+  const out = options.logFile ? openSync(options.logFile, 'a') : (options.stdio ?? 'ignore');
+  return spawn(bin, args, { stdio: ['ignore', out, out], detached: options.detached ?? false });
+}
+
+export interface DevServerOptions extends SpawnOptions {
   bin: string;
   port: number;
   /** Web UI port; omit for a headless server. */
   uiPort?: number;
   /** SQLite file for persistence; omit for an in-memory server. */
   dbFile?: string;
-  /** Where the server's output goes (default: ignored). */
-  stdio?: 'inherit' | 'ignore';
 }
 
 /** `temporal server start-dev` with the project's search attributes registered. */
@@ -80,9 +98,41 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.dbFile) args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal');
-  const child = spawn(options.bin, args, { stdio: ['ignore', options.stdio ?? 'ignore', options.stdio ?? 'ignore'] });
+  const child = spawnChild(options.bin, args, options);
   await waitForPort(options.port, child, 'temporal server start-dev');
   return { address: `127.0.0.1:${options.port}`, child, stop: stopper(child) };
+}
+
+/**
+ * Registers the project's search attributes on a running server; a no-op for those already there.
+ * Needed with a persisted dev server: start-dev's `--search-attribute` only takes effect when the
+ * SQLite file is new (seen with CLI 1.9.1), and registering after start also closes the race of
+ * temporalio/temporal#6475 (the port answers before the attributes exist).
+ */
+export async function registerSearchAttributes(bin: string, address: string, namespace = 'default'): Promise<void> {
+  const pairs = searchAttributeDefinitions().flatMap(({ name, type }) => ['--name', name, '--type', type]);
+  // The CLI, not addSearchAttributes: it skips attributes that exist with the same type (exit 0).
+  await promisify(execFile)(bin, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, ...pairs]);
+}
+
+export interface MaildevOptions extends SpawnOptions {
+  smtpPort: number;
+  webPort: number;
+  /** Mail is kept here as .eml files; maildev 2.2.1 reloads them at start (index.js: loadMailsFromDirectory). */
+  mailDirectory: string;
+}
+
+/**
+ * maildev as a child process: in process it would install SIGINT/SIGTERM handlers that call
+ * process.exit(0) (maildev 2.2.1 index.js), cutting the worker's drain short.
+ */
+export async function startMaildev(options: MaildevOptions): Promise<RunningProcess> {
+  const bin = require.resolve('maildev/bin/maildev');
+  const args = [bin, '--ip', '127.0.0.1', '--smtp', String(options.smtpPort), '--web', String(options.webPort), '--mail-directory', options.mailDirectory];
+  const child = spawnChild(process.execPath, args, options);
+  await waitForPort(options.smtpPort, child, 'maildev');
+  await waitForPort(options.webPort, child, 'maildev web');
+  return { address: `127.0.0.1:${options.smtpPort}`, child, stop: stopper(child) };
 }
 
 /** The time-skipping test server (Java SDK's, shipped as a native binary), with the custom search attributes added. */

@@ -1,9 +1,9 @@
 /**
- * The whole suite: type-check, then jest (unit + integration against the real servers its global
+ * The whole suite: type-check, lint the workflow code for determinism, then jest (unit + integration against the real servers its global
  * setup starts). Ends with one plain line `N passed, M failed` read from jest's JSON summary.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { ensureTools } from './tools';
 
@@ -12,12 +12,21 @@ const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 
 ensureTools(); // before jest, so a first install's pip output is not mixed into jest's
 
-const typecheck = spawnSync(bin('tsc'), ['--noEmit', '-p', ROOT], { stdio: 'inherit', cwd: ROOT });
-if (typecheck.status !== 0) console.error('Type-check failed (tsc --noEmit): see the errors above.');
+/** Static checks; each that fails counts as one failed check in the closing line. */
+const checks = [
+  { name: 'type-check (tsc --noEmit)', run: () => spawnSync(bin('tsc'), ['--noEmit', '-p', ROOT], { stdio: 'inherit', cwd: ROOT }) },
+  { name: 'workflow determinism lint (eslint workflows)', run: () => spawnSync(bin('eslint'), ['workflows'], { stdio: 'inherit', cwd: ROOT }) },
+];
+const failedChecks = checks.filter((check) => {
+  const failed = check.run().status !== 0;
+  if (failed) console.error(`${check.name} failed: see the errors above.`);
+  return failed;
+}).length;
 
 const resultsDir = path.join(ROOT, 'test-results');
 mkdirSync(resultsDir, { recursive: true });
 const resultsFile = path.join(resultsDir, 'jest.json');
+rmSync(resultsFile, { force: true }); // never read a previous run's figures
 const jest = spawnSync(bin('jest'), ['--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)], { stdio: 'inherit', cwd: ROOT });
 
 let passed = 0;
@@ -28,6 +37,6 @@ if (existsSync(resultsFile)) {
   // A suite that fails to load has no failed tests of its own: count it, so it cannot pass unseen.
   failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
 }
-if (typecheck.status !== 0) failed += 1;
+failed += failedChecks;
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(jest.status === 0 && typecheck.status === 0 && failed === 0 && passed > 0 ? 0 : 1);
+process.exit(jest.status === 0 && failed === 0 && passed > 0 ? 0 : 1);

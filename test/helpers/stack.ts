@@ -11,7 +11,7 @@ import { createLeadWorker } from '../../worker';
 import { testRun } from '../setup/run';
 import { startSmtpRecorder, type SmtpRecorder } from './smtp';
 
-export const MAIL = { from: 'Ripen Test <hello@ripen.test>', messageIdDomain: 'ripen.test', defaultRepName: 'Aino Virtanen' };
+export const MAIL = { from: 'Ripen Test <hello@ripen.test>', messageIdDomain: 'ripen.test', defaultRepName: 'Aino Virtanen', managerEmail: 'manager@ripen.test' };
 
 let bundleCode: string | undefined;
 /** The workflow bundle the global setup built once for the whole run. */

@@ -3,7 +3,7 @@
  * server per run): a Temporal dev server, a time-skipping test server, a fresh database on the
  * local PostgreSQL (dropped at the end), and the workflow bundle, built once for all tests.
  */
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -42,6 +42,7 @@ export default async function globalSetup(): Promise<void> {
     const { dropDatabase } = await import('../../scripts/postgres');
     await dropDatabase(postgres.adminUrl, database);
     await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
   };
 }
 

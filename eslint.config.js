@@ -1,0 +1,22 @@
+// Workflow code must stay deterministic (STYLE 1): no Node built-ins, database or mail clients,
+// and no floating promises. The rest of the code base is checked by tsc alone.
+const tseslint = require('typescript-eslint');
+
+module.exports = tseslint.config({
+  files: ['workflows/**/*.ts'],
+  extends: [tseslint.configs.base],
+  languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: __dirname } },
+  rules: {
+    '@typescript-eslint/no-floating-promises': 'error',
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'], message: 'Workflow code is deterministic: no Node built-ins.' },
+          { group: ['pg', 'nodemailer', 'express', '@temporalio/client', '@temporalio/worker', '../db', '../db/*', '../api/*', '../worker/*'], message: 'Workflows do I/O only through activities.' },
+          { group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Import activity types only (import type) and call them through proxyActivities.' },
+        ],
+      },
+    ],
+  },
+});

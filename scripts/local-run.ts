@@ -1,0 +1,220 @@
+/**
+ * `npm start`: the whole pipeline on one machine, from a fresh clone.
+ *
+ * Starts what the environment does not already provide: a Temporal dev server (TEMPORAL_ADDRESS),
+ * PostgreSQL (DATABASE_URL; else the local server on 5432; else embedded), maildev (SMTP_URL);
+ * then runs the worker and the API in this process. State lives in data/, so a second start
+ * finds the leads, workflows and mail of the first. Ctrl-C or SIGTERM stops everything in order:
+ * the API, the worker (drained, by the SDK's own signal handling), then the servers.
+ */
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
+import { startApi, type RunningApi } from '../api/server';
+import { loadConfig } from '../config';
+import { createDb, migrate } from '../db';
+import { countAdminKeys, createApiKey } from '../db/keys';
+import { runWorker } from '../worker/main';
+import { startEmbeddedPostgresProcess } from './embedded-postgres';
+import { ensureDatabase, findPostgres, withoutPassword } from './postgres';
+import { portAnswers, registerSearchAttributes, startDevServer, startMaildev } from './processes';
+import { ensureTools } from './tools';
+
+const DATA = path.resolve(__dirname, '..', 'data');
+const PORTS = { temporal: 7233, temporalUi: 8233, smtp: 1025, inbox: 1080, embeddedPostgres: 5433 };
+const STOP_TIMEOUT_MS = 60_000;
+
+const say = (message: string) => console.log(`[ripen] ${message}`);
+
+/** Servers this run started, stopped last-started-first once the API and the worker are down. */
+const started: { name: string; stop(): Promise<void> }[] = [];
+
+let stopping = false;
+let stopSignalAt = 0;
+let requestStop!: () => void;
+const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+class Stopped extends Error {}
+const unlessStopping = () => {
+  if (stopping) throw new Stopped();
+};
+
+async function requireFreePort(port: number, what: string, hint: string): Promise<void> {
+  if (await portAnswers(port)) throw new Error(`Port ${port} (${what}) is already in use: ${hint}.`);
+}
+
+async function startTemporal(): Promise<{ address: string; uiUrl?: string }> {
+  if (process.env.TEMPORAL_ADDRESS) return { address: process.env.TEMPORAL_ADDRESS };
+  const leftover = 'is an earlier `npm start` still running? To use a server that is already there, set TEMPORAL_ADDRESS';
+  await requireFreePort(PORTS.temporal, 'Temporal', leftover);
+  await requireFreePort(PORTS.temporalUi, 'Temporal Web UI', leftover);
+  const { temporal } = ensureTools();
+  const server = await startDevServer({
+    bin: temporal,
+    port: PORTS.temporal,
+    uiPort: PORTS.temporalUi,
+    dbFile: path.join(DATA, 'temporal.db'),
+    logFile: path.join(DATA, 'temporal.log'),
+    detached: true,
+  });
+  started.push({ name: 'Temporal dev server', stop: server.stop });
+  process.once('exit', () => server.child.kill()); // a crash must not leave the detached server behind
+  await registerSearchAttributes(temporal, server.address);
+  return { address: server.address, uiUrl: `http://localhost:${PORTS.temporalUi}` };
+}
+
+async function startDatabase(): Promise<{ url: string; kind: string }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, kind: 'from DATABASE_URL' };
+  const server = await findPostgres({
+    embeddedDir: path.join(DATA, 'pg'),
+    embeddedPort: PORTS.embeddedPostgres,
+    skipLocal: process.env.RIPEN_EMBEDDED_PG === '1',
+    async startEmbedded(dir, port) {
+      await requireFreePort(port, 'embedded PostgreSQL', 'is an earlier `npm start` still running?');
+      return startEmbeddedPostgresProcess(dir, port, path.join(DATA, 'postgres.log'));
+    },
+  });
+  if (server.kind !== 'embedded') return { url: await ensureDatabase(server.adminUrl, 'ripen'), kind: 'local server' };
+  started.push({ name: 'embedded PostgreSQL', stop: server.stop });
+  return { url: await ensureDatabase(server.adminUrl, 'ripen'), kind: 'embedded, data in data/pg' };
+}
+
+async function startMail(): Promise<{ url: string; inboxUrl?: string }> {
+  if (process.env.SMTP_URL) return { url: process.env.SMTP_URL };
+  const leftover = 'is an earlier `npm start` still running? To send to another SMTP server, set SMTP_URL';
+  await requireFreePort(PORTS.smtp, 'SMTP', leftover);
+  await requireFreePort(PORTS.inbox, 'mail inbox', leftover);
+  mkdirSync(path.join(DATA, 'mail'), { recursive: true });
+  const maildev = await startMaildev({
+    smtpPort: PORTS.smtp,
+    webPort: PORTS.inbox,
+    mailDirectory: path.join(DATA, 'mail'),
+    logFile: path.join(DATA, 'maildev.log'),
+    detached: true,
+  });
+  started.push({ name: 'maildev', stop: maildev.stop });
+  process.once('exit', () => maildev.child.kill());
+  return { url: `smtp://127.0.0.1:${PORTS.smtp}`, inboxUrl: `http://localhost:${PORTS.inbox}` };
+}
+
+/** Starts all three side by side; if one fails, the others are still registered for stopping. */
+async function startServers() {
+  const [temporal, database, mail] = await Promise.allSettled([startTemporal(), startDatabase(), startMail()]);
+  for (const result of [temporal, database, mail]) if (result.status === 'rejected') throw result.reason;
+  const value = <T>(r: PromiseSettledResult<T>) => (r as PromiseFulfilledResult<T>).value;
+  return { temporal: value(temporal), database: value(database), mail: value(mail) };
+}
+
+/** The first start creates an admin key and shows it once; later starts only say how to get another. */
+async function adminKeyLines(databaseUrl: string): Promise<string[]> {
+  if (process.env.RIPEN_ADMIN_KEY) return ['Admin key      the one in RIPEN_ADMIN_KEY'];
+  const db = createDb(databaseUrl, { max: 1 });
+  try {
+    // keys:create reads DATABASE_URL; spell it out unless it is the default (never with a password).
+    const target = databaseUrl === loadConfig({}).DATABASE_URL ? '' : new URL(databaseUrl).password ? 'DATABASE_URL=<yours> ' : `DATABASE_URL='${databaseUrl}' `;
+    const another = `${target}npm run keys:create -- --role admin`;
+    if ((await countAdminKeys(db)) > 0) return ['Admin key      created at the first start (shown once then)', `               another one: ${another}`];
+    const key = await createApiKey(db, 'admin', { label: 'first local run' });
+    return [`Admin key      ${key}`, '               shown only now (keys are stored hashed): keep it', `               more keys: ${another}`];
+  } finally {
+    await db.close();
+  }
+}
+
+/** The worker's log: warnings and errors shown; state changes tapped to know when it polls. */
+let onWorkerState: (state: string) => void = () => undefined;
+function workerLog(entry: LogEntry): void {
+  if (entry.message === 'Worker state changed') onWorkerState(String(entry.meta?.state));
+  if (entry.level === 'WARN' || entry.level === 'ERROR') console.error(`[worker] ${entry.level} ${entry.message}`, entry.meta ?? '');
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  // npm forwards the terminal's Ctrl-C to us as well, so one keypress can arrive twice: stay quiet about that one.
+  if (stopping) return void (Date.now() - stopSignalAt > 1_000 && say(`${signal} again: still stopping, a moment…`));
+  stopping = true;
+  stopSignalAt = Date.now();
+  say(`${signal}: stopping (the API, then the worker, then the servers)…`);
+  setTimeout(() => {
+    console.error(`[ripen] not stopped after ${STOP_TIMEOUT_MS / 1000} s; exiting anyway`);
+    process.exit(1);
+  }, STOP_TIMEOUT_MS).unref();
+  requestStop();
+}
+
+/** SIGHUP too: closing the terminal must not orphan the servers, which run in process groups of their own. */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+async function main(): Promise<number> {
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  // After SIGHUP the terminal is gone: a failed write must not crash the shutdown.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  // Installed first so the SDK's own signal hook (which drains the worker) is in place from the start:
+  // a signal during start-up then also stops a worker that is still being built.
+  Runtime.install({ logger: new DefaultLogger('INFO', workerLog), shutdownSignals: STOP_SIGNALS });
+  mkdirSync(DATA, { recursive: true });
+
+  let api: RunningApi | undefined;
+  let worker: Promise<void> | undefined;
+  let exitCode = 0;
+  try {
+    // Checked up front: the API listens on all interfaces, which can succeed beside a server on 127.0.0.1.
+    const apiPort = loadConfig({ PORT: process.env.PORT }).PORT;
+    await requireFreePort(apiPort, 'API', 'is an earlier `npm start` still running? Set PORT to use another port');
+    say('starting Temporal, PostgreSQL and the mail catcher…');
+    const { temporal, database, mail } = await startServers();
+    unlessStopping();
+    await migrate(database.url);
+    const adminKey = await adminKeyLines(database.url);
+    unlessStopping();
+    // Before loadConfig() runs in startApi and runWorker, so both use what was just started.
+    Object.assign(process.env, { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url, SMTP_URL: mail.url });
+    const config = loadConfig();
+    api = await startApi(config);
+    unlessStopping();
+    say('starting the worker (bundling the workflows takes a few seconds)…');
+    const running = new Promise<void>((resolve) => (onWorkerState = (state) => state === 'RUNNING' && resolve()));
+    worker = runWorker();
+    await Promise.race([running, worker, stopRequested]);
+    unlessStopping();
+
+    const namespace = config.TEMPORAL_NAMESPACE;
+    const leadsQuery = encodeURIComponent(`TaskQueue="${config.TEMPORAL_TASK_QUEUE}"`);
+    console.log(
+      [
+        '',
+        'Ripen is running. Ctrl-C stops everything; data/ keeps it for the next start.',
+        `  API            ${api.url}   (POST /v1/leads)`,
+        temporal.uiUrl
+          ? `  Temporal UI    ${temporal.uiUrl}/namespaces/${namespace}/workflows\n  Lead workflows ${temporal.uiUrl}/namespaces/${namespace}/workflows?query=${leadsQuery}`
+          : `  Temporal UI    your cluster's, namespace ${namespace} (register Ripen's search attributes there once: see the README)`,
+        `  Temporal       ${temporal.address}`,
+        `  Mail inbox     ${mail.inboxUrl ?? `none started: mail goes to ${withoutPassword(mail.url)}`}`,
+        `  Database       ${withoutPassword(database.url)} (${database.kind})`,
+        ...adminKey.map((line) => `  ${line}`),
+        `  Logs           ${path.relative(process.cwd(), DATA) || '.'}/*.log`,
+        '',
+      ].join('\n'),
+    );
+    await Promise.race([worker, stopRequested]);
+    if (!stopping) throw new Error('The worker stopped on its own');
+  } catch (err) {
+    if (!(err instanceof Stopped)) {
+      console.error('[ripen] failed:', err instanceof Error ? err.message : err);
+      exitCode = 1;
+    }
+  } finally {
+    await api?.close();
+    if (api) say('API closed');
+    // On a signal the SDK shuts the worker down by itself; waiting here lets it drain while Temporal is still up.
+    if (worker) {
+      await worker.catch(() => undefined); // a failure was reported above
+      say('worker stopped');
+    }
+    for (const server of started.reverse()) {
+      await server.stop();
+      say(`${server.name} stopped`);
+    }
+  }
+  return exitCode;
+}
+
+void main().then((code) => process.exit(code));
