@@ -1,0 +1,30 @@
+/** R16: the routing activity, a thin adapter: the rules are domain/routing.ts, the data is PostgreSQL. */
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../db';
+import { findAssignment, lockRepsForRouting, recordAssignment, type Assignment } from '../db/reps';
+import { routeLead } from '../domain/routing';
+
+export function createRoutingActivities({ db }: { db: Db }) {
+  return {
+    /**
+     * Assigns the lead to a rep and records why; a retry with the same key returns the first
+     * assignment. Null when no rep is available (the workflow tells the manager).
+     */
+    async assignRep(input: { leadId: string; assignmentKey: string; at: string; exclude?: string[]; reason?: string }): Promise<Assignment | null> {
+      return db.withTransaction(async (tx) => {
+        const earlier = await findAssignment(tx, input.assignmentKey);
+        if (earlier) return earlier;
+        const reps = await lockRepsForRouting(tx);
+        const [lead] = await tx.query<{ country: string | null; region: string | null; city: string | null }>(
+          'SELECT country, region, city FROM leads WHERE id = $1',
+          [input.leadId],
+        );
+        if (!lead) throw ApplicationFailure.nonRetryable(`Lead ${input.leadId} does not exist`, 'LeadNotFound');
+        const routing = routeLead(lead, reps, input.exclude);
+        if (!routing) return null;
+        const reason = input.reason ? `${input.reason}: ${routing.reason}` : routing.reason;
+        return recordAssignment(tx, { assignmentKey: input.assignmentKey, leadId: input.leadId, routing: { ...routing, reason }, at: input.at });
+      });
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** R14: the scoring activity, a thin adapter: the model is domain/scoring.ts, the facts are PostgreSQL. */
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../db';
+import { findScoreChange, loadScoringFacts, recordScore, type StoredScore } from '../db/scores';
+import { DEFAULT_MODEL, scoreLead, type ScoringModel } from '../domain/scoring';
+
+export function createScoringActivities({ db, model = DEFAULT_MODEL }: { db: Db; model?: ScoringModel }) {
+  return {
+    /**
+     * Re-scores the lead from its profile and actions up to `at`; a retry with the same key
+     * answers what the first attempt stored. Returns whether the lead is now an MQL.
+     */
+    async scoreLead(input: { leadId: string; scoreKey: string; at: string; reason: string }): Promise<StoredScore> {
+      return db.withTransaction(async (tx) => {
+        const earlier = await findScoreChange(tx, input.scoreKey);
+        if (earlier) return earlier;
+        const facts = await loadScoringFacts(tx, input.leadId, input.at);
+        if (!facts) throw ApplicationFailure.nonRetryable(`Lead ${input.leadId} does not exist`, 'LeadNotFound');
+        const score = scoreLead(facts.profile, facts.actions, input.at, model);
+        const changed = score.score !== facts.previousScore;
+        await recordScore(tx, { ...input, score, previousScore: facts.previousScore, changed });
+        return { score: score.score, grade: score.grade, mql: score.mql, model: score.model, previousScore: facts.previousScore };
+      });
+    },
+  };
+}

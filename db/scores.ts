@@ -1,0 +1,65 @@
+/** Scores (R14): the facts a model reads, and every score change with its breakdown. */
+import type { LeadAction, LeadProfile, Score, ScoreLine } from '../domain/scoring';
+import type { Tx } from './index';
+
+export interface ScoringFacts {
+  profile: LeadProfile;
+  actions: LeadAction[];
+  previousScore: number | null;
+}
+
+/** The lead's profile and actions up to `at`, with the lead row locked so concurrent scorings queue. */
+export async function loadScoringFacts(tx: Tx, leadId: string, at: string): Promise<ScoringFacts | undefined> {
+  const [lead] = await tx.query<{ industry: string | null; company_size: string | null; country: string | null; revenue: string | null; title: string | null; score: number | null }>(
+    'SELECT industry, company_size, country, revenue, title, score FROM leads WHERE id = $1 FOR UPDATE',
+    [leadId],
+  );
+  if (!lead) return undefined;
+  const touches = await tx.query<{ kind: LeadAction['kind']; name: string | null; at: Date }>(
+    `SELECT kind, coalesce(details->>'event', details->>'outcome', '') AS name, at FROM touches
+     WHERE lead_id = $1 AND kind IN ('capture', 'engagement', 'outcome') AND at <= $2`,
+    [leadId, at],
+  );
+  return {
+    profile: { industry: lead.industry, companySize: lead.company_size, country: lead.country, revenue: lead.revenue === null ? null : Number(lead.revenue), title: lead.title },
+    actions: touches.map((t) => ({ kind: t.kind, name: t.name ?? '', at: t.at.toISOString() })),
+    previousScore: lead.score,
+  };
+}
+
+export interface StoredScore {
+  score: number;
+  grade: Score['grade'];
+  mql: boolean;
+  model: string;
+  previousScore: number | null;
+}
+
+export async function findScoreChange(tx: Tx, scoreKey: string): Promise<StoredScore | undefined> {
+  const [row] = await tx.query<StoredScore>(
+    'SELECT score, grade, mql, model, previous_score AS "previousScore" FROM score_changes WHERE score_key = $1',
+    [scoreKey],
+  );
+  return row;
+}
+
+/** Stores a new score: a score_changes row (only when score or grade moved) and the lead's current figures. */
+export async function recordScore(tx: Tx, c: { scoreKey: string; leadId: string; at: string; reason: string; score: Score; previousScore: number | null; changed: boolean }): Promise<void> {
+  if (c.changed) {
+    await tx.query(
+      `INSERT INTO score_changes (score_key, lead_id, at, model, score, previous_score, grade, mql, breakdown, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [c.scoreKey, c.leadId, c.at, c.score.model, c.score.score, c.previousScore, c.score.grade, c.score.mql, JSON.stringify(c.score.breakdown), c.reason],
+    );
+  }
+  await tx.query('UPDATE leads SET score = $2, grade = $3, score_model = $4 WHERE id = $1', [c.leadId, c.score.score, c.score.grade, c.score.model]);
+}
+
+/** The latest score with its breakdown, for the handoff summary. */
+export async function latestScore(tx: Tx, leadId: string): Promise<{ score: number; grade: Score['grade']; model: string; breakdown: ScoreLine[] } | undefined> {
+  const [row] = await tx.query<{ score: number; grade: Score['grade']; model: string; breakdown: ScoreLine[] }>(
+    'SELECT score, grade, model, breakdown FROM score_changes WHERE lead_id = $1 ORDER BY at DESC, id DESC LIMIT 1',
+    [leadId],
+  );
+  return row;
+}
