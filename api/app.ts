@@ -4,6 +4,7 @@ import type { Db } from '../db';
 import { authenticate, requireRole } from './auth';
 import { capture } from './capture';
 import { errorHandler, HttpError, parseOr400 } from './errors';
+import { leadRoutes } from './lead-routes';
 import { CaptureLeadSchema } from './schemas';
 
 export interface AppDeps {
@@ -38,6 +39,8 @@ export function createApp(deps: AppDeps): express.Express {
     const outcome = await capture(captureDeps, body);
     res.status(outcome.created ? 201 : 200).json({ leadId: outcome.leadId, workflowId: outcome.workflowId, created: outcome.created });
   });
+
+  v1.use(leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json));
 
   app.use('/v1', v1);
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));

@@ -11,6 +11,8 @@ export interface CaptureDeps {
   taskQueue: string;
   /** How long the capture waits for Temporal before answering 503. */
   temporalDeadlineMs: number;
+  /** Policy overrides for new lead workflows (tests; a compressed clock for demos). */
+  workflowOptions?: Pick<LeadWorkflowInput, 'policy' | 'historyLimit'>;
 }
 
 export interface CaptureOutcome {
@@ -30,10 +32,16 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
   return deps.db.withTransaction(async (tx) => {
     const { lead, created, touchId } = await captureLead(tx, { email, phone, ...details }, source, now);
     const workflowId = leadWorkflowId(lead.id);
+    // R5: a lead confirmed as junk keeps its record and this touch, but nothing is started or sent again.
+    if (lead.stage === 'disqualified') return { leadId: lead.id, workflowId, created };
     const input: LeadWorkflowInput = {
+      ...deps.workflowOptions,
       leadId: lead.id,
       source: lead.first_source,
       reachableBy: { email: lead.email !== null, phone: lead.phone !== null },
+      buyerStage: lead.buyer_stage ?? undefined,
+      // Used only if the lead's earlier run has closed: the new run continues from the stored stage (R3, R4).
+      storedStage: created ? undefined : lead.stage,
     };
     await deps.temporal.connection.withDeadline(Date.now() + deps.temporalDeadlineMs, () =>
       deps.temporal.workflow.signalWithStart<typeof leadWorkflow, [CaptureTouch]>('leadWorkflow', {
@@ -41,7 +49,7 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
         taskQueue: deps.taskQueue,
         args: [input],
         signal: captureSignal,
-        signalArgs: [{ touchId, at: now.toISOString(), source }],
+        signalArgs: [{ touchId, at: now.toISOString(), source, buyerStage: body.buyerStage }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [
           { key: SearchAttributes.LeadStage, value: lead.stage },

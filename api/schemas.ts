@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { BUYER_STAGES, REP_OUTCOMES } from '../domain/lifecycle';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-
-export const BUYER_STAGES = ['problem_recognition', 'information_search', 'evaluation', 'decision', 'post_purchase'] as const;
 
 /** R2: where the lead came from. */
 export const SourceSchema = z
@@ -35,6 +34,7 @@ export const CaptureLeadSchema = z
     company: text(200).optional(),
     title: text(200).optional(),
     country: text(100).optional(),
+    region: text(100).optional(),
     city: text(100).optional(),
     industry: text(100).optional(),
     companySize: text(50).optional(),
@@ -58,3 +58,23 @@ export const CaptureLeadSchema = z
   });
 
 export type CaptureLeadBody = z.infer<typeof CaptureLeadSchema>;
+
+/** R7, R8: what the rep reports after a contact, with an optional next activity. */
+export const OutcomeSchema = z
+  .object({
+    outcome: z.enum(REP_OUTCOMES),
+    note: z.string().trim().max(2000).optional(),
+    nextActivity: z.object({ kind: z.enum(['call', 'meeting']), at: z.iso.datetime({ offset: true }) }).strict().optional(),
+  })
+  .strict();
+
+/** R15: sales accepts the lead or rejects it with a reason. */
+export const HandoffDecisionSchema = z
+  .object({ decision: z.enum(['accept', 'reject']), reason: text(1000).optional() })
+  .strict()
+  .refine((d) => d.decision === 'accept' || d.reason !== undefined, { message: 'a rejection needs a reason', path: ['reason'] });
+
+export const CloseOpportunitySchema = z.object({ status: z.enum(['won', 'lost']), reason: text(1000).optional() }).strict();
+
+/** R5: "please delete", with why. */
+export const FlagJunkSchema = z.object({ reason: text(500) }).strict();

@@ -11,6 +11,7 @@ export interface LeadDetails {
   company?: string;
   title?: string;
   country?: string;
+  region?: string;
   city?: string;
   industry?: string;
   companySize?: string;
@@ -29,6 +30,7 @@ export interface LeadRow {
   company: string | null;
   title: string | null;
   country: string | null;
+  region: string | null;
   city: string | null;
   industry: string | null;
   company_size: string | null;
@@ -37,6 +39,7 @@ export interface LeadRow {
   buyer_stage: string | null;
   consent: Record<string, unknown> | null;
   stage: LeadStage;
+  assigned_rep_id: string | null;
   first_touch_at: Date;
   first_source: LeadSource;
   last_touch_at: Date;
@@ -48,6 +51,7 @@ const COLUMNS: Record<Exclude<keyof LeadDetails, 'email' | 'phone'>, string> = {
   company: 'company',
   title: 'title',
   country: 'country',
+  region: 'region',
   city: 'city',
   industry: 'industry',
   companySize: 'company_size',

@@ -1,4 +1,4 @@
-/** E-mail content as pure functions of the lead and the rep (R6, R7). */
+/** E-mail content as pure functions of the lead and the rep (R6, R7, R10, R11). */
 
 export interface EmailContent {
   subject: string;
@@ -19,24 +19,132 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
+/** Paragraphs → text and escaped HTML parts. */
+function compose(subject: string, paragraphs: (string | undefined)[]): EmailContent {
+  const kept = paragraphs.filter((p): p is string => p !== undefined);
+  return {
+    subject,
+    text: kept.join('\n\n') + '\n',
+    html: kept.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('\n'),
+  };
+}
+
+const greetingName = (lead: Recipient) => lead.firstName?.trim() || 'there';
+
 /**
  * R7: the first answer reads like a person wrote it: greeting by name (with a fallback),
  * a reference to what they asked, and the rep's signature.
  */
 export function firstTouchEmail(lead: Recipient, repName: string): EmailContent {
-  const name = lead.firstName?.trim() || 'there';
+  const name = greetingName(lead);
   const about = lead.company?.trim() ? ` and what ${lead.company.trim()} is working on` : '';
-  const subject = `Thanks for getting in touch, ${name}`;
-  const paragraphs = [
+  return compose(`Thanks for getting in touch, ${name}`, [
     `Hi ${name},`,
     `thank you for reaching out. I'm ${repName}, and I'll be your contact here. I'd like to hear more about what you need${about}.`,
     lead.message?.trim() ? `You wrote: "${lead.message.trim()}"` : undefined,
     'When would suit you for a short call? Just reply to this e-mail with a time that works.',
     `Best regards,\n${repName}`,
-  ].filter((p): p is string => p !== undefined);
-  return {
-    subject,
-    text: paragraphs.join('\n\n') + '\n',
-    html: paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('\n'),
-  };
+  ]);
+}
+
+/** The cadences' e-mails (R9, R10, R11): each with its own useful content, signed by the lead's rep. */
+const CADENCE_TEMPLATES: Record<string, (name: string, company: string | undefined) => { subject: string; body: string[] }> = {
+  'attempt-follow-up': (name) => ({
+    subject: `Following up, ${name}`,
+    body: ["I tried to reach you about your request. Is there a good time for a 15-minute call this week? A reply with a time is all it takes."],
+  }),
+  'attempt-last-chance': (name) => ({
+    subject: `Should I close your request, ${name}?`,
+    body: ["I haven't managed to reach you. If the timing is wrong, no problem — reply 'later' and I'll check back in a few months."],
+  }),
+  'nurture-info-pack': (name, company) => ({
+    subject: `The information pack you asked for, ${name}`,
+    body: [`As promised, here is our information pack${company ? ` with the parts most relevant to ${company}` : ''}: what the product does, what it costs, and how a first project runs.`],
+  }),
+  'nurture-week-1': () => ({
+    subject: 'How a company like yours got started',
+    body: ['A short customer story: the problem they had, what they tried first, and what changed in the first three months.'],
+  }),
+  'nurture-week-2': () => ({
+    subject: 'A practical guide for your first steps',
+    body: ['A step-by-step guide our customers use to get the first results in a week, with the pitfalls to avoid.'],
+  }),
+  'nurture-week-3': () => ({
+    subject: 'A checklist for comparing the alternatives',
+    body: ['When you compare options, these are the ten questions worth asking every vendor — including us.'],
+  }),
+  'nurture-week-4': (name) => ({
+    subject: `Would a short demo help, ${name}?`,
+    body: ['If it would help to see it with your own data, I can show you in 30 minutes. Reply with a time that suits you.'],
+  }),
+  'long-term-check-in': (name) => ({
+    subject: `Checking in, ${name}`,
+    body: ["It's been a while since we last talked. Has anything changed on your side? Here is what is new with us, in case the timing is better now."],
+  }),
+};
+
+export function cadenceTemplates(): string[] {
+  return Object.keys(CADENCE_TEMPLATES);
+}
+
+export function cadenceEmail(template: string, lead: Recipient, repName: string): EmailContent {
+  const make = CADENCE_TEMPLATES[template];
+  if (!make) throw new Error(`Unknown e-mail template: ${template}`);
+  const name = greetingName(lead);
+  const { subject, body } = make(name, lead.company?.trim() || undefined);
+  return compose(subject, [`Hi ${name},`, ...body, `Best regards,\n${repName}`]);
+}
+
+/** What a rep or manager is told about (R6, R15, R20). */
+export type RepNotice = 'new_lead' | 'handoff' | 'handoff_reminder' | 'stalled' | 'replied';
+export type ManagerNotice = 'sla_breach' | 'handoff_overdue' | 'no_rep_available';
+
+export interface LeadCard {
+  leadId: string;
+  name: string;
+  company?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  city?: string | null;
+  country?: string | null;
+  message?: string | null;
+  source: string;
+}
+
+function cardLines(lead: LeadCard): string {
+  return [
+    `Lead: ${lead.name}${lead.company ? `, ${lead.company}` : ''}`,
+    lead.email ? `E-mail: ${lead.email}` : undefined,
+    lead.phone ? `Phone: ${lead.phone}` : undefined,
+    lead.city || lead.country ? `Location: ${[lead.city, lead.country].filter(Boolean).join(', ')}` : undefined,
+    `Source: ${lead.source}`,
+    lead.message ? `Message: "${lead.message}"` : undefined,
+    `Lead id: ${lead.leadId}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+const REP_NOTICES: Record<RepNotice, (lead: LeadCard) => { subject: string; lead: string }> = {
+  new_lead: (lead) => ({ subject: `New lead: ${lead.name} — call within 20 minutes`, lead: 'A new lead is yours. Call now: after 20 minutes a first response is half as effective (R6).' }),
+  handoff: (lead) => ({ subject: `Qualified lead for you: ${lead.name}`, lead: 'Marketing has qualified this lead. Please accept or reject it.' }),
+  handoff_reminder: (lead) => ({ subject: `Reminder: accept or reject ${lead.name}`, lead: 'This qualified lead is still waiting for your decision.' }),
+  stalled: (lead) => ({ subject: `Gone quiet: ${lead.name}`, lead: 'This lead was evaluating and has gone silent. Silence after urgency is a bad sign: react now (R20).' }),
+  replied: (lead) => ({ subject: `${lead.name} replied`, lead: 'The lead replied to an e-mail; every cadence has stopped. Over to you.' }),
+};
+
+export function repNoticeEmail(kind: RepNotice, lead: LeadCard, repName: string, why?: string): EmailContent {
+  const notice = REP_NOTICES[kind](lead);
+  return compose(notice.subject, [`Hi ${repName},`, notice.lead, cardLines(lead), why]);
+}
+
+const MANAGER_NOTICES: Record<ManagerNotice, (lead: LeadCard, rep: string) => { subject: string; lead: string }> = {
+  sla_breach: (lead, rep) => ({ subject: `SLA breached: ${lead.name} not contacted in time`, lead: `${rep} has not logged a first contact within the speed-to-lead SLA (R6).` }),
+  handoff_overdue: (lead, rep) => ({ subject: `Handoff overdue: ${lead.name}`, lead: `${rep} has neither accepted nor rejected this qualified lead, even after a reminder.` }),
+  no_rep_available: (lead) => ({ subject: `No rep available for ${lead.name}`, lead: 'Routing found no available rep for this lead. Please assign one.' }),
+};
+
+export function managerNoticeEmail(kind: ManagerNotice, lead: LeadCard, repName: string): EmailContent {
+  const notice = MANAGER_NOTICES[kind](lead, repName);
+  return compose(notice.subject, ['Hello,', notice.lead, cardLines(lead)]);
 }

@@ -1,6 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
-import { loadConfig, temporalConnectionOptions } from '../config';
+import { loadConfig, mailSettings, temporalConnectionOptions } from '../config';
 import { createDb } from '../db';
 import { createLeadWorker } from './index';
 
@@ -15,7 +15,7 @@ export async function runWorker(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { db, mailer, mail: { from: config.MAIL_FROM, messageIdDomain: config.MESSAGE_ID_DOMAIN, defaultRepName: config.DEFAULT_REP_NAME } },
+      deps: { db, mailer, mail: mailSettings(config) },
     });
     await worker.run(); // the SDK shuts the worker down gracefully on SIGINT/SIGTERM
   } finally {

@@ -1,9 +1,12 @@
 /**
  * The one place that names what the API, the worker and the workflows share (STYLE 4):
- * workflow ids, signals, queries, search attribute keys and payload types.
+ * workflow ids, signals, updates, queries, search attribute keys and payload types.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Grade, LeadPolicy, LeadStage, RepOutcome } from '../domain/lifecycle';
+
+export type { Grade, LeadPolicy, LeadStage, RepOutcome } from '../domain/lifecycle';
 
 export const DEFAULT_TASK_QUEUE = 'ripen-leads';
 
@@ -11,16 +14,6 @@ export const DEFAULT_TASK_QUEUE = 'ripen-leads';
 export function leadWorkflowId(leadId: string): string {
   return `lead-${leadId}`;
 }
-
-export type LeadStage =
-  | 'new'
-  | 'contacting'
-  | 'nurturing'
-  | 'qualified'
-  | 'handed_off'
-  | 'converted'
-  | 'not_interested'
-  | 'disqualified';
 
 /** Where a touch came from (R2): channel plus campaign and UTM parameters. */
 export interface LeadSource {
@@ -37,6 +30,16 @@ export interface LeadWorkflowInput {
   source: LeadSource;
   /** Which ways of reaching the person exist (not the addresses themselves). */
   reachableBy: { email: boolean; phone: boolean };
+  /** R13: the buyer's journey stage given at capture, if any. */
+  buyerStage?: string;
+  /** The stage PostgreSQL holds, for a new run of a lead whose earlier run has closed (R3, R4). */
+  storedStage?: LeadStage;
+  /** Overrides of the default policy (tests, and marketing ops' experiments). */
+  policy?: Partial<LeadPolicy>;
+  /** History events before the run continues as new (default 2,000; tests lower it). */
+  historyLimit?: number;
+  /** State carried over by continueAsNew; absent on a fresh start. */
+  carried?: CarriedState;
 }
 
 /** A capture of the person (first or returning), delivered by signalWithStart (R3). */
@@ -44,24 +47,108 @@ export interface CaptureTouch {
   touchId: string;
   at: string;
   source: LeadSource;
+  buyerStage?: string;
 }
 
+/** R12: an action that shows interest. */
+export const ENGAGEMENT_EVENTS = ['email_open', 'email_click', 'page_visit', 'pricing_page_visit', 'download', 'form_submit', 'reply', 'meeting'] as const;
+export type EngagementEvent = (typeof ENGAGEMENT_EVENTS)[number];
+
+export interface EngagementSignal {
+  requestId: string;
+  event: EngagementEvent;
+  at: string;
+  path?: string;
+}
+
+/** Who asked for a change: an API key's role and rep id. */
+export interface Actor {
+  role: string;
+  repId?: string | null;
+}
+
+export interface OutcomeReport {
+  requestId: string;
+  outcome: RepOutcome;
+  note?: string;
+  nextActivity?: { kind: 'call' | 'meeting'; at: string };
+  actor: Actor;
+}
+
+export interface HandoffDecision {
+  requestId: string;
+  decision: 'accept' | 'reject';
+  reason?: string;
+  actor: Actor;
+}
+
+export interface JunkFlagRequest {
+  requestId: string;
+  reason: string;
+  actor: Actor;
+}
+
+export interface JunkReviewRequest {
+  requestId: string;
+  decision: 'confirm' | 'clear';
+  actor: Actor;
+}
+
+export interface OpportunityClose {
+  requestId: string;
+  status: 'won' | 'lost';
+  reason?: string;
+  actor: Actor;
+}
+
+/** What a manager or rep sees of a running lead (R22). */
 export interface LeadState {
   leadId: string;
   stage: LeadStage;
+  assignedRep: string | null;
+  attempts: number;
+  score: number | null;
+  grade: Grade | null;
+  buyerStage: string | null;
   captures: number;
   firstTouchEmailSent: boolean;
+  firstContactAt: string | null;
+  slaDeadline: string | null;
+  handoffDeadline: string | null;
+  stalled: boolean;
+  junkFlagged: boolean;
+  recycleCount: number;
+  nextAction: { what: string; at: string } | null;
   waitingFor: string;
 }
 
+/** Everything a run hands to the next across continueAsNew. */
+export interface CarriedState {
+  state: LeadState;
+  memory: Record<string, unknown>;
+  pending: unknown[];
+  seenRequests: [string, LeadState][];
+}
+
 export const captureSignal = defineSignal<[CaptureTouch]>('capture');
-export const firstContactSignal = defineSignal<[{ at: string; repId?: string }]>('firstContact');
+export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
+export const reportOutcomeUpdate = defineUpdate<LeadState, [OutcomeReport]>('reportOutcome');
+export const decideHandoffUpdate = defineUpdate<LeadState, [HandoffDecision]>('decideHandoff');
+export const flagJunkUpdate = defineUpdate<LeadState, [JunkFlagRequest]>('flagJunk');
+export const reviewJunkUpdate = defineUpdate<LeadState, [JunkReviewRequest]>('reviewJunk');
+export const closeOpportunityUpdate = defineUpdate<LeadState, [OpportunityClose]>('closeOpportunity');
 export const leadStateQuery = defineQuery<LeadState>('leadState');
 
 /** Custom search attributes managers filter on in the Temporal UI; registered by the dev server start. */
 export const SearchAttributes = {
   LeadStage: defineSearchAttributeKey('LeadStage', SearchAttributeType.KEYWORD),
   LeadSource: defineSearchAttributeKey('LeadSource', SearchAttributeType.KEYWORD),
+  LeadGrade: defineSearchAttributeKey('LeadGrade', SearchAttributeType.KEYWORD),
+  LeadScore: defineSearchAttributeKey('LeadScore', SearchAttributeType.INT),
+  AssignedRep: defineSearchAttributeKey('AssignedRep', SearchAttributeType.KEYWORD),
+  AttemptCount: defineSearchAttributeKey('AttemptCount', SearchAttributeType.INT),
+  SlaDeadline: defineSearchAttributeKey('SlaDeadline', SearchAttributeType.DATETIME),
+  Stalled: defineSearchAttributeKey('Stalled', SearchAttributeType.BOOL),
 } as const;
 
 const SEARCH_ATTRIBUTE_TYPE_NAMES: Record<string, string> = {

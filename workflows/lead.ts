@@ -1,74 +1,377 @@
-import {
-  condition,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { LeadActivities } from '../activities';
+/**
+ * One lead's whole journey as a durable workflow (R3–R20): captured and answered at once,
+ * routed to a rep, five contact attempts, nurture, qualification, handoff, conversion — or
+ * kept as not interested and checked on for a year. Events (rep outcomes, engagement,
+ * re-captures, handoff and junk decisions) queue in an inbox; timers are absolute times in
+ * the run's state, so the story survives continueAsNew unchanged.
+ */
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { acceptsOutcomes, afterScore, isAdvanced, isClosed, outcomeEffect, watchesSilence } from '../domain/lifecycle';
+import { activities } from './activities';
 import {
   captureSignal,
-  firstContactSignal,
+  closeOpportunityUpdate,
+  decideHandoffUpdate,
+  engagementSignal,
+  flagJunkUpdate,
   leadStateQuery,
-  SearchAttributes,
+  reportOutcomeUpdate,
+  reviewJunkUpdate,
+  type Actor,
   type CaptureTouch,
-  type LeadStage,
+  type CarriedState,
+  type EngagementSignal,
+  type HandoffDecision,
+  type JunkFlagRequest,
+  type JunkReviewRequest,
   type LeadState,
   type LeadWorkflowInput,
+  type OpportunityClose,
+  type OutcomeReport,
 } from './contracts';
+import { LeadRun } from './lead-run';
+import { durationMs, iso } from './time';
 
-/** R6: the rep's first logged contact is due within this. */
-export const FIRST_CONTACT_SLA = '20 minutes';
+type LeadEvent =
+  | { type: 'capture'; touch: CaptureTouch }
+  | { type: 'engagement'; signal: EngagementSignal }
+  | { type: 'outcome'; report: OutcomeReport }
+  | { type: 'handoff'; decision: HandoffDecision }
+  | { type: 'junkFlag'; request: JunkFlagRequest }
+  | { type: 'junkReview'; request: JunkReviewRequest }
+  | { type: 'opportunity'; close: OpportunityClose };
 
-const { sendFirstTouchEmail, recordStage } = proxyActivities<LeadActivities>({
-  startToCloseTimeout: '1 minute',
-  // Departs from the default: back off up to 5 minutes so an SMTP or database outage is ridden out,
-  // and never retry a lead that does not exist or a message the SMTP server refused for good.
-  retry: { initialInterval: '1 second', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['LeadNotFound', 'NoEmailAddress', 'EmailRejected'] },
-});
+/** Past this many history events the run continues as new, well before Temporal's limits. */
+const HISTORY_EVENTS_BEFORE_CONTINUE = 2_000;
+/** How many answered requests to remember for idempotent repeats (Idempotency-Key). */
+const REMEMBERED_REQUESTS = 200;
 
-/** One lead's life as a durable workflow: captured, answered at once, then waiting for the rep. */
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState> {
-  const { workflowId } = workflowInfo();
-  const captures: CaptureTouch[] = [];
-  let stage: LeadStage = 'new';
-  let firstTouchEmailSent = false;
-  let firstContactAt: string | undefined;
-  let waitingFor = 'the first-touch e-mail';
+  const run = new LeadRun(input);
+  const carried = input.carried as CarriedState | undefined;
+  const inbox: { event: LeadEvent; requestId?: string }[] = (carried?.pending as typeof inbox | undefined) ?? [];
+  const answered = new Map<string, LeadState>(carried?.seenRequests ?? []);
+  const historyLimit = input.historyLimit ?? HISTORY_EVENTS_BEFORE_CONTINUE;
 
-  const state = (): LeadState => ({ leadId: input.leadId, stage, captures: captures.length, firstTouchEmailSent, waitingFor });
-  setHandler(leadStateQuery, state);
-  setHandler(captureSignal, (touch) => {
-    captures.push(touch);
-  });
-  setHandler(firstContactSignal, ({ at }) => {
-    firstContactAt ??= at;
-  });
+  // --- Temporal surface: a query, signals for fire-and-forget events, updates where the caller needs an answer.
+  setHandler(leadStateQuery, () => run.state);
+  setHandler(captureSignal, (touch) => void inbox.push({ event: { type: 'capture', touch } }));
+  setHandler(engagementSignal, (signal) => void inbox.push({ event: { type: 'engagement', signal } }));
 
-  const waitFor = (what: string) => {
-    waitingFor = what;
-    setCurrentDetails(`Waiting for ${what}`);
+  /** Queues a request and answers with the lead's state once it is handled; a repeated request id answers the first answer. */
+  const submit = async (requestId: string, event: LeadEvent): Promise<LeadState> => {
+    const earlier = answered.get(requestId);
+    if (earlier) return earlier;
+    if (!inbox.some((item) => item.requestId === requestId)) inbox.push({ event, requestId });
+    await condition(() => answered.has(requestId));
+    return answered.get(requestId)!;
   };
-  const moveTo = async (next: LeadStage) => {
-    stage = next;
-    upsertSearchAttributes([{ key: SearchAttributes.LeadStage, value: next }]);
-    await recordStage.executeWithOptions({ summary: `record stage ${next}` }, [{ leadId: input.leadId, stage: next }]);
+  const open = (requestId: string, allowed: boolean, why: string) => {
+    if (!answered.has(requestId) && !allowed) throw new Error(why);
   };
+  setHandler(reportOutcomeUpdate, (report) => submit(report.requestId, { type: 'outcome', report }), {
+    validator: (r) => open(r.requestId, acceptsOutcomes(run.state.stage), `The lead is ${run.state.stage}: it takes no more outcomes`),
+  });
+  setHandler(decideHandoffUpdate, (decision) => submit(decision.requestId, { type: 'handoff', decision }), {
+    validator: (d) => open(d.requestId, run.state.stage === 'qualified', `The lead is ${run.state.stage}, not waiting for a handoff decision`),
+  });
+  setHandler(flagJunkUpdate, (request) => submit(request.requestId, { type: 'junkFlag', request }), {
+    validator: (r) => open(r.requestId, !isClosed(run.state.stage), `The lead is ${run.state.stage}`),
+  });
+  setHandler(reviewJunkUpdate, (request) => submit(request.requestId, { type: 'junkReview', request }), {
+    validator: (r) => open(r.requestId, run.state.junkFlagged, 'The lead is not flagged as junk'),
+  });
+  setHandler(closeOpportunityUpdate, (close) => submit(close.requestId, { type: 'opportunity', close }), {
+    validator: (c) => open(c.requestId, run.state.stage === 'handed_off', `The lead is ${run.state.stage}, it has no open opportunity`),
+  });
 
-  // R6, R7: a personal answer goes out at once, before anything else.
-  if (input.reachableBy.email) {
-    await sendFirstTouchEmail.executeWithOptions(
-      { summary: 'send the personal first-touch e-mail' },
-      [{ leadId: input.leadId, sendKey: `${workflowId}/first-touch` }],
-    );
-    firstTouchEmailSent = true;
+  // --- The story.
+  if (!carried && run.state.stage === 'new') await welcome(run);
+  await run.publish();
+
+  while (!isClosed(run.state.stage) && !run.finished) {
+    const timer = nextTimer(run);
+    run.waitFor(timer?.what ?? 'the rep or the lead to act');
+    await run.publish();
+    const gotEvent = await run.waitUntil(() => inbox.length > 0, timer?.at, timer?.what ?? '');
+    if (gotEvent) {
+      const { event, requestId } = inbox.shift()!;
+      await handle(run, event);
+      if (requestId) remember(answered, requestId, { ...run.state });
+    } else {
+      await timer!.fire();
+    }
+
+    const { historyLength, continueAsNewSuggested } = workflowInfo();
+    if (continueAsNewSuggested || historyLength > historyLimit) {
+      // Answer every queued request first, so no update is left waiting on this run.
+      for (;;) {
+        while (inbox.length > 0) {
+          const { event, requestId } = inbox.shift()!;
+          await handle(run, event);
+          if (requestId) remember(answered, requestId, { ...run.state });
+        }
+        if (allHandlersFinished()) break;
+        await condition(() => inbox.length > 0 || allHandlersFinished());
+      }
+      await run.publish();
+      return continueAsNew<typeof leadWorkflow>({ ...input, carried: run.carry(inbox, [...answered]) });
+    }
   }
-  await moveTo('contacting');
+  run.waitFor(isClosed(run.state.stage) ? 'nothing: the lead is closed' : 'a new capture: the year of nurture is over');
+  await run.publish();
+  await condition(allHandlersFinished);
+  return run.state;
+}
 
-  // R6: wait for the rep's first logged contact, or the SLA timer.
-  waitFor(`the rep's first contact (SLA ${FIRST_CONTACT_SLA})`);
-  const contacted = await condition(() => firstContactAt !== undefined, FIRST_CONTACT_SLA, { summary: `first-contact SLA of ${FIRST_CONTACT_SLA}` });
-  waitFor(contacted ? 'the next step of the lifecycle' : 'the rep: the first-contact SLA was breached');
-  return state();
+function remember(answered: Map<string, LeadState>, requestId: string, state: LeadState): void {
+  answered.set(requestId, state);
+  for (const oldest of answered.keys()) {
+    if (answered.size <= REMEMBERED_REQUESTS) break;
+    answered.delete(oldest);
+  }
+}
+
+/** R16, R6, R7: route to a rep, answer personally at once, tell the rep, start the clock. */
+async function welcome(run: LeadRun): Promise<void> {
+  await assignRep(run, undefined);
+  const mql = await run.rescore('captured');
+  if (run.input.reachableBy.email) {
+    await activities.sendFirstTouchEmail.executeWithOptions({ summary: 'send the personal first-touch e-mail' }, [
+      { leadId: run.leadId, sendKey: `${workflowInfo().workflowId}/first-touch`, repId: run.state.assignedRep },
+    ]);
+    run.state.firstTouchEmailSent = true;
+  }
+  if (run.state.assignedRep) {
+    await activities.notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'new_lead', sendKey: run.key('notify-new-lead') });
+  }
+  run.memory.slaHandled = false;
+  run.state.slaDeadline = iso(Date.now() + durationMs(run.policy.firstContactSla));
+  await run.moveTo('contacting', 'captured: first contact under way (R6)');
+  if (isAdvanced(run.state.buyerStage ?? undefined, false)) await run.moveTo('qualified', 'captured in the decision stage (R13)');
+  else if (mql) await run.moveTo('qualified', 'score at capture reached the MQL threshold (R14)');
+}
+
+async function assignRep(run: LeadRun, reason: string | undefined): Promise<boolean> {
+  const assignment = await activities.assignRep({
+    leadId: run.leadId,
+    assignmentKey: run.key(`assign-${++run.memory.assignments}`),
+    at: iso(),
+    exclude: run.state.assignedRep ? [run.state.assignedRep] : [],
+    reason,
+  });
+  if (!assignment) {
+    await activities.notifyManager({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'no_rep_available', sendKey: run.key('notify-no-rep') });
+    return false;
+  }
+  run.state.assignedRep = assignment.repId;
+  return true;
+}
+
+interface Timer {
+  at: number;
+  what: string;
+  fire: () => Promise<void>;
+}
+
+/** The earliest thing the lead is waiting for, by stage. */
+function nextTimer(run: LeadRun): Timer | undefined {
+  const { state, memory, policy } = run;
+  const timers: Timer[] = [];
+  if (state.stage === 'contacting' && !memory.slaHandled && state.slaDeadline) {
+    timers.push({ at: Date.parse(state.slaDeadline), what: `the rep's first contact (SLA ${policy.firstContactSla})`, fire: () => slaBreached(run) });
+  }
+  const step = run.nextCadenceStep();
+  if (step) {
+    timers.push({ at: step.at, what: step.step.summary, fire: () => runCadenceStep(run) });
+  } else if (memory.cadence && (state.stage === 'contacting' || state.stage === 'nurturing' || state.stage === 'not_interested')) {
+    const grace = state.stage === 'contacting' ? policy.lastAttemptGrace : 0;
+    const lastStep = run.cadence()?.steps.at(-1);
+    const end = memory.cadence.startedAt + (lastStep ? durationMs(lastStep.after) : 0) + durationMs(grace);
+    timers.push({ at: end, what: state.stage === 'contacting' ? 'the outcome of the last attempt' : 'the end of the nurture track', fire: () => cadenceDone(run) });
+  }
+  if (memory.handoff) {
+    const sla = durationMs(policy.handoffSla);
+    if (!memory.handoff.reminded) timers.push({ at: memory.handoff.since + sla, what: 'the rep to accept or reject the handoff', fire: () => handoffOverdue(run, 'remind') });
+    else if (!memory.handoff.escalated) timers.push({ at: memory.handoff.since + 2 * sla, what: 'the rep to accept or reject the handoff (reminded)', fire: () => handoffOverdue(run, 'escalate') });
+  }
+  if (!state.stalled && watchesSilence(state.buyerStage ?? undefined, memory.meetingBooked, state.stage)) {
+    timers.push({ at: memory.lastActivityAt + durationMs(policy.silenceAlertAfter), what: `a sign of life (silence alert after ${policy.silenceAlertAfter})`, fire: () => stalled(run) });
+  }
+  timers.sort((a, b) => a.at - b.at);
+  const first = timers[0];
+  run.state.nextAction = step ? { what: step.step.summary, at: iso(step.at) } : first ? { what: first.what, at: iso(first.at) } : null;
+  return first;
+}
+
+// --- Timers.
+
+/** R6: no logged contact within the SLA: tell the manager and, if the policy says so, give the lead to another rep once. */
+async function slaBreached(run: LeadRun): Promise<void> {
+  run.memory.slaHandled = true;
+  await activities.notifyManager({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'sla_breach', sendKey: run.key('notify-sla-breach') });
+  if (run.policy.reassignOnSlaBreach && !run.memory.slaReassigned) {
+    run.memory.slaReassigned = true;
+    if (await assignRep(run, 'reassigned after first-contact SLA breach (R6)')) {
+      await activities.notifyRep({ leadId: run.leadId, repId: run.state.assignedRep!, kind: 'new_lead', sendKey: run.key('notify-reassigned') });
+      run.memory.slaHandled = false;
+      run.state.slaDeadline = iso(Date.now() + durationMs(run.policy.firstContactSla));
+    }
+  }
+}
+
+async function runCadenceStep(run: LeadRun): Promise<void> {
+  const next = run.nextCadenceStep()!;
+  run.memory.cadence!.nextStep += 1;
+  const { step } = next;
+  if (step.action === 'email') {
+    if (!run.input.reachableBy.email || run.memory.stopMail) return;
+    await activities.sendLeadEmail.executeWithOptions({ summary: step.summary }, [
+      { leadId: run.leadId, repId: run.state.assignedRep, template: step.template, sendKey: run.key(step.template) },
+    ]);
+    if (run.state.stage === 'contacting') run.state.attempts += 1; // an e-mail attempt (R8)
+  } else if (run.state.assignedRep && run.input.reachableBy.phone) {
+    await activities.createTask.executeWithOptions({ summary: `call task: ${step.summary}` }, [
+      { leadId: run.leadId, repId: run.state.assignedRep, taskKey: run.key('call-task'), kind: 'call', title: step.summary, dueAt: iso() },
+    ]);
+  }
+}
+
+async function cadenceDone(run: LeadRun): Promise<void> {
+  if (run.state.stage === 'contacting') {
+    await run.moveTo('not_interested', `no reach after ${run.state.attempts} attempts (R8)`);
+  } else if (run.state.stage === 'nurturing' && run.memory.cadence?.id !== 'long-term') {
+    run.startCadence(null);
+    run.memory.cadence = { id: 'long-term', startedAt: Date.now(), nextStep: 0 };
+  } else {
+    run.finished = true; // a year of long-term nurture without a sign: the run ends, the lead stays (R4)
+  }
+}
+
+async function handoffOverdue(run: LeadRun, step: 'remind' | 'escalate'): Promise<void> {
+  const handoff = run.memory.handoff!;
+  if (step === 'remind') {
+    handoff.reminded = true;
+    await activities.notifyRep({ leadId: run.leadId, repId: run.state.assignedRep!, kind: 'handoff_reminder', sendKey: run.key('notify-handoff-reminder') });
+  } else {
+    handoff.escalated = true;
+    await activities.notifyManager({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'handoff_overdue', sendKey: run.key('notify-handoff-overdue') });
+  }
+}
+
+/** R20: silence after the evaluation stage: alert the rep. */
+async function stalled(run: LeadRun): Promise<void> {
+  run.state.stalled = true;
+  if (run.state.assignedRep) {
+    await activities.notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'stalled', sendKey: run.key('notify-stalled') });
+  }
+}
+
+// --- Events.
+
+async function handle(run: LeadRun, event: LeadEvent): Promise<void> {
+  switch (event.type) {
+    case 'capture':
+      return recaptured(run, event.touch);
+    case 'engagement':
+      return engaged(run, event.signal);
+    case 'outcome':
+      return outcomeReported(run, event.report);
+    case 'handoff':
+      return handoffDecided(run, event.decision);
+    case 'junkFlag':
+      return junkFlagged(run, event.request);
+    case 'junkReview':
+      return junkReviewed(run, event.request);
+    case 'opportunity':
+      return opportunityClosed(run, event.close);
+  }
+}
+
+function actorName(actor: Actor): string {
+  return actor.repId ? `${actor.role}:${actor.repId}` : actor.role;
+}
+
+/** R3, R4: a returning person re-enters the pipeline; a not-interested lead goes back to contacting. */
+async function recaptured(run: LeadRun, touch: CaptureTouch): Promise<void> {
+  run.state.captures += 1;
+  if (touch.buyerStage) run.state.buyerStage = touch.buyerStage;
+  const returning = run.state.captures > 1 || run.input.storedStage !== undefined;
+  if (!returning) return;
+  run.noteActivity();
+  const mql = await run.rescore('captured again');
+  if (run.state.stage === 'not_interested') await run.moveTo('contacting', 're-engaged: captured again (R4)');
+  const qualify = afterScore(run.state.stage, mql) ?? (isAdvanced(run.state.buyerStage ?? undefined, run.memory.meetingBooked) ? { stage: 'qualified' as const, reason: 'returned in the decision stage (R13)' } : undefined);
+  if (qualify && run.state.stage !== 'qualified' && run.state.stage !== 'handed_off') await run.moveTo(qualify.stage, qualify.reason);
+}
+
+/** R12: interest shows in actions; a reply stops every cadence and goes to the rep. */
+async function engaged(run: LeadRun, signal: EngagementSignal): Promise<void> {
+  await activities.recordTouch({ leadId: run.leadId, touchKey: run.key(`engagement-${signal.requestId}`), at: signal.at, kind: 'engagement', channel: signal.event.startsWith('email') || signal.event === 'reply' ? 'email' : 'web', details: { event: signal.event, path: signal.path } });
+  run.noteActivity();
+  if (signal.event === 'meeting') run.memory.meetingBooked = true;
+  const mql = await run.rescore(`engagement ${signal.event}`);
+  const strong = signal.event === 'reply' || signal.event === 'meeting' || signal.event === 'form_submit';
+  if (signal.event === 'reply' && run.state.assignedRep) {
+    await activities.notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'replied', sendKey: run.key('notify-replied') });
+  }
+  let next = afterScore(run.state.stage, mql);
+  if (!next && run.memory.meetingBooked && run.state.stage !== 'qualified' && run.state.stage !== 'handed_off') next = { stage: 'qualified', reason: 'meeting booked: skips the slow nurture track (R13)' };
+  if (!next && signal.event === 'reply' && (run.state.stage === 'contacting' || run.state.stage === 'not_interested')) next = { stage: 'nurturing', reason: 'replied: reached, not ready yet (R17)' };
+  if (!next && strong && run.state.stage === 'not_interested') next = { stage: 'contacting', reason: `re-engaged: ${signal.event} (R4)` };
+  if (next) await run.moveTo(next.stage, next.reason);
+  else if (signal.event === 'reply' && run.state.stage === 'nurturing') run.startCadence(null); // exits the cadence at once
+}
+
+/** R8, R13, R15: what the rep reports moves the lead. */
+async function outcomeReported(run: LeadRun, report: OutcomeReport): Promise<void> {
+  const at = iso();
+  await activities.recordTouch({ leadId: run.leadId, touchKey: run.key(`outcome-${report.requestId}`), at, kind: 'outcome', channel: 'phone', details: { outcome: report.outcome, note: report.note, by: actorName(report.actor) } });
+  const effect = outcomeEffect(run.state.stage, report.outcome, { attempts: run.state.attempts, maxAttempts: run.policy.maxAttempts, buyerStage: run.state.buyerStage ?? undefined });
+  run.state.firstContactAt ??= at;
+  if (run.state.stage === 'contacting' && run.state.slaDeadline && !run.memory.slaHandled) run.clearSla(); // R6 met
+  if (effect.countsAsAttempt) run.state.attempts += 1;
+  if (report.outcome === 'meeting_booked') run.memory.meetingBooked = true;
+  if (effect.stopMail) run.memory.stopMail = true;
+  run.noteActivity();
+  if (report.nextActivity) {
+    await activities.createTask({ leadId: run.leadId, repId: run.state.assignedRep, taskKey: run.key('next-activity'), kind: report.nextActivity.kind, title: `${report.nextActivity.kind} scheduled by the rep`, dueAt: report.nextActivity.at });
+  }
+  const mql = await run.rescore(`outcome ${report.outcome}`);
+  const closing = effect.next?.stage === 'not_interested';
+  const next = closing ? effect.next : (afterScore(effect.next?.stage ?? run.state.stage, mql) ?? effect.next);
+  if (next) await run.moveTo(next.stage, next.reason, actorName(report.actor));
+}
+
+/** R15, R18: sales accepts (a contact and an opportunity) or rejects back to nurture. */
+async function handoffDecided(run: LeadRun, decision: HandoffDecision): Promise<void> {
+  if (decision.decision === 'accept') {
+    await activities.openOpportunity({ leadId: run.leadId, repId: run.state.assignedRep, opportunityKey: run.key('opportunity'), at: iso() });
+    await run.moveTo('handed_off', 'accepted by sales (SQL)', actorName(decision.actor));
+  } else {
+    run.state.recycleCount += 1;
+    await run.moveTo('nurturing', `handoff rejected: ${decision.reason ?? 'no reason given'}`, actorName(decision.actor));
+  }
+}
+
+async function opportunityClosed(run: LeadRun, close: OpportunityClose): Promise<void> {
+  await activities.closeOpportunity({ leadId: run.leadId, status: close.status, at: iso() });
+  if (close.status === 'won') {
+    await run.moveTo('converted', 'opportunity won', actorName(close.actor));
+  } else {
+    run.state.recycleCount += 1;
+    await run.moveTo('nurturing', `opportunity lost: ${close.reason ?? 'no reason given'}`, actorName(close.actor));
+  }
+}
+
+/** R5: anyone with a rep role flags "please delete"; an admin decides. */
+async function junkFlagged(run: LeadRun, request: JunkFlagRequest): Promise<void> {
+  await activities.recordJunkFlag({ leadId: run.leadId, flagKey: run.key('junk-flag'), reason: request.reason, by: actorName(request.actor), at: iso() });
+  run.state.junkFlagged = true;
+}
+
+async function junkReviewed(run: LeadRun, request: JunkReviewRequest): Promise<void> {
+  await activities.decideJunkFlag({ leadId: run.leadId, decision: request.decision === 'confirm' ? 'confirmed' : 'cleared', by: actorName(request.actor), at: iso() });
+  run.state.junkFlagged = false;
+  if (request.decision === 'confirm') await run.moveTo('disqualified', 'junk confirmed by an admin (R5)', actorName(request.actor));
 }

@@ -1,0 +1,78 @@
+/** E-mail activities: to the lead (first touch, cadences) and to reps and managers. All go through the outbox (sendOnce). */
+import { ApplicationFailure } from '@temporalio/common';
+import type { Transporter } from 'nodemailer';
+import type { Db } from '../db';
+import { findRepContact } from '../db/lifecycle';
+import { findLead, type LeadRow } from '../db/leads';
+import { latestScore } from '../db/scores';
+import { explainScore } from '../domain/scoring';
+import { cadenceEmail, firstTouchEmail, managerNoticeEmail, repNoticeEmail, type LeadCard, type ManagerNotice, type RepNotice } from '../domain/emails';
+import { sendOnce, type SendResult } from './email';
+
+export interface MailSettings {
+  from: string;
+  messageIdDomain: string;
+  /** Signs e-mails to leads that have no rep yet. */
+  defaultRepName: string;
+  /** Told about SLA breaches when the rep has no manager of their own. */
+  managerEmail: string;
+}
+
+export interface NotifyDeps {
+  db: Db;
+  mailer: Transporter;
+  mail: MailSettings;
+}
+
+async function requireLead(db: Db, leadId: string): Promise<LeadRow> {
+  const lead = await findLead(db, leadId);
+  if (!lead) throw ApplicationFailure.nonRetryable(`Lead ${leadId} does not exist`, 'LeadNotFound');
+  return lead;
+}
+
+function card(lead: LeadRow): LeadCard {
+  const name = [lead.first_name, lead.last_name].filter(Boolean).join(' ') || lead.email || lead.phone || 'Unnamed lead';
+  return { leadId: lead.id, name, company: lead.company, email: lead.email, phone: lead.phone, city: lead.city, country: lead.country, message: lead.message, source: lead.first_source.channel };
+}
+
+export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
+  const repName = async (repId: string | null | undefined) => (repId && (await findRepContact(db, repId))?.name) || mail.defaultRepName;
+  const toLead = async (lead: LeadRow, sendKey: string, template: string, content: { subject: string; text: string; html: string }) => {
+    if (!lead.email) throw ApplicationFailure.nonRetryable(`Lead ${lead.id} has no e-mail address`, 'NoEmailAddress');
+    return sendOnce(db, mailer, mail.messageIdDomain, { sendKey, leadId: lead.id, template, from: mail.from, to: lead.email, ...content });
+  };
+
+  return {
+    /** R6, R7: the personal first answer, sent within seconds of the capture and signed by the lead's rep. */
+    async sendFirstTouchEmail(input: { leadId: string; sendKey: string; repId?: string | null }): Promise<SendResult> {
+      const lead = await requireLead(db, input.leadId);
+      const content = firstTouchEmail({ firstName: lead.first_name, company: lead.company, message: lead.message }, await repName(input.repId));
+      return toLead(lead, input.sendKey, 'first-touch', content);
+    },
+
+    /** A cadence's e-mail (R9, R10), signed by the lead's rep. */
+    async sendLeadEmail(input: { leadId: string; sendKey: string; template: string; repId: string | null }): Promise<SendResult> {
+      const lead = await requireLead(db, input.leadId);
+      const content = cadenceEmail(input.template, { firstName: lead.first_name, company: lead.company }, await repName(input.repId));
+      return toLead(lead, input.sendKey, input.template, content);
+    },
+
+    /** Tells the rep about their lead, with its details (which stay out of workflow history). */
+    async notifyRep(input: { leadId: string; repId: string; kind: RepNotice; sendKey: string; why?: string }): Promise<SendResult | null> {
+      const [lead, rep] = await Promise.all([requireLead(db, input.leadId), findRepContact(db, input.repId)]);
+      if (!rep) return null; // the rep was removed; the manager sees the lead unassigned on the board
+      // R15, R18: a handoff says why the lead qualified: the score breakdown.
+      const score = input.kind === 'handoff' ? await latestScore(db, lead.id) : undefined;
+      const content = repNoticeEmail(input.kind, card(lead), rep.name, input.why ?? (score && `Why it qualified:\n${explainScore(score)}`));
+      return sendOnce(db, mailer, mail.messageIdDomain, { sendKey: input.sendKey, leadId: lead.id, template: `rep-${input.kind}`, from: mail.from, to: rep.email, ...content });
+    },
+
+    /** Escalations (R6): to the rep's manager, or the configured sales manager. */
+    async notifyManager(input: { leadId: string; repId: string | null; kind: ManagerNotice; sendKey: string }): Promise<SendResult> {
+      const [lead, rep] = await Promise.all([requireLead(db, input.leadId), input.repId ? findRepContact(db, input.repId) : undefined]);
+      const content = managerNoticeEmail(input.kind, card(lead), rep?.name ?? 'No rep');
+      const to = rep?.manager_email ?? mail.managerEmail;
+      return sendOnce(db, mailer, mail.messageIdDomain, { sendKey: input.sendKey, leadId: lead.id, template: `manager-${input.kind}`, from: mail.from, to, ...content });
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** Read models for the API: a lead's timeline (R21) and the junk review list (R5). */
+import type { Db } from './index';
+
+export type TimelineEntry =
+  | { at: string; type: 'stage'; from: string | null; to: string; reason: string; actor: string }
+  | { at: string; type: 'touch'; kind: string; channel: string | null; details: Record<string, unknown> | null; source: Record<string, unknown> | null }
+  | { at: string; type: 'score'; score: number; previousScore: number | null; grade: string; reason: string }
+  | { at: string; type: 'email'; template: string; subject: string; status: string };
+
+/** Every stage change with its actor, every touch across channels, every score change and every e-mail, oldest first. */
+export async function leadTimeline(db: Db, leadId: string): Promise<TimelineEntry[]> {
+  const [stages, touches, scores, emails] = await Promise.all([
+    db.query('SELECT at, from_stage, to_stage, reason, actor FROM stage_changes WHERE lead_id = $1', [leadId]),
+    db.query('SELECT at, kind, channel, details, source FROM touches WHERE lead_id = $1', [leadId]),
+    db.query('SELECT at, score, previous_score, grade, reason FROM score_changes WHERE lead_id = $1', [leadId]),
+    db.query('SELECT coalesce(sent_at, claimed_at) AS at, template, subject, status FROM sent_emails WHERE lead_id = $1', [leadId]),
+  ]);
+  const entries: TimelineEntry[] = [
+    ...stages.map((r) => ({ at: r.at.toISOString(), type: 'stage' as const, from: r.from_stage, to: r.to_stage, reason: r.reason, actor: r.actor })),
+    ...touches.map((r) => ({ at: r.at.toISOString(), type: 'touch' as const, kind: r.kind, channel: r.channel, details: r.details, source: r.source })),
+    ...scores.map((r) => ({ at: r.at.toISOString(), type: 'score' as const, score: r.score, previousScore: r.previous_score, grade: r.grade, reason: r.reason })),
+    ...emails.map((r) => ({ at: r.at.toISOString(), type: 'email' as const, template: r.template, subject: r.subject, status: r.status })),
+  ];
+  return entries.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+export async function openJunkFlags(db: Db) {
+  const rows = await db.query(
+    `SELECT f.lead_id, f.reason, f.flagged_by, f.flagged_at, l.first_name, l.last_name, l.company, l.email, l.phone, l.stage
+       FROM junk_flags f JOIN leads l ON l.id = f.lead_id
+      WHERE f.decision IS NULL ORDER BY f.flagged_at`,
+  );
+  return rows.map((r) => ({
+    leadId: r.lead_id,
+    reason: r.reason,
+    flaggedBy: r.flagged_by,
+    flaggedAt: r.flagged_at,
+    lead: { firstName: r.first_name, lastName: r.last_name, company: r.company, email: r.email, phone: r.phone, stage: r.stage },
+  }));
+}

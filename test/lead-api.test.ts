@@ -1,0 +1,116 @@
+/**
+ * Reps and admins act on leads through the API, against the real dev server, database and SMTP:
+ * outcomes, idempotent repeats, who may act on which lead, and 409s on closed leads.
+ */
+import { startStack, type Stack } from './helpers/stack';
+
+let stack: Stack;
+let tag: string;
+let capture: Record<string, string>;
+let oulu: Record<string, string>;
+let helsinki: Record<string, string>;
+let admin: Record<string, string>;
+
+beforeAll(async () => {
+  stack = await startStack('lead-api');
+  tag = stack.taskQueue.slice(-6);
+  for (const [id, city] of [['oulu', 'Oulu'], ['helsinki', 'Helsinki']]) {
+    await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [`${id}-${tag}`, `Rep ${id}`, `${id}-${tag}@reps.ripen.test`]);
+    await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [`${id}-${tag}`, `FI-${tag}`, city]);
+  }
+  [capture, oulu, helsinki, admin] = await Promise.all([stack.authAs('capture'), stack.authAs('rep', `oulu-${tag}`), stack.authAs('rep', `helsinki-${tag}`), stack.authAs('admin')]);
+});
+afterAll(() => stack.close());
+
+async function call(method: string, path: string, auth: Record<string, string>, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...auth, ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function ouluLead(name: string): Promise<string> {
+  const res = await call('POST', '/v1/leads', capture, { email: `${name}.${Date.now()}@example.fi`, firstName: name, country: `FI-${tag}`, city: 'Oulu' });
+  expect(res.status).toBe(201);
+  const leadId: string = res.body.leadId;
+  // Wait until the workflow has routed the lead and started contacting.
+  for (let i = 0; i < 200; i++) {
+    const got = await call('GET', `/v1/leads/${leadId}`, admin);
+    if (got.body.state?.stage === 'contacting') return leadId;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('lead never reached contacting');
+}
+
+it('records a rep outcome and shows it in the lead state and timeline (R7, R8, R21)', async () => {
+  const leadId = await ouluLead('aino');
+  const res = await call('POST', `/v1/leads/${leadId}/outcomes`, oulu, { outcome: 'no_answer', note: 'rang twice', nextActivity: { kind: 'call', at: '2030-01-02T09:00:00+02:00' } });
+  expect(res.status).toBe(200);
+  expect(res.body.state).toMatchObject({ stage: 'contacting', attempts: 1, assignedRep: `oulu-${tag}` });
+  const lead = await call('GET', `/v1/leads/${leadId}`, oulu);
+  expect(lead.status).toBe(200);
+  expect(lead.body.running).toBe(true);
+  expect(lead.body.lead).toMatchObject({ firstName: 'aino', assignedRep: `oulu-${tag}`, stage: 'contacting' });
+  const kinds = lead.body.timeline.map((e: { type: string; kind?: string; to?: string }) => e.type === 'stage' ? `stage:${e.to}` : e.type === 'touch' ? `touch:${e.kind}` : e.type);
+  expect(kinds).toEqual(expect.arrayContaining(['touch:capture', 'stage:contacting', 'email', 'touch:outcome']));
+  const outcomeTouch = lead.body.timeline.find((e: { kind?: string }) => e.kind === 'outcome');
+  expect(outcomeTouch.details).toMatchObject({ outcome: 'no_answer', note: 'rang twice', by: `rep:oulu-${tag}` });
+  expect(await stack.db.query("SELECT kind FROM tasks WHERE lead_id = $1 AND due_at = '2030-01-02T07:00:00Z'", [leadId])).toEqual([{ kind: 'call' }]);
+});
+
+it('applies a repeated request with the same Idempotency-Key once', async () => {
+  const leadId = await ouluLead('matti');
+  const headers = { 'idempotency-key': `outcome-${leadId}` };
+  const first = await call('POST', `/v1/leads/${leadId}/outcomes`, oulu, { outcome: 'voicemail' }, headers);
+  const second = await call('POST', `/v1/leads/${leadId}/outcomes`, oulu, { outcome: 'voicemail' }, headers);
+  expect(first.status).toBe(200);
+  expect(second.status).toBe(200);
+  expect(second.body.state.attempts).toBe(1);
+  expect(second.body.state).toEqual(first.body.state);
+  expect(await stack.db.query("SELECT 1 FROM touches WHERE lead_id = $1 AND kind = 'outcome'", [leadId])).toHaveLength(1);
+  const third = await call('POST', `/v1/leads/${leadId}/outcomes`, oulu, { outcome: 'voicemail' }, { 'idempotency-key': `another-${leadId}` });
+  expect(third.body.state.attempts).toBe(2);
+});
+
+it("lets a rep act only on their own leads: another rep's lead is 404 (R22)", async () => {
+  const leadId = await ouluLead('pekka');
+  expect((await call('POST', `/v1/leads/${leadId}/outcomes`, helsinki, { outcome: 'reached' })).status).toBe(404);
+  expect((await call('GET', `/v1/leads/${leadId}`, helsinki)).status).toBe(404);
+  expect((await call('GET', '/v1/leads/not-a-uuid', oulu)).status).toBe(404);
+  expect((await call('POST', `/v1/leads/${leadId}/outcomes`, capture, { outcome: 'reached' })).status).toBe(403);
+  expect((await call('GET', '/v1/admin/flags', oulu)).status).toBe(403);
+  const bad = await call('POST', `/v1/leads/${leadId}/outcomes`, oulu, { outcome: 'ghosted' });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['outcome']);
+  const noReason = await call('POST', `/v1/leads/${leadId}/handoff`, oulu, { decision: 'reject' });
+  expect(noReason.status).toBe(400);
+  expect(noReason.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['reason']);
+});
+
+it('answers 409 for a handoff decision on a lead that is not waiting for one', async () => {
+  const leadId = await ouluLead('ville');
+  const res = await call('POST', `/v1/leads/${leadId}/handoff`, oulu, { decision: 'accept' });
+  expect(res.status).toBe(409);
+  expect(res.body.error.message).toContain('not waiting for a handoff decision');
+});
+
+it('runs the junk review: a rep flags, the admin lists and confirms, and outcomes on the closed lead get 409 (R5)', async () => {
+  const leadId = await ouluLead('mickey');
+  const flagged = await call('POST', `/v1/leads/${leadId}/flags`, oulu, { reason: 'Mickey Mouse, phone 1234567' });
+  expect(flagged.status).toBe(202);
+  const list = await call('GET', '/v1/admin/flags', admin);
+  expect(list.body.flags).toEqual(expect.arrayContaining([expect.objectContaining({ leadId, reason: 'Mickey Mouse, phone 1234567', flaggedBy: `rep:oulu-${tag}` })]));
+  const confirmed = await call('POST', `/v1/admin/leads/${leadId}/disqualify`, admin);
+  expect(confirmed.status).toBe(200);
+  expect(confirmed.body.state.stage).toBe('disqualified');
+
+  for (let i = 0; i < 100 && (await call('GET', `/v1/leads/${leadId}`, admin)).body.running; i++) await new Promise((r) => setTimeout(r, 50));
+  const closed = await call('POST', `/v1/leads/${leadId}/outcomes`, oulu, { outcome: 'reached' });
+  expect(closed.status).toBe(409);
+  expect(closed.body.error).toMatchObject({ code: 'lead_closed', message: expect.stringContaining('disqualified') });
+  const after = await call('GET', `/v1/leads/${leadId}`, oulu);
+  expect(after.body).toMatchObject({ running: false, state: null, lead: { stage: 'disqualified' } });
+  expect((await call('GET', '/v1/admin/flags', admin)).body.flags.map((f: { leadId: string }) => f.leadId)).not.toContain(leadId);
+});
