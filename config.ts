@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 const ConfigSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/ripen'),
+  /** Connections per process. A capture holds one while Temporal records its signal, so size it to the concurrent captures expected. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(40),
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('ripen-leads'),

@@ -10,9 +10,28 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Every /v1 route: `Authorization: Bearer <key>`; keys are looked up by hash. Missing or wrong key: 401. */
+/** How long a key found in PostgreSQL is trusted without asking again: a revoked key stops working within this time. */
+export const KEY_CACHE_MS = 5_000;
+const KEY_CACHE_SIZE = 1_000;
+
+/**
+ * Every /v1 route: `Authorization: Bearer <key>`; keys are looked up by hash. Missing or wrong key: 401.
+ * Valid keys are remembered for KEY_CACHE_MS, which saves a database round trip on every capture.
+ */
 export function authenticate(db: Db, adminKey?: string): RequestHandler {
   const adminHash = adminKey ? Buffer.from(hashKey(adminKey)) : undefined;
+  const known = new Map<string, { principal: Principal; until: number }>();
+  const lookUp = async (key: string): Promise<Principal | undefined> => {
+    const cached = known.get(key);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const principal = await findPrincipal(db, key);
+    known.delete(key);
+    if (principal) {
+      if (known.size >= KEY_CACHE_SIZE) known.delete(known.keys().next().value!);
+      known.set(key, { principal, until: Date.now() + KEY_CACHE_MS });
+    }
+    return principal;
+  };
   return (req, _res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
     if (!match) return next(new HttpError(401, 'unauthorized', 'Missing API key: send Authorization: Bearer <key>', undefined, { 'WWW-Authenticate': 'Bearer' }));
@@ -21,7 +40,7 @@ export function authenticate(db: Db, adminKey?: string): RequestHandler {
       req.principal = { role: 'admin', repId: null, keyId: 'env:RIPEN_ADMIN_KEY' };
       return next();
     }
-    findPrincipal(db, key).then((principal) => {
+    lookUp(key).then((principal) => {
       if (!principal) return next(new HttpError(401, 'unauthorized', 'Unknown or revoked API key', undefined, { 'WWW-Authenticate': 'Bearer' }));
       req.principal = principal;
       next();

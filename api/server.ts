@@ -12,7 +12,7 @@ export interface RunningApi {
 
 /** Starts the API on config.PORT. The Temporal connection is lazy, so the API starts (and answers 503) while Temporal is down. */
 export async function startApi(config: Config = loadConfig()): Promise<RunningApi> {
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, adminKey: config.RIPEN_ADMIN_KEY });

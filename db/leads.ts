@@ -92,40 +92,34 @@ export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSour
     .filter(([key]) => details[key as keyof LeadDetails] !== undefined)
     .map(([key, column]) => [column, details[key as keyof LeadDetails]] as const);
 
-  let lead: LeadRow;
+  // The lead row and the capture touch in one statement: one round trip fewer on the hot path.
+  let write: string;
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
   if (existing) {
-    const sets = ['last_touch_at = $2', 'updated_at = now()'];
-    const params: unknown[] = [existing.id, at];
-    const set = (column: string, value: unknown) => {
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    };
-    if (details.email && !existing.email) {
-      set('email', details.email.trim());
-      set('email_normalized', email);
-    }
-    if (details.phone) {
-      set('phone', details.phone.trim());
-      set('phone_normalized', phone);
-    }
-    for (const [column, value] of fields) set(column, value);
-    [lead] = (await tx.query<LeadRow>(`UPDATE leads SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, params)) as [LeadRow];
+    const sets = [`last_touch_at = ${param(at)}`, 'updated_at = now()'];
+    if (details.email && !existing.email) sets.push(`email = ${param(details.email.trim())}`, `email_normalized = ${param(email)}`);
+    if (details.phone) sets.push(`phone = ${param(details.phone.trim())}`, `phone_normalized = ${param(phone)}`);
+    for (const [column, value] of fields) sets.push(`${column} = ${param(value)}`);
+    write = `UPDATE leads SET ${sets.join(', ')} WHERE id = ${param(existing.id)} RETURNING *`;
   } else {
     const columns = ['email', 'email_normalized', 'phone', 'phone_normalized', 'first_touch_at', 'first_source', 'last_touch_at'];
-    const values: unknown[] = [details.email?.trim() ?? null, email, details.phone?.trim() ?? null, phone, at, source, at];
+    const values = [details.email?.trim() ?? null, email, details.phone?.trim() ?? null, phone, at, source, at].map(param);
     for (const [column, value] of fields) {
       columns.push(column);
-      values.push(value);
+      values.push(param(value));
     }
-    const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
-    [lead] = (await tx.query<LeadRow>(`INSERT INTO leads (${columns.join(', ')}) VALUES (${placeholders}) RETURNING *`, values)) as [LeadRow];
+    write = `INSERT INTO leads (${columns.join(', ')}) VALUES (${values.join(', ')}) RETURNING *`;
   }
-
-  const [touch] = await tx.query<{ id: string }>(
-    `INSERT INTO touches (lead_id, at, kind, channel, source, details) VALUES ($1, $2, 'capture', $3, $4, $5) RETURNING id`,
-    [lead.id, at, source.channel, source, { returning: Boolean(existing) }],
+  const [row] = await tx.query<LeadRow & { touch_id: string }>(
+    `WITH lead AS (${write}),
+          touch AS (INSERT INTO touches (lead_id, at, kind, channel, source, details)
+                    SELECT id, ${param(at)}, 'capture', ${param(source.channel)}, ${param(source)}, ${param({ returning: Boolean(existing) })} FROM lead RETURNING id)
+     SELECT lead.*, touch.id AS touch_id FROM lead, touch`,
+    params,
   );
-  return { lead, created: !existing, touchId: String(touch!.id) };
+  const { touch_id: touchId, ...lead } = row!;
+  return { lead, created: !existing, touchId: String(touchId) };
 }
 
 export async function findLead(db: Db | Tx, leadId: string): Promise<LeadRow | undefined> {
