@@ -25,6 +25,15 @@ const ConfigSchema = z.object({
   /** Told about SLA breaches and overdue handoffs when a rep has no manager of their own (R6). */
   MANAGER_EMAIL: z.string().email().default('sales-manager@ripen.local'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Signs the tokens in e-mail links and keys the suppression list's address hashes. `npm start` generates one under data/. */
+  RIPEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Where the API is reachable from a lead's mail client: tracking, click and unsubscribe links point here. */
+  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  /** Sender identity and postal address, printed in every marketing e-mail's footer (CAN-SPAM, ePrivacy). */
+  SENDER_IDENTITY: z.string().min(2).default('Ripen Oy'),
+  POSTAL_ADDRESS: z.string().min(5).default('Ripen Oy, Esimerkkikatu 1, 00100 Helsinki, Finland'),
+  /** Optional mailto address offered in List-Unsubscribe beside the one-click URL. */
+  UNSUBSCRIBE_MAILTO: z.string().email().optional(),
   RIPEN_ADMIN_KEY: z.string().min(16).optional(),
 });
 
@@ -53,9 +62,20 @@ export function temporalConnectionOptions(config: Config) {
   };
 }
 
+/** The secret the API and the worker share; they refuse to start without it rather than sign with a guessable one. */
+export function requireSecret(config: Config): string {
+  if (!config.RIPEN_SECRET) throw new Error('Invalid configuration: RIPEN_SECRET is not set (32+ characters; `npm start` generates one under data/)');
+  return config.RIPEN_SECRET;
+}
+
 /** What the e-mail activities need to know. */
 export function mailSettings(config: Config) {
   return {
+    secret: requireSecret(config),
+    publicUrl: config.PUBLIC_URL,
+    senderIdentity: config.SENDER_IDENTITY,
+    postalAddress: config.POSTAL_ADDRESS,
+    unsubscribeMailto: config.UNSUBSCRIBE_MAILTO,
     from: config.MAIL_FROM,
     messageIdDomain: config.MESSAGE_ID_DOMAIN,
     defaultRepName: config.DEFAULT_REP_NAME,

@@ -6,7 +6,10 @@ import { findRepContact } from '../db/lifecycle';
 import { findLead, type LeadRow } from '../db/leads';
 import { latestScore } from '../db/scores';
 import { explainScore } from '../domain/scoring';
-import { cadenceEmail, firstTouchEmail, managerNoticeEmail, repNoticeEmail, type LeadCard, type ManagerNotice, type RepNotice } from '../domain/emails';
+import { hasMarketingConsent, suppress, suppressionOf } from '../db/suppressions';
+import { cadenceEmail, emailCategory, firstTouchEmail, managerNoticeEmail, repNoticeEmail, type EmailContent, type LeadCard, type ManagerNotice, type RepNotice } from '../domain/emails';
+import { instrument, unsubscribeHeaders, withMarketingFooter } from '../domain/outgoing';
+import { addressHash, emailRefFor, signToken } from '../domain/tokens';
 import { sendOnce, type SendResult } from './email';
 
 export interface MailSettings {
@@ -16,6 +19,13 @@ export interface MailSettings {
   defaultRepName: string;
   /** Told about SLA breaches when the rep has no manager of their own. */
   managerEmail: string;
+  /** Signs link tokens and keys suppression hashes. */
+  secret: string;
+  /** Base URL of the public tracking and unsubscribe routes. */
+  publicUrl: string;
+  senderIdentity: string;
+  postalAddress: string;
+  unsubscribeMailto?: string;
 }
 
 export interface NotifyDeps {
@@ -37,9 +47,39 @@ function card(lead: LeadRow): LeadCard {
 
 export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
   const repName = async (repId: string | null | undefined) => (repId && (await findRepContact(db, repId))?.name) || mail.defaultRepName;
-  const toLead = async (lead: LeadRow, sendKey: string, template: string, content: { subject: string; text: string; html: string }) => {
+  /**
+   * Every e-mail to a lead: tracked links and open pixel; marketing e-mail also needs consent and
+   * carries the footer and one-click unsubscribe. Suppression and consent are checked at send time,
+   * inside the outbox claim, so no cadence, retry or re-capture can mail a suppressed address.
+   */
+  const toLead = async (lead: LeadRow, sendKey: string, template: string, content: EmailContent): Promise<SendResult> => {
     if (!lead.email) throw ApplicationFailure.nonRetryable(`Lead ${lead.id} has no e-mail address`, 'NoEmailAddress');
-    return sendOnce(db, mailer, mail.messageIdDomain, { sendKey, leadId: lead.id, template, from: mail.from, to: lead.email, ...content });
+    const to = lead.email;
+    const category = emailCategory(template);
+    const ref = emailRefFor(sendKey);
+    const url = (path: string) => `${mail.publicUrl.replace(/\/$/, '')}${path}`;
+    const unsubscribeUrl = url(`/u/${signToken(mail.secret, { kind: 'unsubscribe', emailRef: ref })}`);
+    const { links, ...instrumented } = instrument(content, {
+      click: (link) => url(`/t/c/${signToken(mail.secret, { kind: 'click', emailRef: ref, link })}`),
+      open: url(`/t/o/${signToken(mail.secret, { kind: 'open', emailRef: ref })}`),
+    });
+    // The footer after the tracking: its unsubscribe link is not a click to count.
+    const tracked = { links, ...(category === 'marketing' ? withMarketingFooter(instrumented, mail, unsubscribeUrl) : instrumented) };
+    const hash = addressHash(mail.secret, to);
+    return sendOnce(
+      db,
+      mailer,
+      mail.messageIdDomain,
+      { sendKey, leadId: lead.id, template, from: mail.from, to, category, ref, ...tracked, headers: category === 'marketing' ? unsubscribeHeaders(unsubscribeUrl, mail.unsubscribeMailto) : undefined },
+      {
+        blockedBy: async (tx) => {
+          if (await suppressionOf(tx, hash)) return 'suppressed';
+          if (category === 'marketing' && !(await hasMarketingConsent(tx, lead.id))) return 'no_consent';
+          return undefined;
+        },
+        onHardBounce: (tx) => suppress(tx, { addressHash: hash, reason: 'hard_bounce', source: `smtp:${sendKey}` }),
+      },
+    );
   };
 
   return {
@@ -64,7 +104,7 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
       // R15, R18: a handoff says why the lead qualified: the score breakdown.
       const score = input.kind === 'handoff' ? await latestScore(db, lead.id) : undefined;
       const content = repNoticeEmail(input.kind, card(lead), rep.name, input.why ?? (score && `Why it qualified:\n${explainScore(score)}`));
-      return sendOnce(db, mailer, mail.messageIdDomain, { sendKey: input.sendKey, leadId: lead.id, template: `rep-${input.kind}`, from: mail.from, to: rep.email, ...content });
+      return sendOnce(db, mailer, mail.messageIdDomain, { sendKey: input.sendKey, leadId: lead.id, template: `rep-${input.kind}`, from: mail.from, to: rep.email, category: 'internal', ...content });
     },
 
     /** Escalations (R6): to the rep's manager, or the configured sales manager. */
@@ -72,7 +112,7 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
       const [lead, rep] = await Promise.all([requireLead(db, input.leadId), input.repId ? findRepContact(db, input.repId) : undefined]);
       const content = managerNoticeEmail(input.kind, card(lead), rep?.name ?? 'No rep');
       const to = rep?.manager_email ?? mail.managerEmail;
-      return sendOnce(db, mailer, mail.messageIdDomain, { sendKey: input.sendKey, leadId: lead.id, template: `manager-${input.kind}`, from: mail.from, to, ...content });
+      return sendOnce(db, mailer, mail.messageIdDomain, { sendKey: input.sendKey, leadId: lead.id, template: `manager-${input.kind}`, from: mail.from, to, category: 'internal', ...content });
     },
   };
 }

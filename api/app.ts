@@ -4,6 +4,7 @@ import type { Db } from '../db';
 import { authenticate, requireRole } from './auth';
 import { capture } from './capture';
 import { errorHandler, HttpError, parseOr400 } from './errors';
+import { emailSafetyRoutes } from './email-safety-routes';
 import { leadRoutes } from './lead-routes';
 import { CaptureLeadSchema } from './schemas';
 
@@ -12,6 +13,8 @@ export interface AppDeps {
   temporal: Client;
   taskQueue: string;
   adminKey?: string;
+  /** Signs e-mail link tokens and keys suppression hashes (RIPEN_SECRET); the worker uses the same. */
+  secret: string;
   /** How long a request waits for Temporal before answering 503 (default 10 s). */
   temporalDeadlineMs?: number;
 }
@@ -31,6 +34,9 @@ export function createApp(deps: AppDeps): express.Express {
   const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];
   const captureDeps = { ...deps, temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000 };
 
+  const emailSafety = emailSafetyRoutes({ db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs });
+  app.use(emailSafety.publicRoutes);
+
   const v1 = express.Router();
   v1.use(authenticate(deps.db, deps.adminKey));
 
@@ -40,6 +46,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(outcome.created ? 201 : 200).json({ leadId: outcome.leadId, workflowId: outcome.workflowId, created: outcome.created });
   });
 
+  v1.use(emailSafety.adminRoutes);
   v1.use(leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json));
 
   app.use('/v1', v1);

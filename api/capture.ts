@@ -1,6 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
 import { captureLead } from '../db/leads';
+import { anyErased } from '../db/suppressions';
+import { normalizeEmail, normalizePhone } from '../domain/identity';
+import { addressHash } from '../domain/tokens';
+import { HttpError } from './errors';
 import { captureSignal, leadWorkflowId, SearchAttributes, type CaptureTouch, type LeadWorkflowInput } from '../workflows/contracts';
 import type { leadWorkflow } from '../workflows';
 import type { CaptureLeadBody } from './schemas';
@@ -11,6 +15,8 @@ export interface CaptureDeps {
   taskQueue: string;
   /** How long the capture waits for Temporal before answering 503. */
   temporalDeadlineMs: number;
+  /** Keys the suppression list's hashes: an erased person is not captured again by accident. */
+  secret: string;
   /** Policy overrides for new lead workflows (tests; a compressed clock for demos). */
   workflowOptions?: Pick<LeadWorkflowInput, 'policy' | 'historyLimit'>;
 }
@@ -30,6 +36,9 @@ export interface CaptureOutcome {
 export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = new Date()): Promise<CaptureOutcome> {
   const { source, email, phone, ...details } = body;
   return deps.db.withTransaction(async (tx) => {
+    if (await anyErased(tx, identityAddresses({ email, phone }).map((address) => addressHash(deps.secret, address)))) {
+      throw new HttpError(409, 'erased', 'This person asked for their data to be erased: they are not captured again. Remove them from the source list.');
+    }
     const { lead, created, touchId } = await captureLead(tx, { email, phone, ...details }, source, now);
     const workflowId = leadWorkflowId(lead.id);
     // R5: a lead confirmed as junk keeps its record and this touch, but nothing is started or sent again.
@@ -60,4 +69,9 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
     );
     return { leadId: lead.id, workflowId, created };
   });
+}
+
+/** The normalised addresses erasure suppresses (db/erasure.ts hashes the same normal forms). */
+function identityAddresses({ email, phone }: { email?: string; phone?: string }): string[] {
+  return [email ? normalizeEmail(email) : undefined, phone ? normalizePhone(phone) : undefined].filter((a): a is string => a !== undefined);
 }

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, temporalConnectionOptions, type Config } from '../config';
+import { loadConfig, requireSecret, temporalConnectionOptions, type Config } from '../config';
 import { createDb } from '../db';
 import { createApp } from './app';
 
@@ -15,7 +15,7 @@ export async function startApi(config: Config = loadConfig()): Promise<RunningAp
   const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, adminKey: config.RIPEN_ADMIN_KEY });
+  const app = createApp({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, adminKey: config.RIPEN_ADMIN_KEY, secret: requireSecret(config) });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, () => resolve(s)).on('error', reject);
   });

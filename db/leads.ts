@@ -18,7 +18,7 @@ export interface LeadDetails {
   revenue?: number;
   message?: string;
   buyerStage?: string;
-  consent?: Record<string, unknown>;
+  consent?: { marketing: boolean; basis?: string; text?: string };
 }
 
 export interface LeadRow {
@@ -119,6 +119,18 @@ export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSour
     params,
   );
   const { touch_id: touchId, ...lead } = row!;
+  if (details.consent) {
+    // Consent as stated, with basis, time and source; the latest statement counts at send time.
+    const consent = details.consent as { marketing: boolean; basis?: string; text?: string };
+    await tx.query('INSERT INTO consents (lead_id, marketing, basis, text, source, at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      lead.id,
+      consent.marketing,
+      consent.basis ?? 'consent',
+      consent.text ?? null,
+      source,
+      at,
+    ]);
+  }
   return { lead, created: !existing, touchId: String(touchId) };
 }
 

@@ -19,15 +19,28 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
+/** A link in an e-mail: tracked when sent (see domain/outgoing.ts). */
+export interface Link {
+  label: string;
+  url: string;
+}
+
+type Paragraph = string | Link | undefined;
+
 /** Paragraphs → text and escaped HTML parts. */
-function compose(subject: string, paragraphs: (string | undefined)[]): EmailContent {
-  const kept = paragraphs.filter((p): p is string => p !== undefined);
+function compose(subject: string, paragraphs: Paragraph[]): EmailContent {
+  const kept = paragraphs.filter((p): p is string | Link => p !== undefined);
   return {
     subject,
-    text: kept.join('\n\n') + '\n',
-    html: kept.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('\n'),
+    text: kept.map((p) => (typeof p === 'string' ? p : `${p.label}: ${p.url}`)).join('\n\n') + '\n',
+    html: kept
+      .map((p) => (typeof p === 'string' ? `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>` : `<p><a href="${escapeHtml(p.url)}">${escapeHtml(p.label)}</a></p>`))
+      .join('\n'),
   };
 }
+
+/** Where the nurture content lives (marketing's site). */
+const CONTENT = 'https://www.ripen.example/resources';
 
 const greetingName = (lead: Recipient) => lead.firstName?.trim() || 'there';
 
@@ -48,7 +61,7 @@ export function firstTouchEmail(lead: Recipient, repName: string): EmailContent 
 }
 
 /** The cadences' e-mails (R9, R10, R11): each with its own useful content, signed by the lead's rep. */
-const CADENCE_TEMPLATES: Record<string, (name: string, company: string | undefined) => { subject: string; body: string[] }> = {
+const CADENCE_TEMPLATES: Record<string, (name: string, company: string | undefined) => { subject: string; body: Paragraph[] }> = {
   'attempt-follow-up': (name) => ({
     subject: `Following up, ${name}`,
     body: ["I tried to reach you about your request. Is there a good time for a 15-minute call this week? A reply with a time is all it takes."],
@@ -59,19 +72,19 @@ const CADENCE_TEMPLATES: Record<string, (name: string, company: string | undefin
   }),
   'nurture-info-pack': (name, company) => ({
     subject: `The information pack you asked for, ${name}`,
-    body: [`As promised, here is our information pack${company ? ` with the parts most relevant to ${company}` : ''}: what the product does, what it costs, and how a first project runs.`],
+    body: [`As promised, here is our information pack${company ? ` with the parts most relevant to ${company}` : ''}: what the product does, what it costs, and how a first project runs.`, { label: 'Download the information pack', url: `${CONTENT}/information-pack.pdf` }],
   }),
   'nurture-week-1': () => ({
     subject: 'How a company like yours got started',
-    body: ['A short customer story: the problem they had, what they tried first, and what changed in the first three months.'],
+    body: ['A short customer story: the problem they had, what they tried first, and what changed in the first three months.', { label: 'Read the story', url: `${CONTENT}/customer-story` }],
   }),
   'nurture-week-2': () => ({
     subject: 'A practical guide for your first steps',
-    body: ['A step-by-step guide our customers use to get the first results in a week, with the pitfalls to avoid.'],
+    body: ['A step-by-step guide our customers use to get the first results in a week, with the pitfalls to avoid.', { label: 'Open the guide', url: `${CONTENT}/first-steps-guide` }],
   }),
   'nurture-week-3': () => ({
     subject: 'A checklist for comparing the alternatives',
-    body: ['When you compare options, these are the ten questions worth asking every vendor — including us.'],
+    body: ['When you compare options, these are the ten questions worth asking every vendor — including us.', { label: 'Get the checklist', url: `${CONTENT}/vendor-checklist` }],
   }),
   'nurture-week-4': (name) => ({
     subject: `Would a short demo help, ${name}?`,
@@ -82,6 +95,11 @@ const CADENCE_TEMPLATES: Record<string, (name: string, company: string | undefin
     body: ["It's been a while since we last talked. Has anything changed on your side? Here is what is new with us, in case the timing is better now."],
   }),
 };
+
+/** Marketing e-mail needs consent and carries an unsubscribe link; a personal reply to the lead's own request does not. */
+export function emailCategory(template: string): 'personal' | 'marketing' {
+  return template.startsWith('nurture-') || template === 'long-term-check-in' ? 'marketing' : 'personal';
+}
 
 export function cadenceTemplates(): string[] {
   return Object.keys(CADENCE_TEMPLATES);

@@ -7,7 +7,8 @@
  * finds the leads, workflows and mail of the first. Ctrl-C or SIGTERM stops everything in order:
  * the API, the worker (drained, by the SDK's own signal handling), then the servers.
  */
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { startApi, type RunningApi } from '../api/server';
@@ -104,6 +105,13 @@ async function startServers() {
   return { temporal: value(temporal), database: value(database), mail: value(mail) };
 }
 
+/** The secret for link tokens and suppression hashes: made once, kept under data/ so links in sent mail keep working. */
+function localSecret(): string {
+  const file = path.join(DATA, 'secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 /** The first start creates an admin key and shows it once; later starts only say how to get another. */
 async function adminKeyLines(databaseUrl: string): Promise<string[]> {
   if (process.env.RIPEN_ADMIN_KEY) return ['Admin key      the one in RIPEN_ADMIN_KEY'];
@@ -166,7 +174,7 @@ async function main(): Promise<number> {
     const adminKey = await adminKeyLines(database.url);
     unlessStopping();
     // Before loadConfig() runs in startApi and runWorker, so both use what was just started.
-    Object.assign(process.env, { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url, SMTP_URL: mail.url });
+    Object.assign(process.env, { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url, SMTP_URL: mail.url, RIPEN_SECRET: process.env.RIPEN_SECRET ?? localSecret() });
     const config = loadConfig();
     api = await startApi(config);
     unlessStopping();

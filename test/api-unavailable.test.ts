@@ -10,7 +10,7 @@ import { createDb, type Db } from '../db';
 import { createApiKey } from '../db/keys';
 import { freePort } from '../scripts/processes';
 import { testRun } from './setup/run';
-import { uniqueTaskQueue } from './helpers/stack';
+import { SECRET, uniqueTaskQueue } from './helpers/stack';
 
 const closers: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 async function serve(db: Db, temporal: Client, adminKey?: string): Promise<string> {
-  const app = createApp({ db, temporal, taskQueue: uniqueTaskQueue('unavailable'), adminKey, temporalDeadlineMs: 2_000 });
+  const app = createApp({ db, temporal, taskQueue: uniqueTaskQueue('unavailable'), adminKey, secret: SECRET, temporalDeadlineMs: 2_000 });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

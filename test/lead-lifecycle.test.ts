@@ -66,7 +66,7 @@ it('takes a good lead from capture to conversion: routed, answered, qualified, h
 it('marks a lead not interested after five unanswered attempts, keeps it, and re-engages it when it returns a year later with its first touch kept (R3, R4, R8, R9)', async () => {
   const kyiv = await h.addRep('kyiv', { country: `U${h.tag}` });
   const to = email('olena');
-  const { leadId, handle } = await h.capture({ email: to, phone: '+380 44 123 4567', firstName: 'Olena', country: `U${h.tag}`, source: { channel: 'ebook' } });
+  const { leadId, handle } = await h.capture({ email: to, phone: '+380 44 123 4567', firstName: 'Olena', country: `U${h.tag}`, source: { channel: 'ebook' }, consent: { marketing: true } });
   await waitForState(handle, (s) => s.stage === 'contacting');
   const firstRun = { workflowId: handle.workflowId, runId: (await handle.describe()).runId };
 
@@ -85,7 +85,7 @@ it('marks a lead not interested after five unanswered attempts, keeps it, and re
   const subjects = h.smtp.sentTo(to).map((m) => m.parsed.subject);
   expect(subjects).toEqual(['Thanks for getting in touch, Olena', 'Following up, Olena', 'Should I close your request, Olena?']);
 
-  // R4: kept, with a quarterly re-engagement check for a year; then the run ends and the lead stays.
+  // R4: kept, with a quarterly re-engagement check for a year (marketing e-mail: she consented); then the run ends and the lead stays.
   await h.env.sleep(366 * DAY);
   const ended = await handle.result();
   expect(ended.stage).toBe('not_interested');
@@ -132,7 +132,7 @@ it('escalates a missed 20-minute SLA to the manager and gives the lead to anothe
 it('sends a rejected handoff back to nurture and keeps the recycle count (R13, R15, R17)', async () => {
   const tehran = await h.addRep('tehran', { country: `I${h.tag}` });
   const to = email('sara');
-  const { handle } = await h.capture({ email: to, firstName: 'Sara', country: `I${h.tag}`, buyerStage: 'decision' });
+  const { handle } = await h.capture({ email: to, firstName: 'Sara', country: `I${h.tag}`, buyerStage: 'decision', consent: { marketing: true } });
   // R13: a lead in the decision stage skips slow nurture straight to sales.
   await waitForState(handle, (s) => s.stage === 'qualified');
   const rejected = await handle.executeUpdate(decideHandoffUpdate, { args: [{ requestId: randomUUID(), decision: 'reject', reason: 'budget frozen until Q3', actor: { ...rep, repId: tehran.repId } }] });

@@ -1,5 +1,4 @@
 /** The outbox makes a retried send activity send at most once per key (STYLE 5), on a real database and SMTP server. */
-import { ApplicationFailure } from '@temporalio/common';
 import nodemailer from 'nodemailer';
 import { messageIdFor, sendOnce, type OutgoingEmail } from '../activities/email';
 import { createDb, type Db } from '../db';
@@ -32,8 +31,8 @@ it('sends once and answers a repeated call from the outbox', async () => {
   const msg = await email('nikos');
   const first = await sendOnce(db, transport, 'ripen.test', msg);
   const second = await sendOnce(db, transport, 'ripen.test', msg);
-  expect(first).toEqual({ messageId: messageIdFor(msg.sendKey, 'ripen.test'), alreadySent: false });
-  expect(second).toEqual({ messageId: first.messageId, alreadySent: true });
+  expect(first).toEqual({ messageId: messageIdFor(msg.sendKey, 'ripen.test'), status: 'sent' });
+  expect(second).toEqual({ messageId: first.messageId, status: 'already_sent' });
   expect(smtp.sentTo(msg.to)).toHaveLength(1);
   expect(smtp.sentTo(msg.to)[0]!.parsed.messageId).toBe(first.messageId);
   const [row] = await db.query('SELECT status, attempts FROM sent_emails WHERE send_key = $1', [msg.sendKey]);
@@ -43,24 +42,35 @@ it('sends once and answers a repeated call from the outbox', async () => {
 it('sends once when two attempts with the same key run at the same time', async () => {
   const msg = await email('eleni');
   const results = await Promise.all([1, 2, 3].map(() => sendOnce(db, transport, 'ripen.test', msg)));
-  expect(results.filter((r) => !r.alreadySent)).toHaveLength(1);
+  expect(results.filter((r) => r.status === 'sent')).toHaveLength(1);
   expect(smtp.sentTo(msg.to)).toHaveLength(1);
 });
 
-it('fails for good, with type EmailRejected, when the SMTP server refuses the recipient with 5xx', async () => {
+it('treats a 5xx as a hard bounce: stored, suppressed through the hook, and never sent again', async () => {
   const msg = await email('bounce');
   smtp.rejectRecipient(msg.to, 550);
-  const error = await sendOnce(db, transport, 'ripen.test', msg).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  expect(error).toMatchObject({ type: 'EmailRejected', nonRetryable: true, details: [{ responseCode: 550 }] });
-  expect(await db.query('SELECT 1 FROM sent_emails WHERE send_key = $1', [msg.sendKey])).toHaveLength(0);
+  const bounced: number[] = [];
+  const onHardBounce = async (_tx: unknown, code: number) => void bounced.push(code);
+  expect(await sendOnce(db, transport, 'ripen.test', msg, { onHardBounce })).toMatchObject({ status: 'bounced' });
+  expect(bounced).toEqual([550]);
+  smtp.rejectRecipient(msg.to, 0);
+  expect(await sendOnce(db, transport, 'ripen.test', msg, { onHardBounce })).toMatchObject({ status: 'bounced' });
+  expect(smtp.sentTo(msg.to)).toHaveLength(0);
+  expect(await db.query('SELECT status FROM sent_emails WHERE send_key = $1', [msg.sendKey])).toEqual([{ status: 'bounced' }]);
+});
+
+it('sends nothing when the check at send time blocks it, and keeps that answer for retries', async () => {
+  const msg = await email('suppressed');
+  const blocked = await sendOnce(db, transport, 'ripen.test', msg, { blockedBy: async () => 'suppressed' });
+  expect(blocked.status).toBe('suppressed');
+  expect(await sendOnce(db, transport, 'ripen.test', msg)).toMatchObject({ status: 'suppressed' });
+  expect(smtp.sentTo(msg.to)).toHaveLength(0);
 });
 
 it('throws a retryable error on a 4xx and delivers once on the retry', async () => {
   const msg = await email('greylisted');
   smtp.rejectRecipient(msg.to, 451);
   const error = await sendOnce(db, transport, 'ripen.test', msg).catch((e: unknown) => e);
-  expect(error).not.toBeInstanceOf(ApplicationFailure);
   expect(error).toMatchObject({ responseCode: 451 });
   smtp.rejectRecipient(msg.to, 0);
   await sendOnce(db, transport, 'ripen.test', msg);

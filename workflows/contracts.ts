@@ -120,7 +120,12 @@ export interface LeadState {
   recycleCount: number;
   nextAction: { what: string; at: string } | null;
   waitingFor: string;
+  /** Why the lead gets no more e-mail (phone tasks go on); absent or null while mail may go out. */
+  mailStopped?: MailStop | null;
 }
+
+/** Unsubscribed, hard-bounced or complained: the address is suppressed and the workflow stops e-mailing. */
+export type MailStop = 'unsubscribed' | 'hard_bounce' | 'complaint' | 'suppressed';
 
 /** Everything a run hands to the next across continueAsNew. */
 export interface CarriedState {
@@ -132,6 +137,7 @@ export interface CarriedState {
 
 export const captureSignal = defineSignal<[CaptureTouch]>('capture');
 export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
+export const mailStoppedSignal = defineSignal<[{ reason: MailStop; at: string }]>('mailStopped');
 export const reportOutcomeUpdate = defineUpdate<LeadState, [OutcomeReport]>('reportOutcome');
 export const decideHandoffUpdate = defineUpdate<LeadState, [HandoffDecision]>('decideHandoff');
 export const flagJunkUpdate = defineUpdate<LeadState, [JunkFlagRequest]>('flagJunk');

@@ -13,7 +13,7 @@ import {
   type LeadStage,
 } from '../domain/lifecycle';
 import { activities } from './activities';
-import { SearchAttributes, type CarriedState, type LeadState, type LeadWorkflowInput } from './contracts';
+import { SearchAttributes, type CarriedState, type LeadState, type LeadWorkflowInput, type MailStop } from './contracts';
 import { durationMs, iso } from './time';
 
 /** Where the lead is in a cadence: steps run at `startedAt + step.after`. */
@@ -82,6 +82,7 @@ export class LeadRun {
       recycleCount: 0,
       nextAction: null,
       waitingFor: 'the first steps after capture',
+      mailStopped: null,
     };
     this.memory = (carried?.memory as unknown as Memory | undefined) ?? {
       cadence: null,
@@ -174,6 +175,18 @@ export class LeadRun {
     this.state.score = result.score;
     this.state.grade = result.grade;
     return result.mql;
+  }
+
+  /** No more e-mail to this lead (phone tasks go on): unsubscribed, bounced, complained or found suppressed at send time. */
+  stopMail(reason: MailStop): void {
+    this.memory.stopMail = true;
+    this.state.mailStopped ??= reason;
+  }
+
+  /** What a send told us: a hard bounce or a suppressed address stops the mail. Histories from before `status` existed carry none. */
+  afterSend(result: { status?: string }): void {
+    if (result.status === 'bounced') this.stopMail('hard_bounce');
+    else if (result.status === 'suppressed') this.stopMail('suppressed');
   }
 
   noteActivity(): void {

@@ -15,6 +15,7 @@ import {
   engagementSignal,
   flagJunkUpdate,
   leadStateQuery,
+  mailStoppedSignal,
   reportOutcomeUpdate,
   reviewJunkUpdate,
   type Actor,
@@ -57,6 +58,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   setHandler(leadStateQuery, () => run.state);
   setHandler(captureSignal, (touch) => void inbox.push({ event: { type: 'capture', touch } }));
   setHandler(engagementSignal, (signal) => void inbox.push({ event: { type: 'engagement', signal } }));
+  setHandler(mailStoppedSignal, ({ reason }) => run.stopMail(reason));
 
   /** Queues a request and answers with the lead's state once it is handled; a repeated request id answers the first answer. */
   const submit = async (requestId: string, event: LeadEvent): Promise<LeadState> => {
@@ -137,10 +139,11 @@ async function welcome(run: LeadRun): Promise<void> {
   await assignRep(run, undefined);
   const mql = await run.rescore('captured');
   if (run.input.reachableBy.email) {
-    await activities.sendFirstTouchEmail.executeWithOptions({ summary: 'send the personal first-touch e-mail' }, [
+    const sent = await activities.sendFirstTouchEmail.executeWithOptions({ summary: 'send the personal first-touch e-mail' }, [
       { leadId: run.leadId, sendKey: `${workflowInfo().workflowId}/first-touch`, repId: run.state.assignedRep },
     ]);
-    run.state.firstTouchEmailSent = true;
+    run.afterSend(sent);
+    run.state.firstTouchEmailSent = sent.status === undefined || sent.status === 'sent' || sent.status === 'already_sent';
   }
   if (run.state.assignedRep) {
     await activities.notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'new_lead', sendKey: run.key('notify-new-lead') });
@@ -226,9 +229,10 @@ async function runCadenceStep(run: LeadRun): Promise<void> {
   const { step } = next;
   if (step.action === 'email') {
     if (!run.input.reachableBy.email || run.memory.stopMail) return;
-    await activities.sendLeadEmail.executeWithOptions({ summary: step.summary }, [
+    const sent = await activities.sendLeadEmail.executeWithOptions({ summary: step.summary }, [
       { leadId: run.leadId, repId: run.state.assignedRep, template: step.template, sendKey: run.key(step.template) },
     ]);
+    run.afterSend(sent);
     if (run.state.stage === 'contacting') run.state.attempts += 1; // an e-mail attempt (R8)
   } else if (run.state.assignedRep && run.input.reachableBy.phone) {
     await activities.createTask.executeWithOptions({ summary: `call task: ${step.summary}` }, [

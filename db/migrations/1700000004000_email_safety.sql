@@ -8,7 +8,7 @@ ALTER TABLE sent_emails
   ADD COLUMN links jsonb NOT NULL DEFAULT '[]',
   ADD COLUMN category text NOT NULL DEFAULT 'personal' CHECK (category IN ('personal', 'marketing', 'internal'));
 ALTER TABLE sent_emails DROP CONSTRAINT sent_emails_status_check;
-ALTER TABLE sent_emails ADD CONSTRAINT sent_emails_status_check CHECK (status IN ('claimed', 'sent', 'suppressed', 'bounced'));
+ALTER TABLE sent_emails ADD CONSTRAINT sent_emails_status_check CHECK (status IN ('claimed', 'sent', 'suppressed', 'no_consent', 'bounced'));
 
 -- Addresses never to mail again, by keyed hash (an erased person leaves no address behind).
 CREATE TABLE suppressions (

@@ -18,7 +18,7 @@ import { leadStateQuery, leadWorkflowId, type LeadState, type LeadWorkflowInput 
 import type { leadWorkflow } from '../../workflows';
 import { testRun } from '../setup/run';
 import { startSmtpRecorder, type SmtpRecorder } from './smtp';
-import { MAIL, uniqueTaskQueue, workflowBundle } from './stack';
+import { MAIL, SECRET, uniqueTaskQueue, workflowBundle } from './stack';
 import { connectTimeSkipping } from './time-skipping';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
@@ -66,7 +66,7 @@ export async function startHarness(name: string): Promise<Harness> {
     tag,
     async capture(body, options = {}) {
       const { leadId } = await capture(
-        { db, temporal: env.client, taskQueue, temporalDeadlineMs: 10_000, workflowOptions: options },
+        { db, temporal: env.client, taskQueue, secret: SECRET, temporalDeadlineMs: 10_000, workflowOptions: options },
         { source: { channel: 'web-form' }, ...body } as CaptureLeadBody,
         new Date(await env.currentTimeMs()),
       );

@@ -17,6 +17,8 @@ export interface SmtpRecorder {
   sentTo(address: string): ReceivedMail[];
   /** Rejects RCPT TO for this address with the given SMTP reply code (e.g. 550 or 451). */
   rejectRecipient(address: string, code: number): void;
+  /** How many times RCPT TO was refused for this address. */
+  rejected(address: string): number;
   close(): Promise<void>;
 }
 
@@ -24,12 +26,14 @@ export interface SmtpRecorder {
 export async function startSmtpRecorder(): Promise<SmtpRecorder> {
   const messages: ReceivedMail[] = [];
   const rejections = new Map<string, number>();
+  const refused = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, callback) {
       const code = rejections.get(address.address.toLowerCase());
+      if (code) refused.set(address.address.toLowerCase(), (refused.get(address.address.toLowerCase()) ?? 0) + 1);
       if (code) return callback(Object.assign(new Error(`Recipient refused (${code})`), { responseCode: code }));
       callback();
     },
@@ -66,6 +70,7 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
     rejectRecipient(address, code) {
       rejections.set(address.toLowerCase(), code);
     },
+    rejected: (address) => refused.get(address.toLowerCase()) ?? 0,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -11,7 +11,19 @@ import { createLeadWorker } from '../../worker';
 import { testRun } from '../setup/run';
 import { startSmtpRecorder, type SmtpRecorder } from './smtp';
 
-export const MAIL = { from: 'Ripen Test <hello@ripen.test>', messageIdDomain: 'ripen.test', defaultRepName: 'Aino Virtanen', managerEmail: 'manager@ripen.test' };
+export const SECRET = 'ripen-test-secret-0123456789abcdef';
+export const PUBLIC_URL = 'https://ripen.test';
+export const MAIL = {
+  from: 'Ripen Test <hello@ripen.test>',
+  messageIdDomain: 'ripen.test',
+  defaultRepName: 'Aino Virtanen',
+  managerEmail: 'manager@ripen.test',
+  secret: SECRET,
+  publicUrl: PUBLIC_URL,
+  senderIdentity: 'Ripen Test Oy',
+  postalAddress: 'Testikatu 1, 90100 Oulu, Finland',
+  unsubscribeMailto: 'unsubscribe@ripen.test',
+};
 
 let bundleCode: string | undefined;
 /** The workflow bundle the global setup built once for the whole run. */
@@ -56,7 +68,7 @@ export async function startStack(name: string, options: { worker?: boolean } = {
     worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle() });
     workerRun = worker.run();
   }
-  const app = createApp({ db, temporal: client, taskQueue });
+  const app = createApp({ db, temporal: client, taskQueue, secret: SECRET });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

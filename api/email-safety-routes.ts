@@ -1,0 +1,97 @@
+/**
+ * Unsubscribe (RFC 8058 one-click, no login, no cookie) and erasure. An unsubscribe suppresses the
+ * address at once, so no path can mail it again whatever the workflow is doing; the workflow is
+ * told too, so it stops planning e-mail.
+ */
+import express from 'express';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Db } from '../db';
+import { eraseLead } from '../db/erasure';
+import { suppress, suppressionOf } from '../db/suppressions';
+import { escapeHtml } from '../domain/emails';
+import { addressHash, verifyToken } from '../domain/tokens';
+import { leadWorkflowId, mailStoppedSignal } from '../workflows/contracts';
+import { requireRole } from './auth';
+import { HttpError } from './errors';
+
+export interface EmailSafetyDeps {
+  db: Db;
+  temporal: Client;
+  secret: string;
+  temporalDeadlineMs: number;
+}
+
+/** a***@example.fi: enough for the person to recognise their address, not enough to leak it. */
+function masked(address: string): string {
+  const [local = '', domain = ''] = address.split('@');
+  return `${local.slice(0, 1)}***@${domain}`;
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem"><h1 style="font-size:1.4rem">${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+export function emailSafetyRoutes(deps: EmailSafetyDeps): { publicRoutes: express.Router; adminRoutes: express.Router } {
+  const { db, temporal, secret } = deps;
+  const withDeadline = <T>(fn: () => Promise<T>) => temporal.connection.withDeadline(Date.now() + deps.temporalDeadlineMs, fn);
+
+  /** The e-mail an unsubscribe token names; 404 for anything else, before any write. */
+  async function emailOf(token: string) {
+    const claims = verifyToken(secret, token);
+    if (claims?.kind !== 'unsubscribe') throw new HttpError(404, 'not_found', 'Unknown unsubscribe link');
+    const [email] = await db.query<{ lead_id: string; to_address: string; send_key: string }>('SELECT lead_id, to_address, send_key FROM sent_emails WHERE ref = $1', [claims.emailRef]);
+    if (!email) throw new HttpError(404, 'not_found', 'Unknown unsubscribe link');
+    return email;
+  }
+
+  const publicRoutes = express.Router();
+  publicRoutes.get('/u/:token', async (req, res) => {
+    const email = await emailOf(req.params.token!);
+    const erased = email.to_address === '(erased)';
+    const done = erased || (await suppressionOf(db, addressHash(secret, email.to_address))) !== undefined;
+    res.set('Cache-Control', 'no-store').type('html');
+    if (done) return void res.send(page('You are unsubscribed', '<p>You will get no more e-mail from us.</p>'));
+    res.send(
+      page(
+        'Unsubscribe',
+        `<p>Stop all e-mail to <strong>${escapeHtml(masked(email.to_address))}</strong>?</p>
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+      ),
+    );
+  });
+
+  /** RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click`; whatever the body, a valid token unsubscribes. */
+  publicRoutes.post('/u/:token', async (req, res) => {
+    const email = await emailOf(req.params.token!);
+    if (email.to_address !== '(erased)') {
+      const at = new Date().toISOString();
+      await db.withTransaction(async (tx) => {
+        await suppress(tx, { addressHash: addressHash(secret, email.to_address), reason: 'unsubscribed', source: `one-click:${email.send_key}` });
+        await tx.query(
+          `INSERT INTO touches (touch_key, lead_id, at, kind, channel, details) VALUES ($1, $2, $3, 'unsubscribe', 'email', $4) ON CONFLICT (touch_key) DO NOTHING`,
+          [`unsubscribe:${email.lead_id}`, email.lead_id, at, { via: 'one-click' }],
+        );
+      });
+      // Best effort: the suppression above already stops every send; the signal stops the planning.
+      await withDeadline(() => temporal.workflow.getHandle(leadWorkflowId(email.lead_id)).signal(mailStoppedSignal, { reason: 'unsubscribed', at })).catch(() => undefined);
+    }
+    res.set('Cache-Control', 'no-store').type('html').send(page('You are unsubscribed', '<p>You will get no more e-mail from us.</p>'));
+  });
+
+  const adminRoutes = express.Router();
+  adminRoutes.post('/admin/leads/:id/erase', requireRole('admin'), async (req, res) => {
+    const id = z.string().uuid().safeParse(req.params.id);
+    const [lead] = id.success ? await db.query<{ id: string }>('SELECT id FROM leads WHERE id = $1', [id.data]) : [];
+    if (!lead) throw new HttpError(404, 'lead_not_found', `No lead ${String(req.params.id)}`);
+    const erased = await db.withTransaction((tx) => eraseLead(tx, lead.id, (address) => addressHash(secret, address)));
+    // The workflow ends; its history holds the lead id only, never the person's data.
+    await withDeadline(() => temporal.workflow.getHandle(leadWorkflowId(lead.id)).terminate('erased on request (data protection)')).catch((err: Error) => {
+      if (!/not found|already completed/i.test(err.message)) throw err;
+    });
+    res.json({ leadId: lead.id, erased: true, alreadyErased: !erased });
+  });
+
+  return { publicRoutes, adminRoutes };
+}
