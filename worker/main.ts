@@ -8,7 +8,8 @@ import { createLeadWorker } from './index';
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
   const db = createDb(config.DATABASE_URL);
-  const mailer = nodemailer.createTransport(config.SMTP_URL);
+  // Timeouts well inside the activities' 30-second start-to-close, so a hung SMTP server fails the attempt, which is retried.
+  const mailer = nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
     const worker = await createLeadWorker({

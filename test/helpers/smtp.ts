@@ -19,6 +19,14 @@ export interface SmtpRecorder {
   rejectRecipient(address: string, code: number): void;
   /** How many times RCPT TO was refused for this address. */
   rejected(address: string): number;
+  /**
+   * Holds the next message to this address after its data arrived, before the 250 reply: `held`
+   * resolves then; after `release()` the message counts only if its client is still connected.
+   */
+  holdNext(address: string): { held: Promise<void>; disconnected: Promise<void>; release(): void };
+  /** Stops listening (connections refused) until `up()`; messages so far are kept. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,6 +35,9 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
   const messages: ReceivedMail[] = [];
   const rejections = new Map<string, number>();
   const refused = new Map<string, number>();
+  const holds = new Map<string, { arrived: () => void; released: Promise<void>; gone: () => void }>();
+  const closedSessions = new Set<string>();
+  const onSessionClose = new Map<string, () => void>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -37,20 +48,34 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
       if (code) return callback(Object.assign(new Error(`Recipient refused (${code})`), { responseCode: code }));
       callback();
     },
+    onClose(session) {
+      closedSessions.add(session.id);
+      onSessionClose.get(session.id)?.();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        simpleParser(raw).then((parsed) => {
-          messages.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed, raw });
+        const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
+        const hold = envelopeTo.map((to) => holds.get(to.toLowerCase())).find(Boolean);
+        if (hold) holds.delete(envelopeTo.find((to) => holds.has(to.toLowerCase()))!.toLowerCase());
+        void (async () => {
+          if (hold) {
+            onSessionClose.set(session.id, hold.gone);
+            hold.arrived();
+            await hold.released;
+            // The client went away before our 250: it cannot know the message arrived, so it is not delivered.
+            if (closedSessions.has(session.id)) return callback(new Error('client disconnected before the reply'));
+          }
+          messages.push({ envelopeTo, parsed: await simpleParser(raw), raw });
           callback();
-        }, callback);
+        })().catch(callback);
       });
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = (server.server.address() as AddressInfo);
+  const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
@@ -71,6 +96,17 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
       rejections.set(address.toLowerCase(), code);
     },
     rejected: (address) => refused.get(address.toLowerCase()) ?? 0,
+    holdNext(address) {
+      let arrived!: () => void;
+      let release!: () => void;
+      let gone!: () => void;
+      const held = new Promise<void>((resolve) => (arrived = resolve));
+      const disconnected = new Promise<void>((resolve) => (gone = resolve));
+      holds.set(address.toLowerCase(), { arrived, gone, released: new Promise<void>((resolve) => (release = resolve)) });
+      return { held, disconnected, release };
+    },
+    down: () => new Promise<void>((resolve) => server.server.close(() => resolve())),
+    up: () => new Promise<void>((resolve) => server.server.listen(port, '127.0.0.1', resolve)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
