@@ -17,6 +17,8 @@ const ConfigSchema = z.object({
   TEMPORAL_TLS_KEY_PATH: z.string().optional(),
   TEMPORAL_API_KEY: z.string().optional(),
   SMTP_URL: z.string().url().default('smtp://127.0.0.1:1025'),
+  /** The mail provider's send rate: e-mails per second across every worker (enforced by Temporal on the e-mail task queue). */
+  EMAILS_PER_SECOND: z.coerce.number().positive().default(20),
   MAIL_FROM: z.string().min(3).default('Ripen <hello@ripen.local>'),
   /** Domain part of the fixed Message-IDs, so a receiver can de-duplicate a resent message. */
   MESSAGE_ID_DOMAIN: z.string().min(1).default('ripen.local'),

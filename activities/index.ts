@@ -25,3 +25,7 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type LeadActivities = ReturnType<typeof createActivities>;
+
+/** What the e-mail worker runs: every activity that talks to the SMTP server. */
+export type MailActivities = ReturnType<typeof createNotifyActivities>;
+export { createNotifyActivities as createMailActivities };

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { createActivities, createMailActivities, type ActivityDeps } from '../activities';
+import { emailTaskQueue } from '../workflows/contracts';
 
 export interface LeadWorkerOptions {
   connection: NativeConnection;
@@ -8,15 +9,43 @@ export interface LeadWorkerOptions {
   deps: ActivityDeps;
   /** A pre-built workflow bundle (tests build it once per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Cap on e-mails per second across every worker of this queue (the mail provider's limit); none if omitted. */
+  emailsPerSecond?: number;
 }
 
-/** Builds the worker that runs lead workflows and their activities (STYLE 11: built here, run by main.ts). */
-export function createLeadWorker({ connection, namespace, taskQueue, deps, workflowBundle }: LeadWorkerOptions): Promise<Worker> {
-  return Worker.create({
-    connection,
-    namespace,
-    taskQueue,
-    activities: createActivities(deps),
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-  });
+/** The lead worker and its e-mail worker, run and stopped together. */
+export interface LeadWorkers {
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/**
+ * Builds the workers (STYLE 11: built here, run by main.ts): lead workflows with their activities
+ * on the lead queue, and the e-mail activities on `<queue>-email`, where the server enforces the
+ * per-provider send rate for all workers of the queue.
+ */
+export async function createLeadWorker({ connection, namespace, taskQueue, deps, workflowBundle, emailsPerSecond }: LeadWorkerOptions): Promise<LeadWorkers> {
+  const [lead, mail] = await Promise.all([
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue,
+      activities: createActivities(deps),
+      ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    }),
+    Worker.create({ connection, namespace, taskQueue: emailTaskQueue(taskQueue), activities: createMailActivities(deps), maxTaskQueueActivitiesPerSecond: emailsPerSecond }),
+  ]);
+  const workers = [lead, mail];
+  const stopAll = () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  return {
+    async run() {
+      // If one stops (or fails), the other stops too: half a worker would leave e-mails or workflows unserved.
+      const results = await Promise.allSettled(workers.map((w) => w.run().finally(stopAll)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    shutdown: stopAll,
+  };
 }

@@ -17,6 +17,7 @@ export async function runWorker(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: { db, mailer, mail: mailSettings(config) },
+      emailsPerSecond: config.EMAILS_PER_SECOND,
     });
     await worker.run(); // the SDK shuts the worker down gracefully on SIGINT/SIGTERM
   } finally {

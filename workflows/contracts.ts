@@ -135,6 +135,11 @@ export interface CarriedState {
   seenRequests: [string, LeadState][];
 }
 
+/** The task queue of a lead queue's e-mail activities (rate-limited per provider). */
+export function emailTaskQueue(leadTaskQueue: string): string {
+  return `${leadTaskQueue}-email`;
+}
+
 export const captureSignal = defineSignal<[CaptureTouch]>('capture');
 export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
 export const mailStoppedSignal = defineSignal<[{ reason: MailStop; at: string }]>('mailStopped');

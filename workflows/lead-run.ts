@@ -12,7 +12,7 @@ import {
   type LeadPolicy,
   type LeadStage,
 } from '../domain/lifecycle';
-import { activities } from './activities';
+import { activities, mail } from './activities';
 import { SearchAttributes, type CarriedState, type LeadState, type LeadWorkflowInput, type MailStop } from './contracts';
 import { durationMs, iso } from './time';
 
@@ -152,7 +152,7 @@ export class LeadRun {
         this.memory.handoff = { since: Date.now(), reminded: false, escalated: false };
         this.state.handoffDeadline = iso(Date.now() + durationMs(this.policy.handoffSla));
         if (this.state.assignedRep) {
-          await activities.notifyRep({ leadId: this.leadId, repId: this.state.assignedRep, kind: 'handoff', sendKey: this.key('notify-handoff') });
+          await mail().notifyRep({ leadId: this.leadId, repId: this.state.assignedRep, kind: 'handoff', sendKey: this.key('notify-handoff') });
         }
         break;
       case 'not_interested':

@@ -7,7 +7,7 @@
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { acceptsOutcomes, afterScore, isAdvanced, isClosed, outcomeEffect, watchesSilence } from '../domain/lifecycle';
-import { activities } from './activities';
+import { activities, mail } from './activities';
 import {
   captureSignal,
   closeOpportunityUpdate,
@@ -139,14 +139,14 @@ async function welcome(run: LeadRun): Promise<void> {
   await assignRep(run, undefined);
   const mql = await run.rescore('captured');
   if (run.input.reachableBy.email) {
-    const sent = await activities.sendFirstTouchEmail.executeWithOptions({ summary: 'send the personal first-touch e-mail' }, [
+    const sent = await mail().sendFirstTouchEmail.executeWithOptions({ summary: 'send the personal first-touch e-mail' }, [
       { leadId: run.leadId, sendKey: `${workflowInfo().workflowId}/first-touch`, repId: run.state.assignedRep },
     ]);
     run.afterSend(sent);
     run.state.firstTouchEmailSent = sent.status === undefined || sent.status === 'sent' || sent.status === 'already_sent';
   }
   if (run.state.assignedRep) {
-    await activities.notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'new_lead', sendKey: run.key('notify-new-lead') });
+    await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'new_lead', sendKey: run.key('notify-new-lead') });
   }
   run.memory.slaHandled = false;
   run.state.slaDeadline = iso(Date.now() + durationMs(run.policy.firstContactSla));
@@ -164,7 +164,7 @@ async function assignRep(run: LeadRun, reason: string | undefined): Promise<bool
     reason,
   });
   if (!assignment) {
-    await activities.notifyManager({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'no_rep_available', sendKey: run.key('notify-no-rep') });
+    await mail().notifyManager({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'no_rep_available', sendKey: run.key('notify-no-rep') });
     return false;
   }
   run.state.assignedRep = assignment.repId;
@@ -212,11 +212,11 @@ function nextTimer(run: LeadRun): Timer | undefined {
 /** R6: no logged contact within the SLA: tell the manager and, if the policy says so, give the lead to another rep once. */
 async function slaBreached(run: LeadRun): Promise<void> {
   run.memory.slaHandled = true;
-  await activities.notifyManager({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'sla_breach', sendKey: run.key('notify-sla-breach') });
+  await mail().notifyManager({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'sla_breach', sendKey: run.key('notify-sla-breach') });
   if (run.policy.reassignOnSlaBreach && !run.memory.slaReassigned) {
     run.memory.slaReassigned = true;
     if (await assignRep(run, 'reassigned after first-contact SLA breach (R6)')) {
-      await activities.notifyRep({ leadId: run.leadId, repId: run.state.assignedRep!, kind: 'new_lead', sendKey: run.key('notify-reassigned') });
+      await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep!, kind: 'new_lead', sendKey: run.key('notify-reassigned') });
       run.memory.slaHandled = false;
       run.state.slaDeadline = iso(Date.now() + durationMs(run.policy.firstContactSla));
     }
@@ -229,7 +229,7 @@ async function runCadenceStep(run: LeadRun): Promise<void> {
   const { step } = next;
   if (step.action === 'email') {
     if (!run.input.reachableBy.email || run.memory.stopMail) return;
-    const sent = await activities.sendLeadEmail.executeWithOptions({ summary: step.summary }, [
+    const sent = await mail().sendLeadEmail.executeWithOptions({ summary: step.summary }, [
       { leadId: run.leadId, repId: run.state.assignedRep, template: step.template, sendKey: run.key(step.template) },
     ]);
     run.afterSend(sent);
@@ -256,10 +256,10 @@ async function handoffOverdue(run: LeadRun, step: 'remind' | 'escalate'): Promis
   const handoff = run.memory.handoff!;
   if (step === 'remind') {
     handoff.reminded = true;
-    await activities.notifyRep({ leadId: run.leadId, repId: run.state.assignedRep!, kind: 'handoff_reminder', sendKey: run.key('notify-handoff-reminder') });
+    await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep!, kind: 'handoff_reminder', sendKey: run.key('notify-handoff-reminder') });
   } else {
     handoff.escalated = true;
-    await activities.notifyManager({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'handoff_overdue', sendKey: run.key('notify-handoff-overdue') });
+    await mail().notifyManager({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'handoff_overdue', sendKey: run.key('notify-handoff-overdue') });
   }
 }
 
@@ -267,7 +267,7 @@ async function handoffOverdue(run: LeadRun, step: 'remind' | 'escalate'): Promis
 async function stalled(run: LeadRun): Promise<void> {
   run.state.stalled = true;
   if (run.state.assignedRep) {
-    await activities.notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'stalled', sendKey: run.key('notify-stalled') });
+    await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'stalled', sendKey: run.key('notify-stalled') });
   }
 }
 
@@ -317,7 +317,7 @@ async function engaged(run: LeadRun, signal: EngagementSignal): Promise<void> {
   const mql = await run.rescore(`engagement ${signal.event}`);
   const strong = signal.event === 'reply' || signal.event === 'meeting' || signal.event === 'form_submit';
   if (signal.event === 'reply' && run.state.assignedRep) {
-    await activities.notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'replied', sendKey: run.key('notify-replied') });
+    await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'replied', sendKey: run.key('notify-replied') });
   }
   let next = afterScore(run.state.stage, mql);
   if (!next && run.memory.meetingBooked && run.state.stage !== 'qualified' && run.state.stage !== 'handed_off') next = { stage: 'qualified', reason: 'meeting booked: skips the slow nurture track (R13)' };

@@ -8,7 +8,6 @@ import type { WorkflowClient, WorkflowHandle } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { capture } from '../../api/capture';
 import type { CaptureLeadBody } from '../../api/schemas';
@@ -56,7 +55,7 @@ export async function startHarness(name: string): Promise<Harness> {
   const mailer = nodemailer.createTransport(smtp.url);
   const taskQueue = uniqueTaskQueue(name);
   const tag = taskQueue.replace(/[^a-z0-9]/gi, '').slice(-10).toLowerCase();
-  const worker: Worker = await createLeadWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle() });
+  const worker = await createLeadWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle() });
   const running = worker.run();
   return {
     env,

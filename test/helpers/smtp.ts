@@ -4,6 +4,8 @@ import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
   envelopeTo: string[];
+  /** When the server accepted it (Date.now()). */
+  receivedAt: number;
   parsed: ParsedMail;
   raw: string;
 }
@@ -68,7 +70,8 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
             // The client went away before our 250: it cannot know the message arrived, so it is not delivered.
             if (closedSessions.has(session.id)) return callback(new Error('client disconnected before the reply'));
           }
-          messages.push({ envelopeTo, parsed: await simpleParser(raw), raw });
+          const receivedAt = Date.now();
+          messages.push({ envelopeTo, receivedAt, parsed: await simpleParser(raw), raw });
           callback();
         })().catch(callback);
       });

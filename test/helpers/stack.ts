@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createApp } from '../../api/app';
 import { createDb, type Db } from '../../db';
 import { createApiKey, type Role } from '../../db/keys';
-import { createLeadWorker } from '../../worker';
+import { createLeadWorker, type LeadWorkers } from '../../worker';
 import { testRun } from '../setup/run';
 import { startSmtpRecorder, type SmtpRecorder } from './smtp';
 
@@ -52,20 +52,20 @@ export interface Stack {
  * The whole pipeline on real parts: the run's Temporal dev server and database, an in-process
  * SMTP server, a worker on a task queue of its own, and the API on an ephemeral port.
  */
-export async function startStack(name: string, options: { worker?: boolean } = {}): Promise<Stack> {
+export async function startStack(name: string, options: { worker?: boolean; emailsPerSecond?: number } = {}): Promise<Stack> {
   const run = testRun();
   const taskQueue = uniqueTaskQueue(name);
   const db = createDb(run.databaseUrl);
   const smtp = await startSmtpRecorder();
   const connection = await Connection.connect({ address: run.temporalAddress });
   const client = new Client({ connection });
-  let worker: Worker | undefined;
+  let worker: LeadWorkers | undefined;
   let workerRun: Promise<void> | undefined;
   let nativeConnection: NativeConnection | undefined;
   const mailer = nodemailer.createTransport(smtp.url);
   if (options.worker !== false) {
     nativeConnection = await NativeConnection.connect({ address: run.temporalAddress });
-    worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle() });
+    worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), emailsPerSecond: options.emailsPerSecond });
     workerRun = worker.run();
   }
   const app = createApp({ db, temporal: client, taskQueue, secret: SECRET });

@@ -1,0 +1,42 @@
+/**
+ * The e-mail activities run on a task queue of their own, where the worker caps sends per second
+ * for the mail provider (issue: a burst of 10,000 captures must not get the sender blocked).
+ * Real dev server, database and SMTP server.
+ */
+import { leadWorkflowId } from '../workflows/contracts';
+import { startStack, type Stack } from './helpers/stack';
+
+const RATE = 2;
+let stack: Stack;
+let capture: Record<string, string>;
+
+beforeAll(async () => {
+  stack = await startStack('email-queue', { emailsPerSecond: RATE });
+  capture = await stack.authAs('capture');
+});
+afterAll(() => stack.close());
+
+async function captureLead(email: string): Promise<string> {
+  const res = await fetch(`${stack.apiUrl}/v1/leads`, { method: 'POST', headers: { 'content-type': 'application/json', ...capture }, body: JSON.stringify({ email, firstName: 'Queue', country: 'QQ' }) });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { leadId: string }).leadId;
+}
+
+it('schedules every send on <queue>-email, and a burst of first touches goes out no faster than the configured rate', async () => {
+  const tag = stack.taskQueue.slice(-6);
+  const addresses = Array.from({ length: 8 }, (_, i) => `burst${i}.${tag}@example.fi`);
+  const leadIds = await Promise.all(addresses.map(captureLead));
+  const mails = await stack.smtp.waitFor((m) => m.envelopeTo.some((to) => addresses.includes(to)) && /Thanks for getting in touch/.test(m.parsed.subject ?? ''), { count: addresses.length, timeoutMs: 60_000 });
+  expect(new Set(mails.flatMap((m) => m.envelopeTo)).size).toBe(addresses.length);
+
+  // The server hands out at most RATE tasks a second on the e-mail queue: eight sends span at least
+  // three seconds, where the uncapped queue delivers them together (a lower bound, never flaky).
+  const times = mails.map((m) => m.receivedAt).sort((a, b) => a - b);
+  expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(((addresses.length - 1) / RATE - 0.6) * 1000);
+
+  const history = await stack.client.workflow.getHandle(leadWorkflowId(leadIds[0]!)).fetchHistory();
+  const scheduled = history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+  const queueOf = (type: string) => scheduled.find((a) => a.activityType?.name === type)?.taskQueue?.name;
+  expect(queueOf('sendFirstTouchEmail')).toBe(`${stack.taskQueue}-email`);
+  expect(queueOf('assignRep')).toBe(stack.taskQueue);
+});
