@@ -22,7 +22,7 @@ export type InboundEffect =
 
 /** Subjects auto-responders put in front (English, Finnish, Swedish, German, French, Spanish, Ukrainian). */
 const AUTO_SUBJECT =
-  /^\s*(?:(?:auto(?:matic)?[\s-]?(?:reply|response|answer)|autoreply|out of (?:the )?office|ooo|poissa|poissaolo\w*|automaattinen vastaus|lomalla|frånvaro|fr[aå]nvarande|automatiskt svar|abwesenheit\w*|automatische antwort|réponse automatique|absence|fuera de la oficina|respuesta automática|автовідповідь|автоматична відповідь)\b|(?:re:\s*)?\[?auto(?:reply|response)\]?)/i;
+  /^\s*(?:(?:auto(?:matic)?[\s-]?(?:reply|response|answer)|autoreply|out of (?:the )?office|ooo|poissa|poissaolo\w*|automaattinen vastaus|lomalla|frånvaro|fr[aå]nvarande|automatiskt svar|abwesenheit\w*|automatische antwort|réponse automatique|absente? du bureau|fuera de la oficina|respuesta automática|автовідповідь|автоматична відповідь)\b|(?:re:\s*)?\[?auto(?:reply|response)\]?)/i;
 
 function headerValues(headers: InboundMail['headers'], name: string): string[] {
   if (!headers) return [];
