@@ -5,8 +5,11 @@ import { authenticate, requireRole } from './auth';
 import { capture } from './capture';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
+import { eventRoutes } from './events-routes';
+import { inboundRoutes } from './inbound-routes';
 import { leadRoutes } from './lead-routes';
 import { CaptureLeadSchema } from './schemas';
+import { trackingRoutes } from './tracking-routes';
 
 export interface AppDeps {
   db: Db;
@@ -22,7 +25,7 @@ export interface AppDeps {
 export const BODY_LIMIT = '16kb';
 
 /** A body must be JSON: anything else is 415, before the parser runs. */
-const requireJson: RequestHandler = (req, _res, next) => {
+export const requireJson: RequestHandler = (req, _res, next) => {
   if (req.is('application/json')) return next();
   next(new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, got ${req.get('content-type') ?? 'none'}`));
 };
@@ -36,6 +39,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   const emailSafety = emailSafetyRoutes({ db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs });
   app.use(emailSafety.publicRoutes);
+  const engagementDeps = { db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs };
+  app.use(trackingRoutes(engagementDeps));
 
   const v1 = express.Router();
   v1.use(authenticate(deps.db, deps.adminKey));
@@ -47,6 +52,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   v1.use(emailSafety.adminRoutes);
+  // Larger bodies: 100 events a batch; an inbound reply carries its text.
+  v1.use(eventRoutes(engagementDeps, [requireJson, express.json({ limit: '64kb', strict: false })]));
+  v1.use(inboundRoutes(engagementDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
   v1.use(leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json));
 
   app.use('/v1', v1);

@@ -59,6 +59,8 @@ export interface EngagementSignal {
   event: EngagementEvent;
   at: string;
   path?: string;
+  /** Already stored in PostgreSQL by the API (tracking links, events, inbound mail): the workflow does not record it again. */
+  recorded?: boolean;
 }
 
 /** Who asked for a change: an API key's role and rep id. */
@@ -142,6 +144,8 @@ export function emailTaskQueue(leadTaskQueue: string): string {
 
 export const captureSignal = defineSignal<[CaptureTouch]>('capture');
 export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
+/** Many engagement events at once (POST /v1/events): one signal per batch keeps a burst's history short. */
+export const engagementsSignal = defineSignal<[EngagementSignal[]]>('engagements');
 export const mailStoppedSignal = defineSignal<[{ reason: MailStop; at: string }]>('mailStopped');
 export const reportOutcomeUpdate = defineUpdate<LeadState, [OutcomeReport]>('reportOutcome');
 export const decideHandoffUpdate = defineUpdate<LeadState, [HandoffDecision]>('decideHandoff');

@@ -169,9 +169,9 @@ export class LeadRun {
     this.memory.slaHandled = true;
   }
 
-  /** Re-scores the lead (R14) and returns whether it is now marketing-qualified. */
-  async rescore(reason: string): Promise<boolean> {
-    const result = await activities.scoreLead({ leadId: this.leadId, scoreKey: this.key('score'), at: iso(), reason });
+  /** Re-scores the lead (R14) as of `at` (default now) and returns whether it is now marketing-qualified. */
+  async rescore(reason: string, at = iso()): Promise<boolean> {
+    const result = await activities.scoreLead({ leadId: this.leadId, scoreKey: this.key('score'), at, reason });
     this.state.score = result.score;
     this.state.grade = result.grade;
     return result.mql;
