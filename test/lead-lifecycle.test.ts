@@ -46,6 +46,8 @@ it('takes a good lead from capture to conversion: routed, answered, qualified, h
   expect(qualified.stage).toBe('qualified');
   const [handoffMail] = await h.smtp.waitFor((m) => m.envelopeTo.includes(oulu.email) && /Qualified lead/.test(m.parsed.subject ?? ''));
   expect(handoffMail!.parsed.text).toMatch(/score/i);
+  expect(handoffMail!.parsed.text).toContain('model icp-2026 v1');
+  expect(handoffMail!.parsed.text).toMatch(/\+25 outcome meeting booked \(\d{4}-\d{2}-\d{2}\)/);
 
   const accepted = await handle.executeUpdate(decideHandoffUpdate, { args: [{ requestId: randomUUID(), decision: 'accept', actor: { ...rep, repId: oulu.repId } }] });
   expect(accepted.stage).toBe('handed_off');
