@@ -172,7 +172,7 @@ it('raises a stall alert when an evaluating lead goes silent for 14 days, and cl
   expect((await waitForState(handle, () => true)).stalled).toBe(false);
   await h.env.sleep(2 * DAY);
   await waitForState(handle, (s) => s.stalled);
-  expect((await handle.describe()).typedSearchAttributes.get(SearchAttributes.Stalled)).toBe(true);
+  await waitUntil(async () => (await handle.describe()).typedSearchAttributes.get(SearchAttributes.Stalled) === true);
   await h.smtp.waitFor((m) => m.envelopeTo.includes(kyiv.email) && /Gone quiet/.test(m.parsed.subject ?? ''));
 
   await handle.signal(engagementSignal, { requestId: randomUUID(), event: 'pricing_page_visit', at: new Date(await h.env.currentTimeMs()).toISOString() });
