@@ -37,6 +37,11 @@ const ConfigSchema = z.object({
   /** Optional mailto address offered in List-Unsubscribe beside the one-click URL. */
   UNSUBSCRIBE_MAILTO: z.string().email().optional(),
   RIPEN_ADMIN_KEY: z.string().min(16).optional(),
+  /**
+   * Demos only: leads captured by this API run their SLAs, cadences and alerts this many times
+   * faster (1440: a day passes in a minute). Never set in production; 1 is real time.
+   */
+  RIPEN_TIME_SCALE: z.coerce.number().min(1).max(1_000_000).default(1),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

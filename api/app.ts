@@ -20,6 +20,8 @@ export interface AppDeps {
   secret: string;
   /** How long a request waits for Temporal before answering 503 (default 10 s). */
   temporalDeadlineMs?: number;
+  /** RIPEN_TIME_SCALE: new leads' workflows run their policy and cadences this many times faster (demos only). */
+  timeScale?: number;
 }
 
 export const BODY_LIMIT = '16kb';
@@ -35,7 +37,11 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];
-  const captureDeps = { ...deps, temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000 };
+  const captureDeps = {
+    ...deps,
+    temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000,
+    workflowOptions: deps.timeScale && deps.timeScale !== 1 ? { timeScale: deps.timeScale } : undefined,
+  };
 
   const emailSafety = emailSafetyRoutes({ db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs });
   app.use(emailSafety.publicRoutes);

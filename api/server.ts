@@ -15,7 +15,7 @@ export async function startApi(config: Config = loadConfig()): Promise<RunningAp
   const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, adminKey: config.RIPEN_ADMIN_KEY, secret: requireSecret(config) });
+  const app = createApp({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, adminKey: config.RIPEN_ADMIN_KEY, secret: requireSecret(config), timeScale: config.RIPEN_TIME_SCALE });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, () => resolve(s)).on('error', reject);
   });

@@ -38,6 +38,8 @@ export interface LeadWorkflowInput {
   policy?: Partial<LeadPolicy>;
   /** History events before the run continues as new (default 2,000; tests lower it). */
   historyLimit?: number;
+  /** Divides every policy and cadence duration (RIPEN_TIME_SCALE, for demos; absent = real time). */
+  timeScale?: number;
   /** State carried over by continueAsNew; absent on a fresh start. */
   carried?: CarriedState;
 }

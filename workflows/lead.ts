@@ -33,7 +33,7 @@ import {
   type OutcomeReport,
 } from './contracts';
 import { LeadRun } from './lead-run';
-import { durationMs, iso } from './time';
+import { iso } from './time';
 
 type LeadEvent =
   | { type: 'capture'; touch: CaptureTouch }
@@ -170,7 +170,7 @@ async function welcome(run: LeadRun): Promise<void> {
     await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'new_lead', sendKey: run.key('notify-new-lead') });
   }
   run.memory.slaHandled = false;
-  run.state.slaDeadline = iso(Date.now() + durationMs(run.policy.firstContactSla));
+  run.state.slaDeadline = iso(Date.now() + run.ms(run.policy.firstContactSla));
   await run.moveTo('contacting', 'captured: first contact under way (R6)');
   if (isAdvanced(run.state.buyerStage ?? undefined, false)) await run.moveTo('qualified', 'captured in the decision stage (R13)');
   else if (mql) await run.moveTo('qualified', 'score at capture reached the MQL threshold (R14)');
@@ -211,16 +211,16 @@ function nextTimer(run: LeadRun): Timer | undefined {
   } else if (memory.cadence && (state.stage === 'contacting' || state.stage === 'nurturing' || state.stage === 'not_interested')) {
     const grace = state.stage === 'contacting' ? policy.lastAttemptGrace : 0;
     const lastStep = run.cadence()?.steps.at(-1);
-    const end = memory.cadence.startedAt + (lastStep ? durationMs(lastStep.after) : 0) + durationMs(grace);
+    const end = memory.cadence.startedAt + (lastStep ? run.ms(lastStep.after) : 0) + run.ms(grace);
     timers.push({ at: end, what: state.stage === 'contacting' ? 'the outcome of the last attempt' : 'the end of the nurture track', fire: () => cadenceDone(run) });
   }
   if (memory.handoff) {
-    const sla = durationMs(policy.handoffSla);
+    const sla = run.ms(policy.handoffSla);
     if (!memory.handoff.reminded) timers.push({ at: memory.handoff.since + sla, what: 'the rep to accept or reject the handoff', fire: () => handoffOverdue(run, 'remind') });
     else if (!memory.handoff.escalated) timers.push({ at: memory.handoff.since + 2 * sla, what: 'the rep to accept or reject the handoff (reminded)', fire: () => handoffOverdue(run, 'escalate') });
   }
   if (!state.stalled && watchesSilence(state.buyerStage ?? undefined, memory.meetingBooked, state.stage)) {
-    timers.push({ at: memory.lastActivityAt + durationMs(policy.silenceAlertAfter), what: `a sign of life (silence alert after ${policy.silenceAlertAfter})`, fire: () => stalled(run) });
+    timers.push({ at: memory.lastActivityAt + run.ms(policy.silenceAlertAfter), what: `a sign of life (silence alert after ${policy.silenceAlertAfter})`, fire: () => stalled(run) });
   }
   timers.sort((a, b) => a.at - b.at);
   const first = timers[0];
@@ -239,7 +239,7 @@ async function slaBreached(run: LeadRun): Promise<void> {
     if (await assignRep(run, 'reassigned after first-contact SLA breach (R6)')) {
       await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep!, kind: 'new_lead', sendKey: run.key('notify-reassigned') });
       run.memory.slaHandled = false;
-      run.state.slaDeadline = iso(Date.now() + durationMs(run.policy.firstContactSla));
+      run.state.slaDeadline = iso(Date.now() + run.ms(run.policy.firstContactSla));
     }
   }
 }
