@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { createDb, type Db } from '../db';
 import { createApiKey } from '../db/keys';
 
-const STACK_FILE = path.resolve(__dirname, '..', 'data', 'stack.json');
+/** Written by `npm start`; RIPEN_STACK_FILE points elsewhere (the demo's own test). */
+const STACK_FILE = process.env.RIPEN_STACK_FILE ?? path.resolve(__dirname, '..', 'data', 'stack.json');
 const say = (message: string) => console.log(`[demo] ${message}`);
 
 interface StackInfo {
