@@ -312,7 +312,31 @@ describe('a burst of engagement', () => {
     expect(events.length).toBeLessThan(2_000);
     expect(events.length).toBeLessThan(400);
     const rescores = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'scoreLead').length;
-    console.log(`burst: ${events.length} history events, ${rescores} re-scores`);
     expect(rescores).toBeLessThanOrEqual(12);
+  });
+
+  it('takes 1,000 opens of one e-mail, each its own request and signal, and keeps the current run short', async () => {
+    const to = address('opens');
+    const leadId = await captureLead({ email: to, firstName: 'Onni' });
+    const pixel = local(/<img src="(https:\/\/ripen\.test\/t\/o\/[^"]+)"/.exec((await firstTouch(to)).parsed.html as string)![1]!);
+    const before = await stateWhen(leadId, (s) => s.stage === 'contacting' && s.score !== null);
+    const { runId: firstRunId } = await handleOf(leadId).describe();
+
+    let next = 0;
+    const opener = async () => {
+      while (next < 1_000) {
+        next += 1;
+        expect((await fetch(pixel)).status).toBe(200);
+      }
+    };
+    await Promise.all(Array.from({ length: 10 }, opener));
+    // R14: 3 points an open, every one counted whatever run of the workflow re-scored last.
+    await stateWhen(leadId, (s) => s.score === before.score! + 3_000, 60_000);
+    const history = await handleOf(leadId).fetchHistory();
+    expect(history.events!.length).toBeLessThan(2_000);
+    // A thousand signals are a thousand history events at least: past 2,000 the run continued as new, with nothing lost.
+    const first = await stack.client.workflow.getHandle(leadWorkflowId(leadId), firstRunId).fetchHistory();
+    expect(first.events!.length).toBeLessThan(2_500);
+    expect((await touches(leadId)).length).toBe(1_000);
   });
 });
