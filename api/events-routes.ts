@@ -83,7 +83,8 @@ export function eventRoutes(deps: EventRouteDeps, json: express.RequestHandler[]
         kind: 'engagement',
         channel: 'web',
         details: { event: event.type, ...(event.path ? { path: event.path } : {}), via: 'api' },
-        signal: { requestId: touchKey, event: event.type, at, ...(event.path ? { path: event.path } : {}) },
+        // No path in the signal: the touch holds it, and a URL may carry personal data that has no place in workflow history.
+        signal: { requestId: touchKey, event: event.type, at },
       });
     }
 

@@ -36,6 +36,8 @@ export async function recordTouches(tx: Tx, touches: EngagementTouch[]): Promise
     ],
   );
   if (inserted.length > 0) {
+    // Lock the leads in id order, so two batches naming the same leads cannot deadlock.
+    await tx.query('SELECT 1 FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [[...new Set(inserted.map((r) => r.lead_id))]]);
     await tx.query(
       `UPDATE leads SET last_touch_at = greatest(last_touch_at, x.at)
          FROM (SELECT l, max(a) AS at FROM unnest($1::uuid[], $2::timestamptz[]) AS t(l, a) GROUP BY l) x
