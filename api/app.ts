@@ -6,6 +6,10 @@ import { capture } from './capture';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
 import { leadRoutes } from './lead-routes';
+import { operationsRoutes } from './operations-routes';
+import { DEFAULT_RATE_LIMITS, limiter, securityHeaders, type RateLimits } from './protection';
+import { createHttpMetrics, observeRequests, type HttpMetrics } from './request-observability';
+import { createLogger, type Logger } from '../observability/logger';
 import { CaptureLeadSchema } from './schemas';
 
 export interface AppDeps {
@@ -17,6 +21,11 @@ export interface AppDeps {
   secret: string;
   /** How long a request waits for Temporal before answering 503 (default 10 s). */
   temporalDeadlineMs?: number;
+  /** Operations (README "Operating Ripen"): JSON logger, metrics registry, rate limits, proxies trusted for the client address. */
+  logger?: Logger;
+  metrics?: HttpMetrics;
+  rateLimits?: Partial<RateLimits>;
+  trustProxyHops?: number;
 }
 
 export const BODY_LIMIT = '16kb';
@@ -31,6 +40,14 @@ const requireJson: RequestHandler = (req, _res, next) => {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxyHops ?? 0);
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  const metrics = deps.metrics ?? createHttpMetrics();
+  app.use(observeRequests(deps.logger ?? createLogger({ level: 'silent' }), metrics));
+  app.use(securityHeaders);
+  app.use(operationsRoutes({ db: deps.db, temporal: deps.temporal, metrics }));
+  app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));
+  app.use(['/t', '/u'], limiter('e-mail link', limits.publicPerWindow, limits.windowMs));
   const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];
   const captureDeps = { ...deps, temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000 };
 
