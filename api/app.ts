@@ -8,6 +8,10 @@ import { emailSafetyRoutes } from './email-safety-routes';
 import { eventRoutes } from './events-routes';
 import { inboundRoutes } from './inbound-routes';
 import { leadRoutes } from './lead-routes';
+import { operationsRoutes } from './operations-routes';
+import { DEFAULT_RATE_LIMITS, limiter, securityHeaders, type RateLimits } from './protection';
+import { createHttpMetrics, observeRequests, type HttpMetrics } from './request-observability';
+import { createLogger, type Logger } from '../observability/logger';
 import { CaptureLeadSchema } from './schemas';
 import { trackingRoutes } from './tracking-routes';
 
@@ -22,6 +26,11 @@ export interface AppDeps {
   temporalDeadlineMs?: number;
   /** RIPEN_TIME_SCALE: new leads' workflows run their policy and cadences this many times faster (demos only). */
   timeScale?: number;
+  /** Operations (README "Operating Ripen"): JSON logger, metrics registry, rate limits, proxies trusted for the client address. */
+  logger?: Logger;
+  metrics?: HttpMetrics;
+  rateLimits?: Partial<RateLimits>;
+  trustProxyHops?: number;
 }
 
 export const BODY_LIMIT = '16kb';
@@ -36,6 +45,14 @@ export const requireJson: RequestHandler = (req, _res, next) => {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxyHops ?? 0);
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  const metrics = deps.metrics ?? createHttpMetrics();
+  app.use(observeRequests(deps.logger ?? createLogger({ level: 'silent' }), metrics));
+  app.use(securityHeaders);
+  app.use(operationsRoutes({ db: deps.db, temporal: deps.temporal, metrics }));
+  app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));
+  app.use(['/t', '/u'], limiter('e-mail link', limits.publicPerWindow, limits.windowMs));
   const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];
   const captureDeps = {
     ...deps,

@@ -15,7 +15,7 @@ let stack: Stack;
 let dir: string;
 
 beforeAll(async () => {
-  stack = await startStack('demo', { timeScale: 720 });
+  stack = await startStack('demo', { app: { timeScale: 720 } });
   dir = mkdtempSync(path.join(tmpdir(), 'ripen-demo-'));
 });
 afterAll(async () => {

@@ -12,7 +12,7 @@ let fast: Stack;
 let normal: Stack;
 
 beforeAll(async () => {
-  [fast, normal] = await Promise.all([startStack('time-scale', { timeScale: SCALE }), startStack('real-time')]);
+  [fast, normal] = await Promise.all([startStack('time-scale', { app: { timeScale: SCALE } }), startStack('real-time')]);
 });
 afterAll(() => Promise.all([fast?.close(), normal?.close()]));
 
