@@ -8,6 +8,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-open
 import { z } from 'zod';
 import type { Role } from '../db/keys';
 import { escapeHtml } from '../domain/emails';
+import { EventBatchSchema } from './events-routes';
+import { InboundSchema } from './inbound-routes';
 import { CaptureLeadSchema, CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, OutcomeSchema } from './schemas';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -91,6 +93,10 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/v1/admin/leads/:id/erase', access: ['admin'], tag: 'admin', summary: "Erase a person's data on request; the workflow ends", ok: { status: 200, description: '`{ leadId, erased, alreadyErased }`' }, errors: READ },
 
   // Links in e-mails (no key: the signed token is the credential)
+  { method: 'get', path: '/t/o/:token', access: 'public', tag: 'e-mail links', summary: 'Open pixel: records an open (R12) and answers a 1×1 GIF; unknown or tampered tokens 404 and record nothing', ok: { status: 200, description: 'image/gif', contentType: 'image/gif' }, errors: [404, 429] },
+  { method: 'get', path: '/t/c/:token', access: 'public', tag: 'e-mail links', summary: 'Tracked link: records a click (R12) and redirects to the link as stored when the e-mail was sent (no open redirect)', ok: { status: 302, description: 'redirect to the original link' }, errors: [404, 429] },
+  { method: 'post', path: '/v1/events', access: ['capture'], tag: 'capture', summary: "Up to 100 web-site events (page visit, pricing page, download, form) for leads by id or e-mail; each result reported", body: EventBatchSchema, ok: { status: 200, description: '`{ recorded, duplicate, unknownLead, results: [...] }`' }, errors: [400, 401, 403, 413, 415, 429, 503] },
+  { method: 'post', path: '/v1/inbound', access: ['inbound', 'admin'], tag: 'capture', summary: "The mail provider's webhook: replies stop cadences and alert the rep (auto-replies do not), bounces and complaints suppress", body: InboundSchema, ok: { status: 200, description: 'what was done with the message' }, errors: [400, 401, 403, 413, 415, 429, 503] },
   { method: 'get', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe page (masked address, one button)', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [404, 429, 503] },
   { method: 'post', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe, RFC 8058 one-click: the address is suppressed at once', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [404, 429, 503] },
 ];
