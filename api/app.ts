@@ -2,6 +2,7 @@ import express, { type RequestHandler } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
 import { authenticate, requireRole } from './auth';
+import { boardRoutes } from './board-routes';
 import { capture } from './capture';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   v1.use(emailSafety.adminRoutes);
+  v1.use(boardRoutes({ db: deps.db }));
   v1.use(leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json));
 
   app.use('/v1', v1);
