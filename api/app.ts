@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
 import { authenticate, requireRole } from './auth';
 import { boardRoutes } from './board-routes';
+import { funnelRoutes } from './funnel-routes';
 import { capture } from './capture';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   v1.use(emailSafety.adminRoutes);
   v1.use(boardRoutes({ db: deps.db }));
+  v1.use(funnelRoutes({ db: deps.db }));
   v1.use(leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json));
 
   app.use('/v1', v1);
