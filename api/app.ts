@@ -8,6 +8,7 @@ import { capture } from './capture';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
 import { leadRoutes } from './lead-routes';
+import { webRoutes } from './web-routes';
 import { CaptureLeadSchema } from './schemas';
 
 export interface AppDeps {
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
   v1.use(leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json));
 
   app.use('/v1', v1);
+  app.use(webRoutes());
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;
