@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Role } from '../db/keys';
 import { escapeHtml } from '../domain/emails';
 import { EventBatchSchema } from './events-routes';
+import { NoteSchema, ScheduleActivitySchema } from './schemas';
 import { InboundSchema } from './inbound-routes';
 import { CaptureLeadSchema, CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, OutcomeSchema } from './schemas';
 
@@ -87,6 +88,15 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/v1/leads/:id/flags', access: ['rep', 'manager'], tag: 'leads', summary: 'Flag a lead "please delete" with a reason (R5)', body: FlagJunkSchema, ok: { status: 202, description: 'flagged for admin review', schema: LeadStateResponse }, errors: WRITE },
 
   // Admin
+  { method: 'get', path: '/v1/board', access: ['rep', 'manager'], tag: 'board', summary: "The rep's board (R22): leads grouped by stage, most urgent first (SLA breached, activity due, hot)", description: "Query: `rep` (managers: any rep's; reps: their own), `stage` (comma-separated), `grade` (cold, warm, hot), `source`, `limit` (1–200, default 50), `cursor` (from the previous page's `nextCursor`).", ok: { status: 200, description: '`{ columns, nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/leads', access: ['rep', 'manager'], tag: 'board', summary: 'Search leads with the board filters', description: "Query: `rep` (managers: any rep's; reps: their own), `stage` (comma-separated), `grade` (cold, warm, hot), `source`, `limit` (1–200, default 50), `cursor` (from the previous page's `nextCursor`).", ok: { status: 200, description: '`{ leads, nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'post', path: '/v1/leads/:id/notes', access: ['rep', 'manager'], tag: 'leads', summary: "A note on the lead's timeline (R7, R21)", body: NoteSchema, ok: { status: 201, description: 'the stored note' }, errors: WRITE },
+  { method: 'post', path: '/v1/leads/:id/activities', access: ['rep', 'manager'], tag: 'leads', summary: 'Schedule a call or meeting (R7): a task now and a reminder to the rep when due', body: ScheduleActivitySchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
+  { method: 'get', path: '/v1/funnel', access: ['manager'], tag: 'funnel', summary: 'Funnel figures (R19): counts per stage, conversion rates, speed-to-lead median and p90, SLA breach rate, cycle length, recycle rate; per rep and per source', description: 'Query: `from`, `to` (ISO date-times; default the last 90 days), `rep`, `source`.', ok: { status: 200, description: 'the figures' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/funnel/scoring', access: ['manager'], tag: 'funnel', summary: 'Is the scoring reliable? (R19): conversion rate by grade and by score band', description: 'Query: as `/v1/funnel`.', ok: { status: 200, description: 'by grade and by band' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/stalled', access: ['rep', 'manager'], tag: 'funnel', summary: 'Leads whose workflow raised the silence alert (R20), with how long', description: 'Query: `rep`, `limit` (1–500, default 100).', ok: { status: 200, description: '`{ stalled: [...] }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/board', access: 'public', tag: 'web', summary: "The rep's web board (the page; every figure on it needs a key)", ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
+  { method: 'get', path: '/funnel', access: 'public', tag: 'web', summary: "The manager's funnel page (the page; every figure on it needs a key)", ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
   { method: 'get', path: '/v1/admin/flags', access: ['admin'], tag: 'admin', summary: 'Flagged leads awaiting review (R5)', ok: { status: 200, description: '`{ flags: [...] }`' }, errors: [401, 403, 429, 503] },
   { method: 'post', path: '/v1/admin/leads/:id/disqualify', access: ['admin'], tag: 'admin', summary: 'Confirm a junk flag: the lead is disqualified (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409) },
   { method: 'post', path: '/v1/admin/leads/:id/clear-flag', access: ['admin'], tag: 'admin', summary: 'Clear a junk flag (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409) },
