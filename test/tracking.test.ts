@@ -123,6 +123,8 @@ describe('the open pixel and tracked links (R12)', () => {
     const leadId = await captureLead({ email: to, firstName: 'Tiina' });
     const mail = await firstTouch(to);
     const pixel = /<img src="https:\/\/ripen\.test\/t\/o\/([^"]+)"/.exec(mail.parsed.html as string)![1]!;
+    // The outbox row commits just after the SMTP server's 250: wait for it.
+    await waitUntil(async () => (await stack.db.query("SELECT 1 FROM sent_emails WHERE lead_id = $1 AND template = 'first-touch' AND status = 'sent'", [leadId])).length === 1);
     const [{ ref }] = (await stack.db.query("SELECT ref FROM sent_emails WHERE lead_id = $1 AND template = 'first-touch'", [leadId])) as [{ ref: string }];
     const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
     const tries = [
@@ -351,9 +353,12 @@ describe('a burst of engagement', () => {
     await stateWhen(leadId, (s) => s.score === before.score! + 3_000, 60_000);
     const history = await handleOf(leadId).fetchHistory();
     expect(history.events!.length).toBeLessThan(2_000);
-    // A thousand signals are a thousand history events at least: past 2,000 the run continued as new, with nothing lost.
+    // A thousand signals are a thousand history events at least: past 2,000 the run continues as new,
+    // with nothing lost. The server closes a run only between signals, so while the burst lasts the
+    // first run also takes the signals that keep arriving: bounded by the limit plus the burst, far
+    // from the 10,000+ events one re-score per open would have written.
     const first = await stack.client.workflow.getHandle(leadWorkflowId(leadId), firstRunId).fetchHistory();
-    expect(first.events!.length).toBeLessThan(2_500);
+    expect(first.events!.length).toBeLessThan(5_000);
     expect((await touches(leadId)).length).toBe(1_000);
   });
 });

@@ -116,14 +116,17 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
 
     const { historyLength, continueAsNewSuggested } = workflowInfo();
     if (continueAsNewSuggested || historyLength > historyLimit) {
-      // Answer every queued request first, so no update is left waiting on this run.
+      // Answer every queued request first, so no update is left waiting on this run. Signals still
+      // queued go to the next run with the state: a burst of them cannot keep this run from ending
+      // (patch carry-signals; earlier runs handled every queued signal here too).
+      const pendingWork = patched('carry-signals') ? () => inbox.some((item) => item.requestId !== undefined) : () => inbox.length > 0;
       for (;;) {
-        while (inbox.length > 0) {
+        while (pendingWork()) {
           const requestId = await handleNext(run, inbox);
           if (requestId) remember(answered, requestId, { ...run.state });
         }
         if (allHandlersFinished()) break;
-        await condition(() => inbox.length > 0 || allHandlersFinished());
+        await condition(() => pendingWork() || allHandlersFinished());
       }
       await run.publish();
       return continueAsNew<typeof leadWorkflow>({ ...input, carried: run.carry(inbox, [...answered]) });
