@@ -53,6 +53,9 @@ it('records a rep outcome and shows it in the lead state and timeline (R7, R8, R
   expect(lead.status).toBe(200);
   expect(lead.body.running).toBe(true);
   expect(lead.body.lead).toMatchObject({ firstName: 'aino', assignedRep: `oulu-${tag}`, stage: 'contacting' });
+  // R14: the score with the model and version that gave it, and the action behind each point.
+  expect(lead.body.score).toMatchObject({ model: 'icp-2026', modelVersion: 1, grade: 'cold' });
+  expect(lead.body.score.breakdown).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'capture', points: 10, basePoints: 10 })]));
   const kinds = lead.body.timeline.map((e: { type: string; kind?: string; to?: string }) => e.type === 'stage' ? `stage:${e.to}` : e.type === 'touch' ? `touch:${e.kind}` : e.type);
   expect(kinds).toEqual(expect.arrayContaining(['touch:capture', 'stage:contacting', 'email', 'touch:outcome']));
   const outcomeTouch = lead.body.timeline.find((e: { kind?: string }) => e.kind === 'outcome');
