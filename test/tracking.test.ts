@@ -194,6 +194,7 @@ describe('POST /v1/events', () => {
       [{ events: [{ type: 'download', leadId, at: new Date(Date.now() + 3_600_000).toISOString() }] }, 'events.0.at'],
       [{ events: [{ type: 'download', leadId, at: 'yesterday' }] }, 'events.0.at'],
       [{ events: [{ type: 'download', leadId, colour: 'red' }] }, 'events.0.colour'],
+      [{ events: [{ type: 'download', leadId, path: '/a\u0000b' }] }, 'events.0.path'],
       [{ events: [] }, 'events'],
       [{ events: Array.from({ length: 101 }, () => ({ type: 'download', leadId })) }, 'events'],
       [[{ type: 'download', leadId }], '(body)'],
@@ -292,6 +293,8 @@ describe('POST /v1/inbound', () => {
       [{ type: 'reply', from: stranger, bounce: 'hard' }, 'bounce'],
       [{ type: 'reply', from: stranger, headers: { 'In-Reply-To': 5 } }, 'headers.In-Reply-To'],
       [{ type: 'reply', from: stranger, cc: 'x' }, 'cc'],
+      [{ type: 'reply', from: stranger, subject: 'Re: \u0000' }, 'subject'],
+      [{ type: 'reply', messageId: '<a\u0000b@ripen.test>' }, 'messageId'],
     ] as const) {
       const res = await post('/v1/inbound', inbound, body);
       expect({ field, status: res.status }).toEqual({ field, status: 400 });
