@@ -6,7 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { createApp } from '../api/app';
+import { freePort } from '../scripts/processes';
 import { addressHash, signToken } from '../domain/tokens';
 import { leadStateQuery, leadWorkflowId, reportOutcomeUpdate, type LeadState } from '../workflows/contracts';
 import { HISTORIES_DIR } from './helpers/lifecycle';
@@ -355,5 +360,36 @@ describe('a burst of engagement', () => {
     const first = await stack.client.workflow.getHandle(leadWorkflowId(leadId), firstRunId).fetchHistory();
     expect(first.events!.length).toBeLessThan(2_500);
     expect((await touches(leadId)).length).toBe(1_000);
+  });
+});
+
+describe('with Temporal unreachable', () => {
+  it('answers 503 to an events batch and stores nothing, but still serves the pixel and keeps the open', async () => {
+    const to = address('outage');
+    const leadId = await captureLead({ email: to, firstName: 'Ulla' });
+    const pixel = /<img src="https:\/\/ripen\.test(\/t\/o\/[^"]+)"/.exec((await firstTouch(to)).parsed.html as string)![1]!;
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const app = createApp({ db: stack.db, temporal: new Client({ connection }), taskQueue: stack.taskQueue, secret: SECRET, temporalDeadlineMs: 1_000 });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...capture }, body: JSON.stringify({ events: [{ type: 'download', leadId, requestId: 'outage-1' }] }) });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(await touches(leadId)).toEqual([]);
+
+      const open = await fetch(`${url}${pixel}`);
+      expect(open.status).toBe(200);
+      expect(open.headers.get('content-type')).toBe('image/gif');
+      expect((await touches(leadId)).map((t) => t.details.event)).toEqual(['email_open']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await connection.close();
+    }
+    // Retried once Temporal is back, the batch is recorded: nothing was half-stored under its requestId.
+    const retried = await post('/v1/events', capture, { events: [{ type: 'download', leadId, requestId: 'outage-1' }] });
+    expect(retried.body.results).toEqual([{ index: 0, status: 'recorded', leadId, requestId: 'outage-1', forwarded: true }]);
   });
 });
