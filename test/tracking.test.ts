@@ -23,6 +23,7 @@ let tag: string;
 let capture: Record<string, string>;
 let inbound: Record<string, string>;
 let rep: Record<string, string>;
+let admin: Record<string, string>;
 const repId = () => `track-${tag}`;
 const repEmail = () => `${repId()}@reps.ripen.test`;
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
   tag = stack.taskQueue.slice(-6);
   await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [repId(), 'Rep Track', repEmail()]);
   await stack.db.query('INSERT INTO territories (rep_id, country) VALUES ($1, $2)', [repId(), `TRK-${tag}`]);
-  [capture, inbound, rep] = await Promise.all([stack.authAs('capture'), stack.authAs('inbound'), stack.authAs('rep', repId())]);
+  [capture, inbound, rep, admin] = await Promise.all([stack.authAs('capture'), stack.authAs('inbound'), stack.authAs('rep', repId()), stack.authAs('admin')]);
 });
 afterAll(() => stack.close());
 
@@ -145,6 +146,31 @@ describe('the open pixel and tracked links (R12)', () => {
     }
     expect(await touches(leadId, 'true')).toEqual([expect.objectContaining({ kind: 'capture' })]);
     expect(await signalsOf(leadId)).toEqual(['capture']);
+  });
+});
+
+describe('closed and erased leads', () => {
+  it('keeps engagement of a lead whose workflow has ended, and records nothing for an erased person', async () => {
+    const closedTo = address('closed');
+    const closed = await captureLead({ email: closedTo, firstName: 'Kim' });
+    const closedPixel = local(/<img src="(https:\/\/ripen\.test\/t\/o\/[^"]+)"/.exec((await firstTouch(closedTo)).parsed.html as string)![1]!);
+    await stateWhen(closed, (s) => s.stage === 'contacting');
+    await handleOf(closed).terminate('test: the run has ended');
+    expect((await fetch(closedPixel)).status).toBe(200);
+    const events = await post('/v1/events', capture, { events: [{ type: 'download', leadId: closed }] });
+    expect(events.body.results).toEqual([{ index: 0, status: 'recorded', leadId: closed, requestId: expect.any(String), forwarded: false }]);
+    expect((await touches(closed)).map((t) => t.details.event)).toEqual(['email_open', 'download']);
+
+    const erasedTo = address('erased');
+    const erased = await captureLead({ email: erasedTo, firstName: 'Eemeli' });
+    const erasedPixel = local(/<img src="(https:\/\/ripen\.test\/t\/o\/[^"]+)"/.exec((await firstTouch(erasedTo)).parsed.html as string)![1]!);
+    expect((await post(`/v1/admin/leads/${erased}/erase`, admin, {})).status).toBe(200);
+    const before = await touches(erased, 'true');
+    expect((await fetch(erasedPixel)).status).toBe(200);
+    const res = await post('/v1/events', capture, { events: [{ type: 'download', leadId: erased }, { type: 'download', email: erasedTo }] });
+    expect(res.body.results).toEqual([{ index: 0, status: 'lead_erased' }, { index: 1, status: 'unknown_lead' }]);
+    expect((await post('/v1/inbound', inbound, { type: 'reply', from: erasedTo, subject: 'Re: hi' })).body).toMatchObject({ matched: false, action: 'unmatched' });
+    expect(await touches(erased, 'true')).toEqual(before);
   });
 });
 
