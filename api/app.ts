@@ -2,12 +2,19 @@ import express, { type RequestHandler } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
 import { authenticate, requireRole } from './auth';
+import { boardRoutes } from './board-routes';
+import { funnelRoutes } from './funnel-routes';
 import { capture } from './capture';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
 import { eventRoutes } from './events-routes';
 import { inboundRoutes } from './inbound-routes';
 import { leadRoutes } from './lead-routes';
+import { operationsRoutes } from './operations-routes';
+import { DEFAULT_RATE_LIMITS, limiter, securityHeaders, type RateLimits } from './protection';
+import { createHttpMetrics, observeRequests, type HttpMetrics } from './request-observability';
+import { createLogger, type Logger } from '../observability/logger';
+import { webRoutes } from './web-routes';
 import { CaptureLeadSchema } from './schemas';
 import { trackingRoutes } from './tracking-routes';
 
@@ -20,6 +27,13 @@ export interface AppDeps {
   secret: string;
   /** How long a request waits for Temporal before answering 503 (default 10 s). */
   temporalDeadlineMs?: number;
+  /** RIPEN_TIME_SCALE: new leads' workflows run their policy and cadences this many times faster (demos only). */
+  timeScale?: number;
+  /** Operations (README "Operating Ripen"): JSON logger, metrics registry, rate limits, proxies trusted for the client address. */
+  logger?: Logger;
+  metrics?: HttpMetrics;
+  rateLimits?: Partial<RateLimits>;
+  trustProxyHops?: number;
 }
 
 export const BODY_LIMIT = '16kb';
@@ -34,8 +48,20 @@ export const requireJson: RequestHandler = (req, _res, next) => {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxyHops ?? 0);
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  const metrics = deps.metrics ?? createHttpMetrics();
+  app.use(observeRequests(deps.logger ?? createLogger({ level: 'silent' }), metrics));
+  app.use(securityHeaders);
+  app.use(operationsRoutes({ db: deps.db, temporal: deps.temporal, metrics }));
+  app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));
+  app.use(['/t', '/u'], limiter('e-mail link', limits.publicPerWindow, limits.windowMs));
   const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];
-  const captureDeps = { ...deps, temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000 };
+  const captureDeps = {
+    ...deps,
+    temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000,
+    workflowOptions: deps.timeScale && deps.timeScale !== 1 ? { timeScale: deps.timeScale } : undefined,
+  };
 
   const emailSafety = emailSafetyRoutes({ db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs });
   app.use(emailSafety.publicRoutes);
@@ -55,9 +81,12 @@ export function createApp(deps: AppDeps): express.Express {
   // Larger bodies: 100 events a batch; an inbound reply carries its text.
   v1.use(eventRoutes(engagementDeps, [requireJson, express.json({ limit: '64kb', strict: false })]));
   v1.use(inboundRoutes(engagementDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
+  v1.use(boardRoutes({ db: deps.db }));
+  v1.use(funnelRoutes({ db: deps.db }));
   v1.use(leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json));
 
   app.use('/v1', v1);
+  app.use(webRoutes());
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

@@ -78,7 +78,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   } else if (isTemporalUnavailable(err)) {
     httpError = new HttpError(503, 'temporal_unavailable', 'The workflow service is unreachable; nothing was stored. Try again later.', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
   } else {
-    console.error(`[api] ${req.method} ${req.path} failed`, err);
+    // The request's own logger (reqId); the path is left out: it may hold an e-mail link token.
+    req.log.error({ err, method: req.method }, 'request failed');
     httpError = new HttpError(500, 'internal_error', 'Internal server error');
   }
   res.set(httpError.headers);

@@ -117,3 +117,14 @@ it('runs the junk review: a rep flags, the admin lists and confirms, and outcome
   expect(after.body).toMatchObject({ running: false, state: null, lead: { stage: 'disqualified' } });
   expect((await call('GET', '/v1/admin/flags', admin)).body.flags.map((f: { leadId: string }) => f.leadId)).not.toContain(leadId);
 });
+
+it('applies an outcome reported while the lead is still being welcomed, once it is contacting (R6, R17)', async () => {
+  const manager = await stack.authAs('manager');
+  const res = await call('POST', '/v1/leads', capture, { email: `quick.${Date.now()}@example.fi`, firstName: 'Quick', country: `FI-${tag}`, city: 'Oulu' });
+  expect(res.status).toBe(201);
+  // No wait for routing or the first-touch e-mail: the update queues until the welcome is done.
+  const outcome = await call('POST', `/v1/leads/${res.body.leadId}/outcomes`, manager, { outcome: 'reached', note: 'called back at once' });
+  expect(outcome.status).toBe(200);
+  expect(outcome.body.state).toMatchObject({ stage: 'nurturing', assignedRep: `oulu-${tag}`, firstTouchEmailSent: true });
+  expect(outcome.body.state.firstContactAt).not.toBeNull();
+});

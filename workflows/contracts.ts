@@ -38,6 +38,8 @@ export interface LeadWorkflowInput {
   policy?: Partial<LeadPolicy>;
   /** History events before the run continues as new (default 2,000; tests lower it). */
   historyLimit?: number;
+  /** Divides every policy and cadence duration (RIPEN_TIME_SCALE, for demos; absent = real time). */
+  timeScale?: number;
   /** State carried over by continueAsNew; absent on a fresh start. */
   carried?: CarriedState;
 }
@@ -93,6 +95,15 @@ export interface JunkFlagRequest {
 export interface JunkReviewRequest {
   requestId: string;
   decision: 'confirm' | 'clear';
+  actor: Actor;
+}
+
+/** R7: the rep schedules the next call or meeting; the workflow reminds them when it is due. */
+export interface ActivitySchedule {
+  requestId: string;
+  kind: 'call' | 'meeting';
+  at: string;
+  note?: string;
   actor: Actor;
 }
 
@@ -152,6 +163,7 @@ export const decideHandoffUpdate = defineUpdate<LeadState, [HandoffDecision]>('d
 export const flagJunkUpdate = defineUpdate<LeadState, [JunkFlagRequest]>('flagJunk');
 export const reviewJunkUpdate = defineUpdate<LeadState, [JunkReviewRequest]>('reviewJunk');
 export const closeOpportunityUpdate = defineUpdate<LeadState, [OpportunityClose]>('closeOpportunity');
+export const scheduleActivityUpdate = defineUpdate<LeadState, [ActivitySchedule]>('scheduleActivity');
 export const leadStateQuery = defineQuery<LeadState>('leadState');
 
 /** Custom search attributes managers filter on in the Temporal UI; registered by the dev server start. */

@@ -19,6 +19,8 @@ import {
   mailStoppedSignal,
   reportOutcomeUpdate,
   reviewJunkUpdate,
+  scheduleActivityUpdate,
+  type ActivitySchedule,
   type Actor,
   type CaptureTouch,
   type CarriedState,
@@ -33,7 +35,8 @@ import {
   type OutcomeReport,
 } from './contracts';
 import { LeadRun } from './lead-run';
-import { durationMs, iso } from './time';
+import { reminderTimers, scheduleActivity } from './scheduled';
+import { iso } from './time';
 
 type LeadEvent =
   | { type: 'capture'; touch: CaptureTouch }
@@ -42,7 +45,8 @@ type LeadEvent =
   | { type: 'handoff'; decision: HandoffDecision }
   | { type: 'junkFlag'; request: JunkFlagRequest }
   | { type: 'junkReview'; request: JunkReviewRequest }
-  | { type: 'opportunity'; close: OpportunityClose };
+  | { type: 'opportunity'; close: OpportunityClose }
+  | { type: 'schedule'; schedule: ActivitySchedule };
 
 /** Past this many history events the run continues as new, well before Temporal's limits. */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 2_000;
@@ -88,6 +92,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   });
   setHandler(closeOpportunityUpdate, (close) => submit(close.requestId, { type: 'opportunity', close }), {
     validator: (c) => open(c.requestId, run.state.stage === 'handed_off', `The lead is ${run.state.stage}, it has no open opportunity`),
+  });
+
+  setHandler(scheduleActivityUpdate, (schedule) => submit(schedule.requestId, { type: 'schedule', schedule }), {
+    validator: (s) => open(s.requestId, !isClosed(run.state.stage), `The lead is ${run.state.stage}: nothing more can be scheduled`),
   });
 
   // --- The story.
@@ -174,7 +182,7 @@ async function welcome(run: LeadRun): Promise<void> {
     await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'new_lead', sendKey: run.key('notify-new-lead') });
   }
   run.memory.slaHandled = false;
-  run.state.slaDeadline = iso(Date.now() + durationMs(run.policy.firstContactSla));
+  run.state.slaDeadline = iso(Date.now() + run.ms(run.policy.firstContactSla));
   await run.moveTo('contacting', 'captured: first contact under way (R6)');
   if (isAdvanced(run.state.buyerStage ?? undefined, false)) await run.moveTo('qualified', 'captured in the decision stage (R13)');
   else if (mql) await run.moveTo('qualified', 'score at capture reached the MQL threshold (R14)');
@@ -215,17 +223,18 @@ function nextTimer(run: LeadRun): Timer | undefined {
   } else if (memory.cadence && (state.stage === 'contacting' || state.stage === 'nurturing' || state.stage === 'not_interested')) {
     const grace = state.stage === 'contacting' ? policy.lastAttemptGrace : 0;
     const lastStep = run.cadence()?.steps.at(-1);
-    const end = memory.cadence.startedAt + (lastStep ? durationMs(lastStep.after) : 0) + durationMs(grace);
+    const end = memory.cadence.startedAt + (lastStep ? run.ms(lastStep.after) : 0) + run.ms(grace);
     timers.push({ at: end, what: state.stage === 'contacting' ? 'the outcome of the last attempt' : 'the end of the nurture track', fire: () => cadenceDone(run) });
   }
   if (memory.handoff) {
-    const sla = durationMs(policy.handoffSla);
+    const sla = run.ms(policy.handoffSla);
     if (!memory.handoff.reminded) timers.push({ at: memory.handoff.since + sla, what: 'the rep to accept or reject the handoff', fire: () => handoffOverdue(run, 'remind') });
     else if (!memory.handoff.escalated) timers.push({ at: memory.handoff.since + 2 * sla, what: 'the rep to accept or reject the handoff (reminded)', fire: () => handoffOverdue(run, 'escalate') });
   }
   if (!state.stalled && watchesSilence(state.buyerStage ?? undefined, memory.meetingBooked, state.stage)) {
-    timers.push({ at: memory.lastActivityAt + durationMs(policy.silenceAlertAfter), what: `a sign of life (silence alert after ${policy.silenceAlertAfter})`, fire: () => stalled(run) });
+    timers.push({ at: memory.lastActivityAt + run.ms(policy.silenceAlertAfter), what: `a sign of life (silence alert after ${policy.silenceAlertAfter})`, fire: () => stalled(run) });
   }
+  timers.push(...reminderTimers(run));
   timers.sort((a, b) => a.at - b.at);
   const first = timers[0];
   run.state.nextAction = step ? { what: step.step.summary, at: iso(step.at) } : first ? { what: first.what, at: iso(first.at) } : null;
@@ -243,7 +252,7 @@ async function slaBreached(run: LeadRun): Promise<void> {
     if (await assignRep(run, 'reassigned after first-contact SLA breach (R6)')) {
       await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep!, kind: 'new_lead', sendKey: run.key('notify-reassigned') });
       run.memory.slaHandled = false;
-      run.state.slaDeadline = iso(Date.now() + durationMs(run.policy.firstContactSla));
+      run.state.slaDeadline = iso(Date.now() + run.ms(run.policy.firstContactSla));
     }
   }
 }
@@ -314,6 +323,8 @@ async function handle(run: LeadRun, event: LeadEvent): Promise<void> {
       return junkReviewed(run, event.request);
     case 'opportunity':
       return opportunityClosed(run, event.close);
+    case 'schedule':
+      return scheduleActivity(run, event.schedule, { taskCreated: false });
   }
 }
 
@@ -400,6 +411,7 @@ async function outcomeReported(run: LeadRun, report: OutcomeReport): Promise<voi
   run.noteActivity();
   if (report.nextActivity) {
     await activities.createTask({ leadId: run.leadId, repId: run.state.assignedRep, taskKey: run.key('next-activity'), kind: report.nextActivity.kind, title: `${report.nextActivity.kind} scheduled by the rep`, dueAt: report.nextActivity.at });
+    await scheduleActivity(run, report.nextActivity, { taskCreated: true }); // R7: and a reminder when it is due
   }
   const mql = await run.rescore(`outcome ${report.outcome}`);
   const closing = effect.next?.stage === 'not_interested';
