@@ -70,6 +70,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     httpError = new HttpError(400, 'malformed_url', 'The URL is not validly percent-encoded');
   } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500 && err.expose === true) {
     httpError = new HttpError(err.status, 'bad_request', String(err.message)); // body-parser and friends: the client's mistake, said as it is
+  } else if (err?.code === '22021' || err?.code === '22P05') {
+    // PostgreSQL cannot store the text (a NUL character, an invalid byte sequence): the client's input, not our bug.
+    httpError = new HttpError(400, 'invalid_text', 'The request contains text that cannot be stored (e.g. a NUL character)');
   } else if (isDatabaseUnavailable(err)) {
     httpError = new HttpError(503, 'database_unavailable', 'The database is unreachable; nothing was stored. Try again later.', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
   } else if (isTemporalUnavailable(err)) {

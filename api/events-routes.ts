@@ -29,7 +29,7 @@ const EventSchema = z
     at: z.iso.datetime({ offset: true }).optional(),
     leadId: z.string().uuid().optional(),
     email: z.string().trim().max(254).pipe(z.email()).optional(),
-    path: z.string().trim().min(1).max(2000).optional(),
+    path: z.string().trim().min(1).max(2000).refine((p) => !p.includes('\0'), 'must not contain NUL characters').optional(),
     requestId: z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1–200 visible ASCII characters').optional(),
   })
   .strict()

@@ -22,7 +22,9 @@ import { forwardEngagements, isWorkflowGone } from './engagement';
 import { parseOr400 } from './errors';
 
 const address = z.string().trim().max(254).pipe(z.email());
-const headerValue = z.string().max(4000);
+/** Text PostgreSQL can store and compare: no NUL characters. */
+const text = (max: number, min = 0) => z.string().trim().min(min).max(max).refine((s) => !s.includes('\0'), 'must not contain NUL characters');
+const headerValue = text(4000);
 
 export const InboundSchema = z
   .object({
@@ -30,14 +32,14 @@ export const InboundSchema = z
     /** The provider's event id: a retried webhook with the same id applies once. */
     id: z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1–200 visible ASCII characters').optional(),
     /** The Message-ID of our e-mail this answers, bounced or was complained about. */
-    messageId: z.string().trim().min(3).max(998).optional(),
+    messageId: text(998, 3).optional(),
     /** Who wrote: the lead, for a reply. */
     from: address.optional(),
     /** The address our e-mail went to: for a bounce or a complaint. */
     to: address.optional(),
-    subject: z.string().max(998).optional(),
-    headers: z.record(z.string().min(1).max(200), z.union([headerValue, z.array(headerValue).max(50)])).optional(),
-    text: z.string().max(200_000).optional(),
+    subject: text(998).optional(),
+    headers: z.record(text(200, 1), z.union([headerValue, z.array(headerValue).max(50)])).optional(),
+    text: text(200_000).optional(),
     bounce: z.enum(['hard', 'soft']).optional(),
     at: z.iso.datetime({ offset: true }).optional(),
   })

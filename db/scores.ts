@@ -8,10 +8,15 @@ export interface ScoringFacts {
   previousScore: number | null;
 }
 
-/** The lead's profile and actions up to `at`, with the lead row locked so concurrent scorings queue. */
+/**
+ * The lead's profile and actions up to `at`, with the lead row locked so concurrent scorings queue.
+ * FOR NO KEY UPDATE, not FOR UPDATE: it still queues scorings and waits for a transaction that is
+ * writing the lead's touches, but is not starved by the key-share locks every touch insert takes
+ * (a burst of tracked opens held a FOR UPDATE back for the whole burst).
+ */
 export async function loadScoringFacts(tx: Tx, leadId: string, at: string): Promise<ScoringFacts | undefined> {
   const [lead] = await tx.query<{ industry: string | null; company_size: string | null; country: string | null; revenue: string | null; title: string | null; score: number | null }>(
-    'SELECT industry, company_size, country, revenue, title, score FROM leads WHERE id = $1 FOR UPDATE',
+    'SELECT industry, company_size, country, revenue, title, score FROM leads WHERE id = $1 FOR NO KEY UPDATE',
     [leadId],
   );
   if (!lead) return undefined;

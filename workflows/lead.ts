@@ -116,17 +116,18 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
 
     const { historyLength, continueAsNewSuggested } = workflowInfo();
     if (continueAsNewSuggested || historyLength > historyLimit) {
-      // Answer every queued request first, so no update is left waiting on this run. Signals still
-      // queued go to the next run with the state: a burst of them cannot keep this run from ending
-      // (patch carry-signals; earlier runs handled every queued signal here too).
-      const pendingWork = patched('carry-signals') ? () => inbox.some((item) => item.requestId !== undefined) : () => inbox.length > 0;
+      // Answer every queued request first, so no update is left waiting on this run. Signals need no
+      // answer: they go to the next run with the rest of the inbox, so a steady stream of engagement
+      // cannot hold this run open (patch coalesce-engagement; older runs drained everything).
+      const carrySignals = patched('coalesce-engagement');
+      const toHandle = () => (carrySignals ? inbox.some((item) => item.requestId !== undefined) : inbox.length > 0);
       for (;;) {
-        while (pendingWork()) {
+        while (toHandle()) {
           const requestId = await handleNext(run, inbox);
           if (requestId) remember(answered, requestId, { ...run.state });
         }
         if (allHandlersFinished()) break;
-        await condition(() => pendingWork() || allHandlersFinished());
+        await condition(() => toHandle() || allHandlersFinished());
       }
       await run.publish();
       return continueAsNew<typeof leadWorkflow>({ ...input, carried: run.carry(inbox, [...answered]) });
