@@ -159,6 +159,7 @@ describe('request ids and JSON logs', () => {
       { lead: { email: 'aino@example.fi', firstName: 'Aino', phone: '+358 40 123' }, row: { to_address: 'aino@example.fi' }, err: new Error('550 5.1.1 <aino@example.fi>: no such user') },
       'sending to aino@example.fi failed',
     );
+    own.logger.warn({ err: new Error('at connect (/app/node_modules/@temporalio/worker/lib/connection.js:249:15) for väinö.ö@kemi.example.fi') }, 'stack');
     const [line] = own.lines;
     expect(line).not.toContain('aino@example.fi');
     expect(line).not.toContain('Aino');
@@ -168,6 +169,9 @@ describe('request ids and JSON logs', () => {
     expect(entry.row.to_address).toBe(REDACTED);
     expect(entry.err.message).toBe('550 5.1.1 <[email]>: no such user');
     expect(entry.msg).toBe('sending to [email] failed');
+    // A scoped package path is not an address; a non-ASCII address is; an error keeps its name.
+    const stack = JSON.parse(own.lines[1]!) as { err: { message: string; type: string } };
+    expect(stack.err.message).toBe('at connect (/app/node_modules/@temporalio/worker/lib/connection.js:249:15) for [email]');
   });
 });
 
