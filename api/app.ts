@@ -5,12 +5,15 @@ import { authenticate, requireRole } from './auth';
 import { capture } from './capture';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
+import { eventRoutes } from './events-routes';
+import { inboundRoutes } from './inbound-routes';
 import { leadRoutes } from './lead-routes';
 import { operationsRoutes } from './operations-routes';
 import { DEFAULT_RATE_LIMITS, limiter, securityHeaders, type RateLimits } from './protection';
 import { createHttpMetrics, observeRequests, type HttpMetrics } from './request-observability';
 import { createLogger, type Logger } from '../observability/logger';
 import { CaptureLeadSchema } from './schemas';
+import { trackingRoutes } from './tracking-routes';
 
 export interface AppDeps {
   db: Db;
@@ -21,6 +24,8 @@ export interface AppDeps {
   secret: string;
   /** How long a request waits for Temporal before answering 503 (default 10 s). */
   temporalDeadlineMs?: number;
+  /** RIPEN_TIME_SCALE: new leads' workflows run their policy and cadences this many times faster (demos only). */
+  timeScale?: number;
   /** Operations (README "Operating Ripen"): JSON logger, metrics registry, rate limits, proxies trusted for the client address. */
   logger?: Logger;
   metrics?: HttpMetrics;
@@ -31,7 +36,7 @@ export interface AppDeps {
 export const BODY_LIMIT = '16kb';
 
 /** A body must be JSON: anything else is 415, before the parser runs. */
-const requireJson: RequestHandler = (req, _res, next) => {
+export const requireJson: RequestHandler = (req, _res, next) => {
   if (req.is('application/json')) return next();
   next(new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, got ${req.get('content-type') ?? 'none'}`));
 };
@@ -49,10 +54,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));
   app.use(['/t', '/u'], limiter('e-mail link', limits.publicPerWindow, limits.windowMs));
   const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];
-  const captureDeps = { ...deps, temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000 };
+  const captureDeps = {
+    ...deps,
+    temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000,
+    workflowOptions: deps.timeScale && deps.timeScale !== 1 ? { timeScale: deps.timeScale } : undefined,
+  };
 
   const emailSafety = emailSafetyRoutes({ db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs });
   app.use(emailSafety.publicRoutes);
+  const engagementDeps = { db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs };
+  app.use(trackingRoutes(engagementDeps));
 
   const v1 = express.Router();
   v1.use(authenticate(deps.db, deps.adminKey));
@@ -64,6 +75,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   v1.use(emailSafety.adminRoutes);
+  // Larger bodies: 100 events a batch; an inbound reply carries its text.
+  v1.use(eventRoutes(engagementDeps, [requireJson, express.json({ limit: '64kb', strict: false })]));
+  v1.use(inboundRoutes(engagementDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
   v1.use(leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json));
 
   app.use('/v1', v1);

@@ -30,6 +30,7 @@ export async function startApi(config: Config = loadConfig(), logger: Logger = c
     metrics,
     rateLimits: { capturePerWindow: config.RATE_LIMIT_CAPTURE_PER_MINUTE, publicPerWindow: config.RATE_LIMIT_PUBLIC_PER_MINUTE, windowMs: 60_000 },
     trustProxyHops: config.TRUST_PROXY_HOPS,
+    timeScale: config.RIPEN_TIME_SCALE,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, () => resolve(s)).on('error', reject);

@@ -8,7 +8,7 @@
  * the API, the worker (drained, by the SDK's own signal handling), then the servers.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LogEntry } from '@temporalio/worker';
 import { startApi, type RunningApi } from '../api/server';
@@ -24,6 +24,8 @@ import { portAnswers, registerSearchAttributes, startDevServer, startMaildev } f
 import { ensureTools } from './tools';
 
 const DATA = path.resolve(__dirname, '..', 'data');
+/** The running stack's URLs, for `npm run demo`. */
+const STACK_FILE = path.join(DATA, 'stack.json');
 const PORTS = { temporal: 7233, temporalUi: 8233, smtp: 1025, inbox: 1080, embeddedPostgres: 5433 };
 const STOP_TIMEOUT_MS = 60_000;
 
@@ -205,9 +207,14 @@ async function main(): Promise<number> {
         `  Database       ${withoutPassword(database.url)} (${database.kind})`,
         ...adminKey.map((line) => `  ${line}`),
         `  Logs           ${path.relative(process.cwd(), DATA) || '.'}/*.log`,
+        config.RIPEN_TIME_SCALE === 1
+          ? '  Demo           `RIPEN_TIME_SCALE=2880 npm start` (two days a minute), then `npm run demo`'
+          : `  Demo           clock compressed ${config.RIPEN_TIME_SCALE}× for new leads: \`npm run demo\` plays a few dozen leads through every stage`,
         '',
       ].join('\n'),
     );
+    // What `npm run demo` (and other local tools) need to find this stack; removed when it stops.
+    writeFileSync(STACK_FILE, JSON.stringify({ apiUrl: api.url, databaseUrl: database.url, inboxUrl: mail.inboxUrl, temporalUiUrl: temporal.uiUrl, timeScale: config.RIPEN_TIME_SCALE, pid: process.pid }, null, 2), { mode: 0o600 });
     await Promise.race([worker, stopRequested]);
     if (!stopping) throw new Error('The worker stopped on its own');
   } catch (err) {
@@ -216,6 +223,7 @@ async function main(): Promise<number> {
       exitCode = 1;
     }
   } finally {
+    rmSync(STACK_FILE, { force: true });
     await api?.close();
     if (api) say('API closed');
     // On a signal the SDK shuts the worker down by itself; waiting here lets it drain while Temporal is still up.
