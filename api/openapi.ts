@@ -8,6 +8,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-open
 import { z } from 'zod';
 import type { Role } from '../db/keys';
 import { escapeHtml } from '../domain/emails';
+import { EventBatchSchema } from './events-routes';
+import { InboundSchema } from './inbound-routes';
 import { CaptureLeadSchema, CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, OutcomeSchema } from './schemas';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -77,6 +79,30 @@ export const ROUTES: RouteDoc[] = [
   // Capture (R1–R3)
   { method: 'post', path: '/v1/leads', access: ['capture'], tag: 'capture', summary: 'Capture a lead (201 new, 200 returning person)', body: CaptureLeadSchema, ok: { status: 201, description: 'a new lead (200: a returning person, their lead re-engaged)', schema: CaptureResponse }, errors: [400, 401, 403, 409, 413, 415, 429, 503] },
 
+  // Engagement (R12)
+  {
+    method: 'post',
+    path: '/v1/events',
+    access: ['capture'],
+    tag: 'engagement',
+    summary: "The web site's signs of interest, up to 100 a request, for leads named by id or e-mail",
+    description: 'A `requestId` per event makes it count once however often it is sent. Each event gets a result: recorded, duplicate, unknown_lead or lead_erased.',
+    body: EventBatchSchema,
+    ok: { status: 200, description: '`{ recorded, duplicate, unknownLead, results }`' },
+    errors: [400, 401, 403, 413, 415, 429, 503],
+  },
+  {
+    method: 'post',
+    path: '/v1/inbound',
+    access: ['inbound'],
+    tag: 'engagement',
+    summary: "The mail provider's webhook: replies, bounces and complaints",
+    description: 'A reply stops every cadence; an automatic reply changes nothing; a hard bounce or a complaint suppresses the address. A retried webhook applies once (by `id`, or by the body).',
+    body: InboundSchema,
+    ok: { status: 200, description: 'what was done: `{ type, leadId, matched, action, … }`' },
+    errors: [400, 401, 403, 413, 415, 429, 503],
+  },
+
   // Reps and managers
   { method: 'get', path: '/v1/leads/:id', access: ['rep', 'manager'], tag: 'leads', summary: 'The lead, its live state and its timeline (a rep sees own leads only)', ok: { status: 200, description: 'lead, state, running, timeline' }, errors: READ },
   { method: 'post', path: '/v1/leads/:id/outcomes', access: ['rep', 'manager'], tag: 'leads', summary: 'Report what happened on a contact (R7, R8)', description: 'Send `Idempotency-Key` to make a retried request apply once.', body: OutcomeSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
@@ -92,6 +118,8 @@ export const ROUTES: RouteDoc[] = [
 
   // Links in e-mails (no key: the signed token is the credential)
   { method: 'get', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe page (masked address, one button)', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [404, 429, 503] },
+  { method: 'get', path: '/t/o/:token', access: 'public', tag: 'e-mail links', summary: 'Open pixel: records an open (R12), answers a 1×1 GIF', ok: { status: 200, description: 'image/gif', contentType: 'image/gif' }, errors: [404, 429, 503] },
+  { method: 'get', path: '/t/c/:token', access: 'public', tag: 'e-mail links', summary: 'Tracked link: records a click (R12), redirects to a link the e-mail contained', ok: { status: 302, description: 'redirect to the link', contentType: 'text/plain' }, errors: [404, 429, 503] },
   { method: 'post', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe, RFC 8058 one-click: the address is suppressed at once', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [404, 429, 503] },
 ];
 

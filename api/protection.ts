@@ -17,7 +17,8 @@ export interface RateLimits {
   windowMs: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { capturePerWindow: 120, publicPerWindow: 300, windowMs: 60_000 };
+/** Mail clients' image proxies (Gmail's) fetch the open pixel for many readers from few addresses: the public limit is high. */
+export const DEFAULT_RATE_LIMITS: RateLimits = { capturePerWindow: 120, publicPerWindow: 1_200, windowMs: 60_000 };
 
 /**
  * helmet's defaults with two changes: resources may be loaded cross-origin (the open pixel and the
