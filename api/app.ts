@@ -2,6 +2,8 @@ import express, { type RequestHandler } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
 import { authenticate, requireRole } from './auth';
+import { boardRoutes } from './board-routes';
+import { funnelRoutes } from './funnel-routes';
 import { capture } from './capture';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
@@ -12,6 +14,7 @@ import { operationsRoutes } from './operations-routes';
 import { DEFAULT_RATE_LIMITS, limiter, securityHeaders, type RateLimits } from './protection';
 import { createHttpMetrics, observeRequests, type HttpMetrics } from './request-observability';
 import { createLogger, type Logger } from '../observability/logger';
+import { webRoutes } from './web-routes';
 import { CaptureLeadSchema } from './schemas';
 import { trackingRoutes } from './tracking-routes';
 
@@ -78,9 +81,12 @@ export function createApp(deps: AppDeps): express.Express {
   // Larger bodies: 100 events a batch; an inbound reply carries its text.
   v1.use(eventRoutes(engagementDeps, [requireJson, express.json({ limit: '64kb', strict: false })]));
   v1.use(inboundRoutes(engagementDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
+  v1.use(boardRoutes({ db: deps.db }));
+  v1.use(funnelRoutes({ db: deps.db }));
   v1.use(leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json));
 
   app.use('/v1', v1);
+  app.use(webRoutes());
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

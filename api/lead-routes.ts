@@ -10,6 +10,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { findLead, type LeadRow } from '../db/leads';
+import { addNote } from '../db/notes';
 import { leadTimeline, openJunkFlags } from '../db/queries';
 import { latestScore } from '../db/scores';
 import {
@@ -20,12 +21,13 @@ import {
   leadWorkflowId,
   reportOutcomeUpdate,
   reviewJunkUpdate,
+  scheduleActivityUpdate,
   type Actor,
   type LeadState,
 } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { HttpError, parseOr400 } from './errors';
-import { CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, OutcomeSchema } from './schemas';
+import { CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, NoteSchema, OutcomeSchema, ScheduleActivitySchema } from './schemas';
 
 export interface LeadRouteDeps {
   db: Db;
@@ -107,6 +109,22 @@ export function leadRoutes({ db, temporal, temporalDeadlineMs }: LeadRouteDeps, 
     const requestId = requestIdOf(req);
     const state = await update(lead, reportOutcomeUpdate, { requestId, ...body, actor: actorOf(req) }, requestId);
     res.status(200).json({ state });
+  });
+
+  /** R7: a note on the lead's timeline; stored at once, the workflow is not involved. */
+  router.post('/leads/:id/notes', requireRole('rep', 'manager'), ...json, async (req, res) => {
+    const lead = await leadFor(db, req);
+    const body = parseOr400(NoteSchema, req.body);
+    const actor = actorOf(req);
+    res.status(201).json({ note: await addNote(db, { leadId: lead.id, author: actor.repId ? `${actor.role}:${actor.repId}` : actor.role, body: body.body }) });
+  });
+
+  /** R7: the next call or meeting: a task for the rep and a timer in the lead's workflow that reminds them when due. */
+  router.post('/leads/:id/activities', requireRole('rep', 'manager'), ...json, async (req, res) => {
+    const lead = await leadFor(db, req);
+    const body = parseOr400(ScheduleActivitySchema, req.body);
+    const requestId = requestIdOf(req);
+    res.status(201).json({ state: await update(lead, scheduleActivityUpdate, { requestId, ...body, actor: actorOf(req) }, requestId) });
   });
 
   router.post('/leads/:id/handoff', requireRole('rep', 'manager'), ...json, async (req, res) => {

@@ -78,3 +78,21 @@ export const CloseOpportunitySchema = z.object({ status: z.enum(['won', 'lost'])
 
 /** R5: "please delete", with why. */
 export const FlagJunkSchema = z.object({ reason: text(500) }).strict();
+
+/** R7: a note the rep keeps on the lead. */
+export const NoteSchema = z.object({ body: text(5000) }).strict();
+
+/** How far ahead a call or meeting may be scheduled. */
+export const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 60 * 60 * 1000;
+
+/** R7: the next call or meeting, at a time still to come (within a year). */
+export const ScheduleActivitySchema = z
+  .object({
+    kind: z.enum(['call', 'meeting']),
+    at: z.iso
+      .datetime({ offset: true })
+      .refine((at) => Date.parse(at) > Date.now(), 'must be in the future')
+      .refine((at) => Date.parse(at) < Date.now() + MAX_SCHEDULE_AHEAD_MS, 'must be within a year'),
+    note: text(1000).optional(),
+  })
+  .strict();

@@ -26,7 +26,10 @@ export async function recordTouch(
        ON CONFLICT (touch_key) DO NOTHING RETURNING id`,
       [touch.touchKey, touch.leadId, touch.at, touch.kind, touch.channel, touch.details],
     );
-    if (inserted.length > 0) await tx.query('UPDATE leads SET last_touch_at = greatest(last_touch_at, $2) WHERE id = $1', [touch.leadId, touch.at]);
+    if (inserted.length === 0) return;
+    await tx.query('UPDATE leads SET last_touch_at = greatest(last_touch_at, $2) WHERE id = $1', [touch.leadId, touch.at]);
+    // A reported outcome is the call that was due: the lead's tasks due by then are done (R22: the board shows what is still to do).
+    if (touch.kind === 'outcome') await tx.query('UPDATE tasks SET done_at = $2 WHERE lead_id = $1 AND done_at IS NULL AND due_at <= $2', [touch.leadId, touch.at]);
   });
 }
 

@@ -114,7 +114,7 @@ export function cadenceEmail(template: string, lead: Recipient, repName: string)
 }
 
 /** What a rep or manager is told about (R6, R15, R20). */
-export type RepNotice = 'new_lead' | 'handoff' | 'handoff_reminder' | 'stalled' | 'replied';
+export type RepNotice = 'new_lead' | 'handoff' | 'handoff_reminder' | 'stalled' | 'replied' | 'activity_due';
 export type ManagerNotice = 'sla_breach' | 'handoff_overdue' | 'no_rep_available';
 
 export interface LeadCard {
@@ -149,6 +149,7 @@ const REP_NOTICES: Record<RepNotice, (lead: LeadCard) => { subject: string; lead
   handoff_reminder: (lead) => ({ subject: `Reminder: accept or reject ${lead.name}`, lead: 'This qualified lead is still waiting for your decision.' }),
   stalled: (lead) => ({ subject: `Gone quiet: ${lead.name}`, lead: 'This lead was evaluating and has gone silent. Silence after urgency is a bad sign: react now (R20).' }),
   replied: (lead) => ({ subject: `${lead.name} replied`, lead: 'The lead replied to an e-mail; every cadence has stopped. Over to you.' }),
+  activity_due: (lead) => ({ subject: `Due now: your scheduled activity with ${lead.name}`, lead: 'You scheduled this call or meeting (R7); it is due now.' }),
 };
 
 export function repNoticeEmail(kind: RepNotice, lead: LeadCard, repName: string, why?: string): EmailContent {

@@ -98,6 +98,15 @@ export interface JunkReviewRequest {
   actor: Actor;
 }
 
+/** R7: the rep schedules the next call or meeting; the workflow reminds them when it is due. */
+export interface ActivitySchedule {
+  requestId: string;
+  kind: 'call' | 'meeting';
+  at: string;
+  note?: string;
+  actor: Actor;
+}
+
 export interface OpportunityClose {
   requestId: string;
   status: 'won' | 'lost';
@@ -154,6 +163,7 @@ export const decideHandoffUpdate = defineUpdate<LeadState, [HandoffDecision]>('d
 export const flagJunkUpdate = defineUpdate<LeadState, [JunkFlagRequest]>('flagJunk');
 export const reviewJunkUpdate = defineUpdate<LeadState, [JunkReviewRequest]>('reviewJunk');
 export const closeOpportunityUpdate = defineUpdate<LeadState, [OpportunityClose]>('closeOpportunity');
+export const scheduleActivityUpdate = defineUpdate<LeadState, [ActivitySchedule]>('scheduleActivity');
 export const leadStateQuery = defineQuery<LeadState>('leadState');
 
 /** Custom search attributes managers filter on in the Temporal UI; registered by the dev server start. */

@@ -38,6 +38,15 @@ export interface Memory {
   /** Counter for keys derived in the workflow (STYLE 5), unique across the run chain. */
   seq: number;
   assignments: number;
+  /** R7: calls and meetings the rep scheduled, each reminded once when due (absent in runs from before patch scheduled-activities). */
+  scheduled?: ScheduledActivity[];
+}
+
+/** A call or meeting the rep scheduled, waiting for its reminder. */
+export interface ScheduledActivity {
+  kind: 'call' | 'meeting';
+  at: number;
+  note?: string;
 }
 
 /** The long-term track (R4, R17): a re-engagement check every 90 days, for a year. */

@@ -19,6 +19,8 @@ import {
   mailStoppedSignal,
   reportOutcomeUpdate,
   reviewJunkUpdate,
+  scheduleActivityUpdate,
+  type ActivitySchedule,
   type Actor,
   type CaptureTouch,
   type CarriedState,
@@ -33,6 +35,7 @@ import {
   type OutcomeReport,
 } from './contracts';
 import { LeadRun } from './lead-run';
+import { reminderTimers, scheduleActivity } from './scheduled';
 import { iso } from './time';
 
 type LeadEvent =
@@ -42,7 +45,8 @@ type LeadEvent =
   | { type: 'handoff'; decision: HandoffDecision }
   | { type: 'junkFlag'; request: JunkFlagRequest }
   | { type: 'junkReview'; request: JunkReviewRequest }
-  | { type: 'opportunity'; close: OpportunityClose };
+  | { type: 'opportunity'; close: OpportunityClose }
+  | { type: 'schedule'; schedule: ActivitySchedule };
 
 /** Past this many history events the run continues as new, well before Temporal's limits. */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 2_000;
@@ -88,6 +92,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   });
   setHandler(closeOpportunityUpdate, (close) => submit(close.requestId, { type: 'opportunity', close }), {
     validator: (c) => open(c.requestId, run.state.stage === 'handed_off', `The lead is ${run.state.stage}, it has no open opportunity`),
+  });
+
+  setHandler(scheduleActivityUpdate, (schedule) => submit(schedule.requestId, { type: 'schedule', schedule }), {
+    validator: (s) => open(s.requestId, !isClosed(run.state.stage), `The lead is ${run.state.stage}: nothing more can be scheduled`),
   });
 
   // --- The story.
@@ -222,6 +230,7 @@ function nextTimer(run: LeadRun): Timer | undefined {
   if (!state.stalled && watchesSilence(state.buyerStage ?? undefined, memory.meetingBooked, state.stage)) {
     timers.push({ at: memory.lastActivityAt + run.ms(policy.silenceAlertAfter), what: `a sign of life (silence alert after ${policy.silenceAlertAfter})`, fire: () => stalled(run) });
   }
+  timers.push(...reminderTimers(run));
   timers.sort((a, b) => a.at - b.at);
   const first = timers[0];
   run.state.nextAction = step ? { what: step.step.summary, at: iso(step.at) } : first ? { what: first.what, at: iso(first.at) } : null;
@@ -310,6 +319,8 @@ async function handle(run: LeadRun, event: LeadEvent): Promise<void> {
       return junkReviewed(run, event.request);
     case 'opportunity':
       return opportunityClosed(run, event.close);
+    case 'schedule':
+      return scheduleActivity(run, event.schedule, { taskCreated: false });
   }
 }
 
@@ -396,6 +407,7 @@ async function outcomeReported(run: LeadRun, report: OutcomeReport): Promise<voi
   run.noteActivity();
   if (report.nextActivity) {
     await activities.createTask({ leadId: run.leadId, repId: run.state.assignedRep, taskKey: run.key('next-activity'), kind: report.nextActivity.kind, title: `${report.nextActivity.kind} scheduled by the rep`, dueAt: report.nextActivity.at });
+    await scheduleActivity(run, report.nextActivity, { taskCreated: true }); // R7: and a reminder when it is due
   }
   const mql = await run.rescore(`outcome ${report.outcome}`);
   const closing = effect.next?.stage === 'not_interested';

@@ -1,0 +1,87 @@
+/**
+ * R22: what a rep sees — their board by stage, most urgent first — and the lead search with the
+ * same filters. A rep sees only their own leads; a manager or admin any rep's (`?rep=`) or all.
+ */
+import express, { type Request } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db';
+import { boardPage, GRADES, LEAD_STAGES, type BoardCursor, type BoardFilter, type BoardPage } from '../db/board';
+import { requireRole } from './auth';
+import { HttpError, parseOr400 } from './errors';
+
+const CursorSchema = z
+  .object({ asOf: z.iso.datetime({ offset: true }), urgency: z.number().int().min(0).max(3), sortAt: z.union([z.iso.datetime({ offset: true }), z.literal('infinity')]), id: z.uuid() })
+  .strict();
+
+/** The board's and the search's query string: filters and a page. */
+export const BoardQuerySchema = z
+  .object({
+    rep: z.string().trim().min(1).max(100).optional(),
+    stage: z
+      .string()
+      .transform((s) => s.split(',').map((x) => x.trim()))
+      .pipe(z.array(z.enum(LEAD_STAGES)).min(1))
+      .optional(),
+    grade: z.enum(GRADES).optional(),
+    source: z.string().trim().min(1).max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+
+export function encodeCursor(cursor: BoardCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string): BoardCursor {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  const parsed = CursorSchema.safeParse(value);
+  if (!parsed.success) throw new HttpError(400, 'invalid_request', 'cursor: not a cursor this API gave out', [{ field: 'cursor', message: 'not a cursor this API gave out' }]);
+  return parsed.data;
+}
+
+/** The filter a caller may use: a rep is held to their own leads and may not ask for another rep's (403). */
+export function boardFilterFor(req: Request, query: z.infer<typeof BoardQuerySchema>): BoardFilter {
+  const principal = req.principal!;
+  let repId = query.rep;
+  if (principal.role === 'rep') {
+    if (repId !== undefined && repId !== principal.repId) throw new HttpError(403, 'forbidden', 'A rep sees only their own leads: leave out rep or give your own');
+    repId = principal.repId!;
+  }
+  return { repId, stages: query.stage, grade: query.grade, source: query.source };
+}
+
+async function pageFor(db: Db, req: Request): Promise<{ filter: BoardFilter; page: BoardPage }> {
+  const query = parseOr400(BoardQuerySchema, req.query);
+  const filter = boardFilterFor(req, query);
+  const page = await boardPage(db, filter, { limit: query.limit, cursor: query.cursor === undefined ? undefined : decodeCursor(query.cursor) });
+  return { filter, page };
+}
+
+export function boardRoutes({ db }: { db: Db }): express.Router {
+  const router = express.Router();
+
+  router.get('/board', requireRole('rep', 'manager'), async (req, res) => {
+    const { filter, page } = await pageFor(db, req);
+    const stages = filter.stages ?? LEAD_STAGES;
+    res.json({
+      rep: filter.repId ?? null,
+      asOf: page.asOf,
+      total: page.total,
+      columns: stages.map((stage) => ({ stage, count: page.counts[stage] ?? 0, cards: page.cards.filter((c) => c.stage === stage) })),
+      nextCursor: page.next && encodeCursor(page.next),
+    });
+  });
+
+  router.get('/leads', requireRole('rep', 'manager'), async (req, res) => {
+    const { page } = await pageFor(db, req);
+    res.json({ asOf: page.asOf, total: page.total, leads: page.cards, nextCursor: page.next && encodeCursor(page.next) });
+  });
+
+  return router;
+}

@@ -1,0 +1,59 @@
+/**
+ * R19: the funnel figures and the scoring check for managers; R20: the stalled leads, for managers
+ * and for a rep (their own). Everything is read from PostgreSQL's audit rows (db/funnel.ts).
+ */
+import express from 'express';
+import { z } from 'zod';
+import type { Db } from '../db';
+import { funnel, scoringReport, stalledLeads } from '../db/funnel';
+import { requireRole } from './auth';
+import { HttpError, parseOr400 } from './errors';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Without `from`, the funnel covers this many days up to `to`. */
+export const DEFAULT_FUNNEL_DAYS = 30;
+
+/** The cohort: leads first touched in [from, to), optionally one rep's or one source's. */
+export const FunnelQuerySchema = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    rep: z.string().trim().min(1).max(100).optional(),
+    source: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict()
+  .transform((q, ctx) => {
+    const to = q.to ? new Date(q.to) : new Date();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_FUNNEL_DAYS * DAY_MS);
+    if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+    return { from, to, repId: q.rep, source: q.source };
+  });
+
+const StalledQuerySchema = z
+  .object({ rep: z.string().trim().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .strict();
+
+export function funnelRoutes({ db }: { db: Db }): express.Router {
+  const router = express.Router();
+
+  router.get('/funnel', requireRole('manager'), async (req, res) => {
+    res.json(await funnel(db, parseOr400(FunnelQuerySchema, req.query)));
+  });
+
+  router.get('/funnel/scoring', requireRole('manager'), async (req, res) => {
+    res.json(await scoringReport(db, parseOr400(FunnelQuerySchema, req.query)));
+  });
+
+  router.get('/stalled', requireRole('rep', 'manager'), async (req, res) => {
+    const query = parseOr400(StalledQuerySchema, req.query);
+    const principal = req.principal!;
+    let repId = query.rep;
+    if (principal.role === 'rep') {
+      if (repId !== undefined && repId !== principal.repId) throw new HttpError(403, 'forbidden', 'A rep sees only their own leads: leave out rep or give your own');
+      repId = principal.repId!;
+    }
+    res.json({ rep: repId ?? null, leads: await stalledLeads(db, { repId, limit: query.limit }) });
+  });
+
+  return router;
+}
