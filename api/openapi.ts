@@ -8,9 +8,11 @@ import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-open
 import { z } from 'zod';
 import type { Role } from '../db/keys';
 import { escapeHtml } from '../domain/emails';
+import { BoardQuerySchema } from './board-routes';
 import { EventBatchSchema } from './events-routes';
+import { FunnelQuerySchema, StalledQuerySchema } from './funnel-routes';
 import { InboundSchema } from './inbound-routes';
-import { CaptureLeadSchema, CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, OutcomeSchema } from './schemas';
+import { CaptureLeadSchema, CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, NoteSchema, OutcomeSchema, ScheduleActivitySchema } from './schemas';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -24,6 +26,8 @@ export interface RouteDoc {
   summary: string;
   description?: string;
   body?: z.ZodType;
+  /** The query string's schema (an object: each key becomes a parameter). */
+  query?: z.ZodObject;
   /** The success answer; JSON unless contentType says otherwise. */
   ok: { status: number; description: string; schema?: z.ZodType; contentType?: string };
   /** Error statuses this route can answer, each with the shape of ErrorBodySchema. */
@@ -104,8 +108,15 @@ export const ROUTES: RouteDoc[] = [
   },
 
   // Reps and managers
+  { method: 'get', path: '/v1/board', access: ['rep', 'manager'], tag: 'board', summary: "The pipeline board: leads by stage, most urgent first (a rep sees own leads only)", query: BoardQuerySchema, ok: { status: 200, description: '`{ rep, asOf, total, columns, nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/leads', access: ['rep', 'manager'], tag: 'board', summary: 'Search leads by rep, stage, grade, source; paged by cursor', query: BoardQuerySchema, ok: { status: 200, description: '`{ asOf, total, leads, nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/funnel', access: ['manager'], tag: 'board', summary: 'Funnel of a cohort (leads first touched in [from, to)): counts and conversion by stage', query: FunnelQuerySchema.in, ok: { status: 200, description: 'the funnel' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/funnel/scoring', access: ['manager'], tag: 'board', summary: "How the cohort's scores and grades turned out", query: FunnelQuerySchema.in, ok: { status: 200, description: 'the scoring report' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/stalled', access: ['rep', 'manager'], tag: 'board', summary: 'Stalled leads (R20), a rep\'s own only', query: StalledQuerySchema, ok: { status: 200, description: '`{ rep, leads }`' }, errors: [400, 401, 403, 429, 503] },
   { method: 'get', path: '/v1/leads/:id', access: ['rep', 'manager'], tag: 'leads', summary: 'The lead, its live state and its timeline (a rep sees own leads only)', ok: { status: 200, description: 'lead, state, running, timeline' }, errors: READ },
   { method: 'post', path: '/v1/leads/:id/outcomes', access: ['rep', 'manager'], tag: 'leads', summary: 'Report what happened on a contact (R7, R8)', description: 'Send `Idempotency-Key` to make a retried request apply once.', body: OutcomeSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
+  { method: 'post', path: '/v1/leads/:id/notes', access: ['rep', 'manager'], tag: 'leads', summary: "A note on the lead's timeline (R7)", body: NoteSchema, ok: { status: 201, description: '`{ note }`' }, errors: WRITE },
+  { method: 'post', path: '/v1/leads/:id/activities', access: ['rep', 'manager'], tag: 'leads', summary: 'Schedule the next call or meeting: a task for the rep, a reminder when due (R7)', body: ScheduleActivitySchema, ok: { status: 201, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
   { method: 'post', path: '/v1/leads/:id/handoff', access: ['rep', 'manager'], tag: 'leads', summary: 'Accept or reject a handed-off lead (R15)', body: HandoffDecisionSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
   { method: 'post', path: '/v1/leads/:id/opportunity', access: ['rep', 'manager'], tag: 'leads', summary: 'Close the opportunity: won converts, lost recycles to nurture', body: CloseOpportunitySchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
   { method: 'post', path: '/v1/leads/:id/flags', access: ['rep', 'manager'], tag: 'leads', summary: 'Flag a lead "please delete" with a reason (R5)', body: FlagJunkSchema, ok: { status: 202, description: 'flagged for admin review', schema: LeadStateResponse }, errors: WRITE },
@@ -115,6 +126,11 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/v1/admin/leads/:id/disqualify', access: ['admin'], tag: 'admin', summary: 'Confirm a junk flag: the lead is disqualified (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409) },
   { method: 'post', path: '/v1/admin/leads/:id/clear-flag', access: ['admin'], tag: 'admin', summary: 'Clear a junk flag (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409) },
   { method: 'post', path: '/v1/admin/leads/:id/erase', access: ['admin'], tag: 'admin', summary: "Erase a person's data on request; the workflow ends", ok: { status: 200, description: '`{ leadId, erased, alreadyErased }`' }, errors: READ },
+
+  // Pages for people (each figure on them needs a key)
+  { method: 'get', path: '/board', access: 'public', tag: 'pages', summary: 'The board page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
+  { method: 'get', path: '/funnel', access: 'public', tag: 'pages', summary: 'The funnel page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
+  { method: 'get', path: '/web/:file', access: 'public', tag: 'pages', summary: "The pages' scripts", ok: { status: 200, description: 'JavaScript', contentType: 'text/javascript' }, errors: [404] },
 
   // Links in e-mails (no key: the signed token is the credential)
   { method: 'get', path: '/t/o/:token', access: 'public', tag: 'e-mail links', summary: 'Open pixel: records an open (R12) and answers a 1×1 GIF; unknown or tampered tokens 404 and record nothing', ok: { status: 200, description: 'image/gif', contentType: 'image/gif' }, errors: [404, 429] },
@@ -153,6 +169,7 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV3['generateDocume
       'x-ripen-roles': route.access === 'public' ? [] : route.access,
       request: {
         ...(params.length ? { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } : {}),
+        ...(route.query ? { query: route.query } : {}),
         ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
       },
       responses: {
