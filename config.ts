@@ -47,7 +47,7 @@ const ConfigSchema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** Requests a minute from one client address: lead capture, and the public e-mail links (tracking, unsubscribe). */
   RATE_LIMIT_CAPTURE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
-  RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
   /** Proxies in front of the API whose X-Forwarded-For is believed (express `trust proxy` hop count), so limits count clients, not the load balancer. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
 });

@@ -51,7 +51,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', deps.trustProxyHops ?? 0);
   const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   const metrics = deps.metrics ?? createHttpMetrics();
-  app.use(observeRequests(deps.logger ?? createLogger({ level: 'silent' }), metrics));
+  // Without a logger of its own (tests), only bugs are logged, to stderr.
+  app.use(observeRequests(deps.logger ?? createLogger({ level: 'error', destination: process.stderr }), metrics));
   app.use(securityHeaders);
   app.use(operationsRoutes({ db: deps.db, temporal: deps.temporal, metrics }));
   app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));

@@ -29,7 +29,7 @@ export const FunnelQuerySchema = z
     return { from, to, repId: q.rep, source: q.source };
   });
 
-const StalledQuerySchema = z
+export const StalledQuerySchema = z
   .object({ rep: z.string().trim().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
   .strict();
 

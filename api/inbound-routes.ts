@@ -100,7 +100,7 @@ export function inboundRoutes(deps: InboundRouteDeps, json: express.RequestHandl
           .withDeadline(Date.now() + deps.temporalDeadlineMs, () => temporal.workflow.getHandle(leadWorkflowId(leadId)).signal(mailStoppedSignal, { reason: effect.reason, at }))
           .then(() => true)
           .catch((err: Error) => {
-            if (!isWorkflowGone(err)) console.warn(`[inbound] lead ${leadId}: address suppressed, workflow not told (${err.message})`);
+            if (!isWorkflowGone(err)) req.log.warn({ leadId, err }, 'address suppressed, workflow not told');
             return false;
           });
       }

@@ -8,10 +8,11 @@ import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-open
 import { z } from 'zod';
 import type { Role } from '../db/keys';
 import { escapeHtml } from '../domain/emails';
+import { BoardQuerySchema } from './board-routes';
 import { EventBatchSchema } from './events-routes';
-import { NoteSchema, ScheduleActivitySchema } from './schemas';
+import { FunnelQuerySchema, StalledQuerySchema } from './funnel-routes';
 import { InboundSchema } from './inbound-routes';
-import { CaptureLeadSchema, CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, OutcomeSchema } from './schemas';
+import { CaptureLeadSchema, CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, NoteSchema, OutcomeSchema, ScheduleActivitySchema } from './schemas';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -25,6 +26,8 @@ export interface RouteDoc {
   summary: string;
   description?: string;
   body?: z.ZodType;
+  /** The query string's schema (an object: each key becomes a parameter). */
+  query?: z.ZodObject;
   /** The success answer; JSON unless contentType says otherwise. */
   ok: { status: number; description: string; schema?: z.ZodType; contentType?: string };
   /** Error statuses this route can answer, each with the shape of ErrorBodySchema. */
@@ -80,27 +83,54 @@ export const ROUTES: RouteDoc[] = [
   // Capture (R1–R3)
   { method: 'post', path: '/v1/leads', access: ['capture'], tag: 'capture', summary: 'Capture a lead (201 new, 200 returning person)', body: CaptureLeadSchema, ok: { status: 201, description: 'a new lead (200: a returning person, their lead re-engaged)', schema: CaptureResponse }, errors: [400, 401, 403, 409, 413, 415, 429, 503] },
 
+  // Engagement (R12)
+  {
+    method: 'post',
+    path: '/v1/events',
+    access: ['capture'],
+    tag: 'engagement',
+    summary: "The web site's signs of interest, up to 100 a request, for leads named by id or e-mail",
+    description: 'A `requestId` per event makes it count once however often it is sent. Each event gets a result: recorded, duplicate, unknown_lead or lead_erased.',
+    body: EventBatchSchema,
+    ok: { status: 200, description: '`{ recorded, duplicate, unknownLead, results }`' },
+    errors: [400, 401, 403, 413, 415, 429, 503],
+  },
+  {
+    method: 'post',
+    path: '/v1/inbound',
+    access: ['inbound'],
+    tag: 'engagement',
+    summary: "The mail provider's webhook: replies, bounces and complaints",
+    description: 'A reply stops every cadence; an automatic reply changes nothing; a hard bounce or a complaint suppresses the address. A retried webhook applies once (by `id`, or by the body).',
+    body: InboundSchema,
+    ok: { status: 200, description: 'what was done: `{ type, leadId, matched, action, … }`' },
+    errors: [400, 401, 403, 413, 415, 429, 503],
+  },
+
   // Reps and managers
+  { method: 'get', path: '/v1/board', access: ['rep', 'manager'], tag: 'board', summary: "The rep's board (R22): leads grouped by stage, most urgent first (SLA breached, activity due, hot); a rep sees own leads only", description: '`stage` is comma-separated; `cursor` is the previous page\'s `nextCursor`.', query: BoardQuerySchema, ok: { status: 200, description: '`{ rep, asOf, total, columns, nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/leads', access: ['rep', 'manager'], tag: 'board', summary: 'Search leads with the board filters (rep, stage, grade, source), paged by cursor', query: BoardQuerySchema, ok: { status: 200, description: '`{ asOf, total, leads, nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/funnel', access: ['manager'], tag: 'board', summary: 'Funnel figures (R19) for the leads first touched in [from, to): counts per stage, conversion rates, speed to lead, SLA breach rate, cycle length, recycle rate; per rep and per source', query: FunnelQuerySchema.in, ok: { status: 200, description: 'the funnel' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/funnel/scoring', access: ['manager'], tag: 'board', summary: 'Is the scoring reliable? (R19): conversion rate by grade and by score band', query: FunnelQuerySchema.in, ok: { status: 200, description: 'the scoring report' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/stalled', access: ['rep', 'manager'], tag: 'board', summary: 'Leads whose workflow raised the silence alert (R20), with how long; a rep sees own leads only', query: StalledQuerySchema, ok: { status: 200, description: '`{ rep, leads }`' }, errors: [400, 401, 403, 429, 503] },
   { method: 'get', path: '/v1/leads/:id', access: ['rep', 'manager'], tag: 'leads', summary: 'The lead, its live state and its timeline (a rep sees own leads only)', ok: { status: 200, description: 'lead, state, running, timeline' }, errors: READ },
   { method: 'post', path: '/v1/leads/:id/outcomes', access: ['rep', 'manager'], tag: 'leads', summary: 'Report what happened on a contact (R7, R8)', description: 'Send `Idempotency-Key` to make a retried request apply once.', body: OutcomeSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
+  { method: 'post', path: '/v1/leads/:id/notes', access: ['rep', 'manager'], tag: 'leads', summary: "A note on the lead's timeline (R7, R21)", body: NoteSchema, ok: { status: 201, description: '`{ note }`' }, errors: WRITE },
+  { method: 'post', path: '/v1/leads/:id/activities', access: ['rep', 'manager'], tag: 'leads', summary: 'Schedule the next call or meeting: a task for the rep, a reminder when due (R7)', body: ScheduleActivitySchema, ok: { status: 201, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
   { method: 'post', path: '/v1/leads/:id/handoff', access: ['rep', 'manager'], tag: 'leads', summary: 'Accept or reject a handed-off lead (R15)', body: HandoffDecisionSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
   { method: 'post', path: '/v1/leads/:id/opportunity', access: ['rep', 'manager'], tag: 'leads', summary: 'Close the opportunity: won converts, lost recycles to nurture', body: CloseOpportunitySchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
   { method: 'post', path: '/v1/leads/:id/flags', access: ['rep', 'manager'], tag: 'leads', summary: 'Flag a lead "please delete" with a reason (R5)', body: FlagJunkSchema, ok: { status: 202, description: 'flagged for admin review', schema: LeadStateResponse }, errors: WRITE },
 
   // Admin
-  { method: 'get', path: '/v1/board', access: ['rep', 'manager'], tag: 'board', summary: "The rep's board (R22): leads grouped by stage, most urgent first (SLA breached, activity due, hot)", description: "Query: `rep` (managers: any rep's; reps: their own), `stage` (comma-separated), `grade` (cold, warm, hot), `source`, `limit` (1–200, default 50), `cursor` (from the previous page's `nextCursor`).", ok: { status: 200, description: '`{ columns, nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
-  { method: 'get', path: '/v1/leads', access: ['rep', 'manager'], tag: 'board', summary: 'Search leads with the board filters', description: "Query: `rep` (managers: any rep's; reps: their own), `stage` (comma-separated), `grade` (cold, warm, hot), `source`, `limit` (1–200, default 50), `cursor` (from the previous page's `nextCursor`).", ok: { status: 200, description: '`{ leads, nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
-  { method: 'post', path: '/v1/leads/:id/notes', access: ['rep', 'manager'], tag: 'leads', summary: "A note on the lead's timeline (R7, R21)", body: NoteSchema, ok: { status: 201, description: 'the stored note' }, errors: WRITE },
-  { method: 'post', path: '/v1/leads/:id/activities', access: ['rep', 'manager'], tag: 'leads', summary: 'Schedule a call or meeting (R7): a task now and a reminder to the rep when due', body: ScheduleActivitySchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
-  { method: 'get', path: '/v1/funnel', access: ['manager'], tag: 'funnel', summary: 'Funnel figures (R19): counts per stage, conversion rates, speed-to-lead median and p90, SLA breach rate, cycle length, recycle rate; per rep and per source', description: 'Query: `from`, `to` (ISO date-times; default the last 90 days), `rep`, `source`.', ok: { status: 200, description: 'the figures' }, errors: [400, 401, 403, 429, 503] },
-  { method: 'get', path: '/v1/funnel/scoring', access: ['manager'], tag: 'funnel', summary: 'Is the scoring reliable? (R19): conversion rate by grade and by score band', description: 'Query: as `/v1/funnel`.', ok: { status: 200, description: 'by grade and by band' }, errors: [400, 401, 403, 429, 503] },
-  { method: 'get', path: '/v1/stalled', access: ['rep', 'manager'], tag: 'funnel', summary: 'Leads whose workflow raised the silence alert (R20), with how long', description: 'Query: `rep`, `limit` (1–500, default 100).', ok: { status: 200, description: '`{ stalled: [...] }`' }, errors: [400, 401, 403, 429, 503] },
-  { method: 'get', path: '/board', access: 'public', tag: 'web', summary: "The rep's web board (the page; every figure on it needs a key)", ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
-  { method: 'get', path: '/funnel', access: 'public', tag: 'web', summary: "The manager's funnel page (the page; every figure on it needs a key)", ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
   { method: 'get', path: '/v1/admin/flags', access: ['admin'], tag: 'admin', summary: 'Flagged leads awaiting review (R5)', ok: { status: 200, description: '`{ flags: [...] }`' }, errors: [401, 403, 429, 503] },
   { method: 'post', path: '/v1/admin/leads/:id/disqualify', access: ['admin'], tag: 'admin', summary: 'Confirm a junk flag: the lead is disqualified (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409) },
   { method: 'post', path: '/v1/admin/leads/:id/clear-flag', access: ['admin'], tag: 'admin', summary: 'Clear a junk flag (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409) },
   { method: 'post', path: '/v1/admin/leads/:id/erase', access: ['admin'], tag: 'admin', summary: "Erase a person's data on request; the workflow ends", ok: { status: 200, description: '`{ leadId, erased, alreadyErased }`' }, errors: READ },
+
+  // Pages for people (each figure on them needs a key)
+  { method: 'get', path: '/board', access: 'public', tag: 'pages', summary: 'The board page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
+  { method: 'get', path: '/funnel', access: 'public', tag: 'pages', summary: 'The funnel page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
+  { method: 'get', path: '/web/:file', access: 'public', tag: 'pages', summary: "The pages' scripts", ok: { status: 200, description: 'JavaScript', contentType: 'text/javascript' }, errors: [404] },
 
   // Links in e-mails (no key: the signed token is the credential)
   { method: 'get', path: '/t/o/:token', access: 'public', tag: 'e-mail links', summary: 'Open pixel: records an open (R12) and answers a 1×1 GIF; unknown or tampered tokens 404 and record nothing', ok: { status: 200, description: 'image/gif', contentType: 'image/gif' }, errors: [404, 429] },
@@ -108,6 +138,8 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/v1/events', access: ['capture'], tag: 'capture', summary: "Up to 100 web-site events (page visit, pricing page, download, form) for leads by id or e-mail; each result reported", body: EventBatchSchema, ok: { status: 200, description: '`{ recorded, duplicate, unknownLead, results: [...] }`' }, errors: [400, 401, 403, 413, 415, 429, 503] },
   { method: 'post', path: '/v1/inbound', access: ['inbound', 'admin'], tag: 'capture', summary: "The mail provider's webhook: replies stop cadences and alert the rep (auto-replies do not), bounces and complaints suppress", body: InboundSchema, ok: { status: 200, description: 'what was done with the message' }, errors: [400, 401, 403, 413, 415, 429, 503] },
   { method: 'get', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe page (masked address, one button)', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [404, 429, 503] },
+  { method: 'get', path: '/t/o/:token', access: 'public', tag: 'e-mail links', summary: 'Open pixel: records an open (R12), answers a 1×1 GIF', ok: { status: 200, description: 'image/gif', contentType: 'image/gif' }, errors: [404, 429, 503] },
+  { method: 'get', path: '/t/c/:token', access: 'public', tag: 'e-mail links', summary: 'Tracked link: records a click (R12), redirects to a link the e-mail contained', ok: { status: 302, description: 'redirect to the link', contentType: 'text/plain' }, errors: [404, 429, 503] },
   { method: 'post', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe, RFC 8058 one-click: the address is suppressed at once', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [404, 429, 503] },
 ];
 
@@ -137,6 +169,7 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV3['generateDocume
       'x-ripen-roles': route.access === 'public' ? [] : route.access,
       request: {
         ...(params.length ? { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } : {}),
+        ...(route.query ? { query: route.query } : {}),
         ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
       },
       responses: {

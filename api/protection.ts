@@ -17,13 +17,19 @@ export interface RateLimits {
   windowMs: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { capturePerWindow: 120, publicPerWindow: 300, windowMs: 60_000 };
+/** Mail clients' image proxies (Gmail's) fetch the open pixel for many readers from few addresses: the public limit is high. */
+export const DEFAULT_RATE_LIMITS: RateLimits = { capturePerWindow: 120, publicPerWindow: 1_200, windowMs: 60_000 };
 
 /**
- * helmet's defaults, but resources may be loaded cross-origin: the open pixel and the click links
- * are fetched by mail clients on other origins (webmail), which `same-origin` would block.
+ * helmet's defaults with two changes: resources may be loaded cross-origin (the open pixel and the
+ * click links are fetched by mail clients on other origins, webmail, which `same-origin` would
+ * block); and no `upgrade-insecure-requests`, which would send the unsubscribe form to https on a
+ * plain-http local run (in production PUBLIC_URL is https and HSTS keeps it there).
  */
-export const securityHeaders: RequestHandler = helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } });
+export const securityHeaders: RequestHandler = helmet({
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+});
 
 /** A limiter counting per client address (behind proxies: set TRUST_PROXY_HOPS so this is the client's). Counts live in this process. */
 export function limiter(name: string, limit: number, windowMs: number): RequestHandler {

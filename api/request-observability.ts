@@ -68,7 +68,8 @@ export function observeRequests(logger: Logger, metrics: HttpMetrics): RequestHa
       metrics.requests.inc(labels);
       metrics.duration.observe(labels, seconds);
       const leadId = LEAD_IN_PATH.exec(path)?.[1] ?? answeredLeadId;
-      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+      // 503 is a dependency down (readiness says which), not a bug: warn. A 500 is a bug: error.
+      const level = res.statusCode >= 500 && res.statusCode !== 503 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
       req.log[level]({ method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 1000), ...(leadId ? { leadId } : {}), ...(req.principal ? { keyId: req.principal.keyId, role: req.principal.role } : {}) }, 'request');
     });
     next();

@@ -51,7 +51,7 @@ export function trackingRoutes(deps: TrackingDeps): express.Router {
       recordTouches(tx, [{ touchKey: `${event}:${email.leadId}:${requestId}`, leadId: email.leadId, at, kind: 'engagement', channel: 'email', details: { event, template: email.template, ...details } }]),
     );
     await forwardEngagements(temporal, deps.temporalDeadlineMs, email.leadId, [{ requestId, event, at }]).catch((err: Error) => {
-      console.warn(`[tracking] lead ${email.leadId}: ${event} recorded, workflow not told (${err.message}); its next re-score counts it`);
+      req.log.warn({ leadId: email.leadId, event, err }, 'engagement recorded, workflow not told; its next re-score counts it');
     });
   }
 

@@ -18,7 +18,6 @@ const PERSONAL_FIELDS = [
   'first_name',
   'lastName',
   'last_name',
-  'name',
   'to',
   'toAddress',
   'to_address',
@@ -31,7 +30,8 @@ export const REDACTED_PATHS = PERSONAL_FIELDS.flatMap((field) => [field, `*.${fi
 
 export const REDACTED = '[redacted]';
 
-const EMAIL_IN_TEXT = /[^\s<>"'(),;:@]+@[^\s<>"'(),;:@]+\.[^\s<>"'(),;:@]+/g;
+/** An address in text; not a scoped package in a stack trace (`node_modules/@temporalio/…`: no local part before the @). */
+const EMAIL_IN_TEXT = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 
 /** Free text (messages, error messages: an SMTP 550 quotes the address) with every e-mail address masked. */
 export function scrubText(text: string): string {

@@ -4,7 +4,7 @@
  * (temporal_*) are served for Prometheus. Runtime.install works once per process, before any
  * connection: call this first in a worker's entry point.
  */
-import { Runtime, type LogEntry } from '@temporalio/worker';
+import { Runtime, type LogEntry, type RuntimeOptions } from '@temporalio/worker';
 import type { Logger as TemporalLogger, LogLevel as TemporalLogLevel, LogMetadata } from '@temporalio/common';
 import type { Logger } from './logger';
 
@@ -50,14 +50,19 @@ export interface WorkerRuntimeOptions {
 
 /** Installs the process's Temporal Runtime with pino logging and the Prometheus exporter. */
 export function installWorkerRuntime({ logger, metricsPort, metricsHost = '0.0.0.0', onEntry, shutdownSignals }: WorkerRuntimeOptions): Runtime {
-  const workerLogger = logger.child({ component: 'worker' });
-  return Runtime.install({
-    logger: new PinoTemporalLogger(workerLogger, onEntry),
+  const options: RuntimeOptions = {
+    logger: new PinoTemporalLogger(logger.child({ component: 'worker' }), onEntry),
     ...(shutdownSignals ? { shutdownSignals } : {}),
     telemetryOptions: {
       // Core's own logs (polling, connection) forwarded to the same logger, at warnings and up.
       logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
       ...(metricsPort > 0 ? { metrics: { prometheus: { bindAddress: `${metricsHost}:${metricsPort}` } } } : {}),
     },
-  });
+  };
+  try {
+    return Runtime.install(options);
+  } catch (err) {
+    if (!/address already in use/i.test((err as Error).message)) throw err;
+    throw new Error(`The worker's metrics port ${metricsPort} is in use (another worker on this machine?): set WORKER_METRICS_PORT to a free port, or 0 to turn the endpoint off`, { cause: err });
+  }
 }

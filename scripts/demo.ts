@@ -74,11 +74,18 @@ class Api {
   ) {}
 
   async call(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${this.base}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${this.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const send = () =>
+      fetch(`${this.base}${route}`, {
+        method,
+        headers: { authorization: `Bearer ${this.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    let res = await send();
+    // Over the capture rate limit (RATE_LIMIT_CAPTURE_PER_MINUTE, e.g. DEMO_LEADS=500): wait as told, then again.
+    for (let attempt = 0; res.status === 429 && attempt < 10; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 5) * 1000));
+      res = await send();
+    }
     const text = await res.text();
     const parsed = text ? JSON.parse(text) : undefined;
     if (res.status >= 400 && res.status !== 409) throw new Error(`${method} ${route}: ${res.status} ${text}`);

@@ -80,7 +80,8 @@ it('lets a rep log in with their key, see only their leads, and record no_answer
 
   await card.locator('select[name=outcome]').selectOption('no_answer');
   await card.locator('form.record button').click();
-  await page.waitForFunction(`document.querySelector('article.card[data-lead-id="${mine}"] .attempts')?.textContent === '1'`);
+  // A locator, not waitForFunction: the page's Content-Security-Policy (helmet) forbids the eval that one uses.
+  await card.locator('.attempts', { hasText: /^1$/ }).waitFor();
   let attempts: number | undefined;
   for (let i = 0; i < 100 && (attempts = await attemptCount(mine)) !== 1; i++) await new Promise((r) => setTimeout(r, 50));
   expect(attempts).toBe(1);

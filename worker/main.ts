@@ -32,9 +32,13 @@ export async function runWorker(): Promise<void> {
 if (require.main === module) {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
-  installWorkerRuntime({ logger, metricsPort: config.WORKER_METRICS_PORT });
-  runWorker().catch((err) => {
-    logger.fatal({ err }, 'worker failed');
-    process.exit(1);
-  });
+  Promise.resolve()
+    .then(() => {
+      installWorkerRuntime({ logger, metricsPort: config.WORKER_METRICS_PORT }); // first: before any connection
+      return runWorker();
+    })
+    .catch((err) => {
+      logger.fatal({ err }, 'worker failed');
+      process.exit(1);
+    });
 }

@@ -68,7 +68,8 @@ export async function startStack(name: string, options: { worker?: boolean; emai
     worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), emailsPerSecond: options.emailsPerSecond });
     workerRun = worker.run();
   }
-  const app = createApp({ db, temporal: client, taskQueue, secret: SECRET, ...options.app });
+  // Every test client is 127.0.0.1, and bursts are what some tests are about: no rate limit unless a test sets one (test/operations.test.ts).
+  const app = createApp({ db, temporal: client, taskQueue, secret: SECRET, rateLimits: { capturePerWindow: Number.MAX_SAFE_INTEGER, publicPerWindow: Number.MAX_SAFE_INTEGER }, ...options.app });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
