@@ -37,6 +37,19 @@ const ConfigSchema = z.object({
   /** Optional mailto address offered in List-Unsubscribe beside the one-click URL. */
   UNSUBSCRIBE_MAILTO: z.string().email().optional(),
   RIPEN_ADMIN_KEY: z.string().min(16).optional(),
+  /**
+   * Demos only: leads captured by this API run their SLAs, cadences and alerts this many times
+   * faster (1440: a day passes in a minute). Never set in production; 1 is real time.
+   */
+  RIPEN_TIME_SCALE: z.coerce.number().min(1).max(1_000_000).default(1),
+  /** Operations (README "Operating Ripen"): JSON log level, the worker's Prometheus port (0: off), rate limits, proxies. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Requests a minute from one client address: lead capture, and the public e-mail links (tracking, unsubscribe). */
+  RATE_LIMIT_CAPTURE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** Proxies in front of the API whose X-Forwarded-For is believed (express `trust proxy` hop count), so limits count clients, not the load balancer. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

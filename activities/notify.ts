@@ -11,6 +11,7 @@ import { cadenceEmail, emailCategory, firstTouchEmail, managerNoticeEmail, repNo
 import { instrument, unsubscribeHeaders, withMarketingFooter } from '../domain/outgoing';
 import { addressHash, emailRefFor, signToken } from '../domain/tokens';
 import { sendOnce, type SendResult } from './email';
+import { leadNotFound } from './errors';
 
 export interface MailSettings {
   from: string;
@@ -36,7 +37,7 @@ export interface NotifyDeps {
 
 async function requireLead(db: Db, leadId: string): Promise<LeadRow> {
   const lead = await findLead(db, leadId);
-  if (!lead) throw ApplicationFailure.nonRetryable(`Lead ${leadId} does not exist`, 'LeadNotFound');
+  if (!lead) throw leadNotFound(leadId);
   return lead;
 }
 

@@ -1,8 +1,8 @@
 /** R16: the routing activity, a thin adapter: the rules are domain/routing.ts, the data is PostgreSQL. */
-import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db';
 import { findAssignment, lockRepsForRouting, recordAssignment, type Assignment } from '../db/reps';
 import { routeLead } from '../domain/routing';
+import { leadNotFound } from './errors';
 
 export function createRoutingActivities({ db }: { db: Db }) {
   return {
@@ -19,7 +19,7 @@ export function createRoutingActivities({ db }: { db: Db }) {
           'SELECT country, region, city FROM leads WHERE id = $1',
           [input.leadId],
         );
-        if (!lead) throw ApplicationFailure.nonRetryable(`Lead ${input.leadId} does not exist`, 'LeadNotFound');
+        if (!lead) throw leadNotFound(input.leadId);
         const routing = routeLead(lead, reps, input.exclude);
         if (!routing) return null;
         const reason = input.reason ? `${input.reason}: ${routing.reason}` : routing.reason;

@@ -1,8 +1,8 @@
 /** R14: the scoring activity, a thin adapter: the model is domain/scoring.ts, the facts are PostgreSQL. */
-import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db';
 import { findScoreChange, loadScoringFacts, recordScore, type StoredScore } from '../db/scores';
 import { DEFAULT_MODEL, scoreLead, type ScoringModel } from '../domain/scoring';
+import { leadNotFound } from './errors';
 
 export function createScoringActivities({ db, model = DEFAULT_MODEL }: { db: Db; model?: ScoringModel }) {
   return {
@@ -15,11 +15,11 @@ export function createScoringActivities({ db, model = DEFAULT_MODEL }: { db: Db;
         const earlier = await findScoreChange(tx, input.scoreKey);
         if (earlier) return earlier;
         const facts = await loadScoringFacts(tx, input.leadId, input.at);
-        if (!facts) throw ApplicationFailure.nonRetryable(`Lead ${input.leadId} does not exist`, 'LeadNotFound');
+        if (!facts) throw leadNotFound(input.leadId);
         const score = scoreLead(facts.profile, facts.actions, input.at, model);
         const changed = score.score !== facts.previousScore;
         await recordScore(tx, { ...input, score, previousScore: facts.previousScore, changed });
-        return { score: score.score, grade: score.grade, mql: score.mql, model: score.model, previousScore: facts.previousScore };
+        return { score: score.score, grade: score.grade, mql: score.mql, model: score.model, modelVersion: score.modelVersion, previousScore: facts.previousScore };
       });
     },
   };

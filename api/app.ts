@@ -7,9 +7,16 @@ import { funnelRoutes } from './funnel-routes';
 import { capture } from './capture';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
+import { eventRoutes } from './events-routes';
+import { inboundRoutes } from './inbound-routes';
 import { leadRoutes } from './lead-routes';
+import { operationsRoutes } from './operations-routes';
+import { DEFAULT_RATE_LIMITS, limiter, securityHeaders, type RateLimits } from './protection';
+import { createHttpMetrics, observeRequests, type HttpMetrics } from './request-observability';
+import { createLogger, type Logger } from '../observability/logger';
 import { webRoutes } from './web-routes';
 import { CaptureLeadSchema } from './schemas';
+import { trackingRoutes } from './tracking-routes';
 
 export interface AppDeps {
   db: Db;
@@ -20,12 +27,19 @@ export interface AppDeps {
   secret: string;
   /** How long a request waits for Temporal before answering 503 (default 10 s). */
   temporalDeadlineMs?: number;
+  /** RIPEN_TIME_SCALE: new leads' workflows run their policy and cadences this many times faster (demos only). */
+  timeScale?: number;
+  /** Operations (README "Operating Ripen"): JSON logger, metrics registry, rate limits, proxies trusted for the client address. */
+  logger?: Logger;
+  metrics?: HttpMetrics;
+  rateLimits?: Partial<RateLimits>;
+  trustProxyHops?: number;
 }
 
 export const BODY_LIMIT = '16kb';
 
 /** A body must be JSON: anything else is 415, before the parser runs. */
-const requireJson: RequestHandler = (req, _res, next) => {
+export const requireJson: RequestHandler = (req, _res, next) => {
   if (req.is('application/json')) return next();
   next(new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, got ${req.get('content-type') ?? 'none'}`));
 };
@@ -34,11 +48,25 @@ const requireJson: RequestHandler = (req, _res, next) => {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxyHops ?? 0);
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  const metrics = deps.metrics ?? createHttpMetrics();
+  app.use(observeRequests(deps.logger ?? createLogger({ level: 'silent' }), metrics));
+  app.use(securityHeaders);
+  app.use(operationsRoutes({ db: deps.db, temporal: deps.temporal, metrics }));
+  app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));
+  app.use(['/t', '/u'], limiter('e-mail link', limits.publicPerWindow, limits.windowMs));
   const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];
-  const captureDeps = { ...deps, temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000 };
+  const captureDeps = {
+    ...deps,
+    temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000,
+    workflowOptions: deps.timeScale && deps.timeScale !== 1 ? { timeScale: deps.timeScale } : undefined,
+  };
 
   const emailSafety = emailSafetyRoutes({ db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs });
   app.use(emailSafety.publicRoutes);
+  const engagementDeps = { db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs };
+  app.use(trackingRoutes(engagementDeps));
 
   const v1 = express.Router();
   v1.use(authenticate(deps.db, deps.adminKey));
@@ -50,6 +78,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   v1.use(emailSafety.adminRoutes);
+  // Larger bodies: 100 events a batch; an inbound reply carries its text.
+  v1.use(eventRoutes(engagementDeps, [requireJson, express.json({ limit: '64kb', strict: false })]));
+  v1.use(inboundRoutes(engagementDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
   v1.use(boardRoutes({ db: deps.db }));
   v1.use(funnelRoutes({ db: deps.db }));
   v1.use(leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json));

@@ -18,7 +18,7 @@ export interface CaptureDeps {
   /** Keys the suppression list's hashes: an erased person is not captured again by accident. */
   secret: string;
   /** Policy overrides for new lead workflows (tests; a compressed clock for demos). */
-  workflowOptions?: Pick<LeadWorkflowInput, 'policy' | 'historyLimit'>;
+  workflowOptions?: Pick<LeadWorkflowInput, 'policy' | 'historyLimit' | 'timeScale'>;
 }
 
 export interface CaptureOutcome {

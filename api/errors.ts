@@ -66,12 +66,17 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     httpError = new HttpError(413, 'body_too_large', `The body is larger than the limit of ${err.limit} bytes`);
   } else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
     httpError = new HttpError(415, 'unsupported_encoding', err.message);
+  } else if (err instanceof URIError || (err?.status === 400 && err?.name === 'URIError')) {
+    httpError = new HttpError(400, 'malformed_url', 'The URL is not validly percent-encoded');
+  } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500 && err.expose === true) {
+    httpError = new HttpError(err.status, 'bad_request', String(err.message)); // body-parser and friends: the client's mistake, said as it is
   } else if (isDatabaseUnavailable(err)) {
     httpError = new HttpError(503, 'database_unavailable', 'The database is unreachable; nothing was stored. Try again later.', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
   } else if (isTemporalUnavailable(err)) {
     httpError = new HttpError(503, 'temporal_unavailable', 'The workflow service is unreachable; nothing was stored. Try again later.', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
   } else {
-    console.error(`[api] ${req.method} ${req.path} failed`, err);
+    // The request's own logger (reqId); the path is left out: it may hold an e-mail link token.
+    req.log.error({ err, method: req.method }, 'request failed');
     httpError = new HttpError(500, 'internal_error', 'Internal server error');
   }
   res.set(httpError.headers);

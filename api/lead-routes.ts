@@ -12,6 +12,7 @@ import type { Db } from '../db';
 import { findLead, type LeadRow } from '../db/leads';
 import { addNote } from '../db/notes';
 import { leadTimeline, openJunkFlags } from '../db/queries';
+import { latestScore } from '../db/scores';
 import {
   closeOpportunityUpdate,
   decideHandoffUpdate,
@@ -97,7 +98,9 @@ export function leadRoutes({ db, temporal, temporalDeadlineMs }: LeadRouteDeps, 
     } catch (err) {
       if (!isWorkflowGone(err)) throw err;
     }
-    res.json({ lead: publicLead(lead), state, running: state !== null, timeline: await leadTimeline(db, lead.id) });
+    const [timeline, score] = await Promise.all([leadTimeline(db, lead.id), latestScore(db, lead.id)]);
+    // R14: the score with its explanation: each fit rule and each action with its decayed points.
+    res.json({ lead: publicLead(lead), state, running: state !== null, timeline, score: score ?? null });
   });
 
   router.post('/leads/:id/outcomes', requireRole('rep', 'manager'), ...json, async (req, res) => {

@@ -1,7 +1,10 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireSecret, temporalConnectionOptions, type Config } from '../config';
+import { collectDefaultMetrics } from 'prom-client';
 import { createDb } from '../db';
+import { createLogger, type Logger } from '../observability/logger';
+import { createHttpMetrics } from './request-observability';
 import { createApp } from './app';
 
 export interface RunningApi {
@@ -11,11 +14,24 @@ export interface RunningApi {
 }
 
 /** Starts the API on config.PORT. The Temporal connection is lazy, so the API starts (and answers 503) while Temporal is down. */
-export async function startApi(config: Config = loadConfig()): Promise<RunningApi> {
+export async function startApi(config: Config = loadConfig(), logger: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<RunningApi> {
   const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, adminKey: config.RIPEN_ADMIN_KEY, secret: requireSecret(config) });
+  const metrics = createHttpMetrics();
+  collectDefaultMetrics({ register: metrics.registry }); // process CPU, memory, event-loop lag
+  const app = createApp({
+    db,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    adminKey: config.RIPEN_ADMIN_KEY,
+    secret: requireSecret(config),
+    logger: logger.child({ component: 'api' }),
+    metrics,
+    rateLimits: { capturePerWindow: config.RATE_LIMIT_CAPTURE_PER_MINUTE, publicPerWindow: config.RATE_LIMIT_PUBLIC_PER_MINUTE, windowMs: 60_000 },
+    trustProxyHops: config.TRUST_PROXY_HOPS,
+    timeScale: config.RIPEN_TIME_SCALE,
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, () => resolve(s)).on('error', reject);
   });
@@ -33,15 +49,17 @@ export async function startApi(config: Config = loadConfig()): Promise<RunningAp
 }
 
 if (require.main === module) {
-  startApi().then(
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  startApi(config, logger).then(
     (api) => {
-      console.log(`Ripen API listening on ${api.url}`);
+      logger.info({ url: api.url }, 'Ripen API listening');
       const stop = () => void api.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     },
     (err) => {
-      console.error(err);
+      logger.fatal({ err }, 'API failed to start');
       process.exit(1);
     },
   );

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from './index';
 
-export type Role = 'capture' | 'rep' | 'manager' | 'admin';
+export type Role = 'capture' | 'rep' | 'manager' | 'admin' | 'inbound';
 
 export interface Principal {
   role: Role;

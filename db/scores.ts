@@ -32,12 +32,14 @@ export interface StoredScore {
   grade: Score['grade'];
   mql: boolean;
   model: string;
+  /** Absent on scores stored before models carried versions. */
+  modelVersion?: number | null;
   previousScore: number | null;
 }
 
 export async function findScoreChange(tx: Tx, scoreKey: string): Promise<StoredScore | undefined> {
   const [row] = await tx.query<StoredScore>(
-    'SELECT score, grade, mql, model, previous_score AS "previousScore" FROM score_changes WHERE score_key = $1',
+    'SELECT score, grade, mql, model, model_version AS "modelVersion", previous_score AS "previousScore" FROM score_changes WHERE score_key = $1',
     [scoreKey],
   );
   return row;
@@ -47,18 +49,29 @@ export async function findScoreChange(tx: Tx, scoreKey: string): Promise<StoredS
 export async function recordScore(tx: Tx, c: { scoreKey: string; leadId: string; at: string; reason: string; score: Score; previousScore: number | null; changed: boolean }): Promise<void> {
   if (c.changed) {
     await tx.query(
-      `INSERT INTO score_changes (score_key, lead_id, at, model, score, previous_score, grade, mql, breakdown, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [c.scoreKey, c.leadId, c.at, c.score.model, c.score.score, c.previousScore, c.score.grade, c.score.mql, JSON.stringify(c.score.breakdown), c.reason],
+      `INSERT INTO score_changes (score_key, lead_id, at, model, model_version, score, previous_score, grade, mql, breakdown, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [c.scoreKey, c.leadId, c.at, c.score.model, c.score.modelVersion, c.score.score, c.previousScore, c.score.grade, c.score.mql, JSON.stringify(c.score.breakdown), c.reason],
     );
   }
-  await tx.query('UPDATE leads SET score = $2, grade = $3, score_model = $4 WHERE id = $1', [c.leadId, c.score.score, c.score.grade, c.score.model]);
+  await tx.query('UPDATE leads SET score = $2, grade = $3, score_model = $4, score_model_version = $5 WHERE id = $1', [c.leadId, c.score.score, c.score.grade, c.score.model, c.score.modelVersion]);
 }
 
-/** The latest score with its breakdown, for the handoff summary. */
-export async function latestScore(tx: Tx, leadId: string): Promise<{ score: number; grade: Score['grade']; model: string; breakdown: ScoreLine[] } | undefined> {
-  const [row] = await tx.query<{ score: number; grade: Score['grade']; model: string; breakdown: ScoreLine[] }>(
-    'SELECT score, grade, model, breakdown FROM score_changes WHERE lead_id = $1 ORDER BY at DESC, id DESC LIMIT 1',
+export interface ExplainedScore {
+  score: number;
+  grade: Score['grade'];
+  mql: boolean;
+  model: string;
+  modelVersion: number | null;
+  at: string;
+  breakdown: ScoreLine[];
+}
+
+/** The latest score with its breakdown (each rule and each action with its decayed points): the handoff summary and GET /v1/leads/:id. */
+export async function latestScore(tx: Tx, leadId: string): Promise<ExplainedScore | undefined> {
+  const [row] = await tx.query<ExplainedScore>(
+    `SELECT score, grade, mql, model, model_version AS "modelVersion", to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, breakdown
+     FROM score_changes WHERE lead_id = $1 ORDER BY at DESC, id DESC LIMIT 1`,
     [leadId],
   );
   return row;

@@ -115,9 +115,13 @@ export function isClosed(stage: LeadStage): boolean {
   return stage === 'converted' || stage === 'disqualified';
 }
 
-/** Stages in which a rep may still report outcomes. */
+/**
+ * Stages in which a rep may still report outcomes. A lead still being welcomed (`new`: routing
+ * and the first-touch e-mail, which can queue behind the e-mail rate limit) takes them too: a rep
+ * who calls at once is not turned away; the outcome is applied once the lead is contacting.
+ */
 export function acceptsOutcomes(stage: LeadStage): boolean {
-  return !isClosed(stage) && stage !== 'new';
+  return !isClosed(stage);
 }
 
 /**

@@ -9,7 +9,7 @@ import { createDb, isDatabaseUnavailable } from '../db';
 import { createApiKey, type Role } from '../db/keys';
 import { withoutPassword } from './postgres';
 
-const ROLES: readonly Role[] = ['capture', 'rep', 'manager', 'admin'];
+const ROLES: readonly Role[] = ['capture', 'rep', 'manager', 'admin', 'inbound'];
 
 const USAGE = `Usage: npm run keys:create -- --role <${ROLES.join('|')}> [--rep <rep id>] [--label <text>]
   --role   what the key may do (admin may do everything)

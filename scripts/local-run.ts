@@ -8,13 +8,15 @@
  * the API, the worker (drained, by the SDK's own signal handling), then the servers.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
+import type { LogEntry } from '@temporalio/worker';
 import { startApi, type RunningApi } from '../api/server';
 import { loadConfig } from '../config';
 import { createDb, migrate } from '../db';
 import { countAdminKeys, createApiKey } from '../db/keys';
+import { createLogger } from '../observability/logger';
+import { installWorkerRuntime } from '../observability/worker-runtime';
 import { runWorker } from '../worker/main';
 import { startEmbeddedPostgresProcess } from './embedded-postgres';
 import { ensureDatabase, findPostgres, withoutPassword } from './postgres';
@@ -22,6 +24,8 @@ import { portAnswers, registerSearchAttributes, startDevServer, startMaildev } f
 import { ensureTools } from './tools';
 
 const DATA = path.resolve(__dirname, '..', 'data');
+/** The running stack's URLs, for `npm run demo`. */
+const STACK_FILE = path.join(DATA, 'stack.json');
 const PORTS = { temporal: 7233, temporalUi: 8233, smtp: 1025, inbox: 1080, embeddedPostgres: 5433 };
 const STOP_TIMEOUT_MS = 60_000;
 
@@ -128,12 +132,14 @@ async function adminKeyLines(databaseUrl: string): Promise<string[]> {
   }
 }
 
-/** The worker's log: warnings and errors shown; state changes tapped to know when it polls. */
+/** The worker's state changes, tapped to know when it polls (its log lines go to the JSON logger). */
 let onWorkerState: (state: string) => void = () => undefined;
-function workerLog(entry: LogEntry): void {
+function workerLog(entry: Pick<LogEntry, 'message' | 'meta'>): void {
   if (entry.message === 'Worker state changed') onWorkerState(String(entry.meta?.state));
-  if (entry.level === 'WARN' || entry.level === 'ERROR') console.error(`[worker] ${entry.level} ${entry.message}`, entry.meta ?? '');
 }
+
+/** JSON logs to stderr, warnings and up unless LOG_LEVEL says otherwise: the console stays readable. */
+const logger = createLogger({ level: loadConfig({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }).LOG_LEVEL, destination: process.stderr });
 
 function onSignal(signal: NodeJS.Signals): void {
   // npm forwards the terminal's Ctrl-C to us as well, so one keypress can arrive twice: stay quiet about that one.
@@ -157,7 +163,8 @@ async function main(): Promise<number> {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   // Installed first so the SDK's own signal hook (which drains the worker) is in place from the start:
   // a signal during start-up then also stops a worker that is still being built.
-  Runtime.install({ logger: new DefaultLogger('INFO', workerLog), shutdownSignals: STOP_SIGNALS });
+  const metricsPort = loadConfig({ WORKER_METRICS_PORT: process.env.WORKER_METRICS_PORT }).WORKER_METRICS_PORT;
+  installWorkerRuntime({ logger, onEntry: workerLog, shutdownSignals: STOP_SIGNALS, metricsPort, metricsHost: '127.0.0.1' });
   mkdirSync(DATA, { recursive: true });
 
   let api: RunningApi | undefined;
@@ -176,7 +183,7 @@ async function main(): Promise<number> {
     // Before loadConfig() runs in startApi and runWorker, so both use what was just started.
     Object.assign(process.env, { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url, SMTP_URL: mail.url, RIPEN_SECRET: process.env.RIPEN_SECRET ?? localSecret() });
     const config = loadConfig();
-    api = await startApi(config);
+    api = await startApi(config, logger);
     unlessStopping();
     say('starting the worker (bundling the workflows takes a few seconds)…');
     const running = new Promise<void>((resolve) => (onWorkerState = (state) => state === 'RUNNING' && resolve()));
@@ -190,7 +197,8 @@ async function main(): Promise<number> {
       [
         '',
         'Ripen is running. Ctrl-C stops everything; data/ keeps it for the next start.',
-        `  API            ${api.url}   (POST /v1/leads)`,
+        `  API            ${api.url}   (POST /v1/leads; every route: ${api.url}/docs)`,
+        `  Metrics        ${api.url}/metrics (API)${metricsPort ? `, http://127.0.0.1:${metricsPort}/metrics (worker)` : ''}`,
         temporal.uiUrl
           ? `  Temporal UI    ${temporal.uiUrl}/namespaces/${namespace}/workflows\n  Lead workflows ${temporal.uiUrl}/namespaces/${namespace}/workflows?query=${leadsQuery}`
           : `  Temporal UI    your cluster's, namespace ${namespace} (register Ripen's search attributes there once: see the README)`,
@@ -199,9 +207,14 @@ async function main(): Promise<number> {
         `  Database       ${withoutPassword(database.url)} (${database.kind})`,
         ...adminKey.map((line) => `  ${line}`),
         `  Logs           ${path.relative(process.cwd(), DATA) || '.'}/*.log`,
+        config.RIPEN_TIME_SCALE === 1
+          ? '  Demo           `RIPEN_TIME_SCALE=2880 npm start` (two days a minute), then `npm run demo`'
+          : `  Demo           clock compressed ${config.RIPEN_TIME_SCALE}× for new leads: \`npm run demo\` plays a few dozen leads through every stage`,
         '',
       ].join('\n'),
     );
+    // What `npm run demo` (and other local tools) need to find this stack; removed when it stops.
+    writeFileSync(STACK_FILE, JSON.stringify({ apiUrl: api.url, databaseUrl: database.url, inboxUrl: mail.inboxUrl, temporalUiUrl: temporal.uiUrl, timeScale: config.RIPEN_TIME_SCALE, pid: process.pid }, null, 2), { mode: 0o600 });
     await Promise.race([worker, stopRequested]);
     if (!stopping) throw new Error('The worker stopped on its own');
   } catch (err) {
@@ -210,6 +223,7 @@ async function main(): Promise<number> {
       exitCode = 1;
     }
   } finally {
+    rmSync(STACK_FILE, { force: true });
     await api?.close();
     if (api) say('API closed');
     // On a signal the SDK shuts the worker down by itself; waiting here lets it drain while Temporal is still up.

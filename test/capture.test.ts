@@ -2,8 +2,11 @@
  * The walking skeleton end to end, on real parts: POST /v1/leads → PostgreSQL row → durable
  * lead workflow → personal first-touch e-mail through a real SMTP server.
  */
-import { SearchAttributes, leadStateQuery } from '../workflows/contracts';
-import { startStack, type Stack } from './helpers/stack';
+import { capture } from '../api/capture';
+import type { CaptureLeadBody } from '../api/schemas';
+import type { Db } from '../db';
+import { SearchAttributes, leadStateQuery, leadWorkflowId } from '../workflows/contracts';
+import { SECRET, startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
 
 let stack: Stack;
@@ -60,6 +63,9 @@ describe('capturing a lead (R1, R2, R6, R7)', () => {
 
     const handle = stack.client.workflow.getHandle(body.workflowId);
     await waitUntil(async () => (await handle.query(leadStateQuery)).stage === 'contacting');
+    // A query can answer from the worker's state before the server has applied that workflow task's
+    // search-attribute upsert: wait for the server's view too.
+    await waitUntil(async () => (await handle.describe()).typedSearchAttributes.get(SearchAttributes.LeadStage) === 'contacting');
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(SearchAttributes.LeadStage)).toBe('contacting');
     expect(description.typedSearchAttributes.get(SearchAttributes.LeadSource)).toBe('web-form');
@@ -129,6 +135,29 @@ describe('no duplicates (R3)', () => {
     expect(runs).toHaveLength(1);
     await stack.smtp.waitFor((m) => m.envelopeTo.some((to) => to.toLowerCase() === email));
     await new Promise((r) => setTimeout(r, 500));
+    expect(stack.smtp.sentTo(email)).toHaveLength(1);
+  });
+});
+
+describe('a capture whose transaction commits after its workflow has started', () => {
+  it('lets the first activities wait for the lead row instead of failing the workflow', async () => {
+    // The workflow is signalled inside the capture transaction (so a capture Temporal refuses leaves
+    // nothing behind); under load its first activity can run before COMMIT. Hold the commit for 3 s.
+    const slowCommit: Db = {
+      ...stack.db,
+      withTransaction: (fn) =>
+        stack.db.withTransaction(async (tx) => {
+          const result = await fn(tx);
+          await new Promise((r) => setTimeout(r, 3_000));
+          return result;
+        }),
+    };
+    const email = unique('race');
+    const body = { email, firstName: 'Race', source: { channel: 'web-form' } } as CaptureLeadBody;
+    const { leadId } = await capture({ db: slowCommit, temporal: stack.client, taskQueue: stack.taskQueue, secret: SECRET, temporalDeadlineMs: 10_000 }, body);
+    const handle = stack.client.workflow.getHandle(leadWorkflowId(leadId));
+    await waitUntil(async () => (await handle.query(leadStateQuery)).firstTouchEmailSent, 30_000);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
     expect(stack.smtp.sentTo(email)).toHaveLength(1);
   });
 });

@@ -53,6 +53,9 @@ it('records a rep outcome and shows it in the lead state and timeline (R7, R8, R
   expect(lead.status).toBe(200);
   expect(lead.body.running).toBe(true);
   expect(lead.body.lead).toMatchObject({ firstName: 'aino', assignedRep: `oulu-${tag}`, stage: 'contacting' });
+  // R14: the score with the model and version that gave it, and the action behind each point.
+  expect(lead.body.score).toMatchObject({ model: 'icp-2026', modelVersion: 1, grade: 'cold' });
+  expect(lead.body.score.breakdown).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'capture', points: 10, basePoints: 10 })]));
   const kinds = lead.body.timeline.map((e: { type: string; kind?: string; to?: string }) => e.type === 'stage' ? `stage:${e.to}` : e.type === 'touch' ? `touch:${e.kind}` : e.type);
   expect(kinds).toEqual(expect.arrayContaining(['touch:capture', 'stage:contacting', 'email', 'touch:outcome']));
   const outcomeTouch = lead.body.timeline.find((e: { kind?: string }) => e.kind === 'outcome');
@@ -113,4 +116,15 @@ it('runs the junk review: a rep flags, the admin lists and confirms, and outcome
   const after = await call('GET', `/v1/leads/${leadId}`, oulu);
   expect(after.body).toMatchObject({ running: false, state: null, lead: { stage: 'disqualified' } });
   expect((await call('GET', '/v1/admin/flags', admin)).body.flags.map((f: { leadId: string }) => f.leadId)).not.toContain(leadId);
+});
+
+it('applies an outcome reported while the lead is still being welcomed, once it is contacting (R6, R17)', async () => {
+  const manager = await stack.authAs('manager');
+  const res = await call('POST', '/v1/leads', capture, { email: `quick.${Date.now()}@example.fi`, firstName: 'Quick', country: `FI-${tag}`, city: 'Oulu' });
+  expect(res.status).toBe(201);
+  // No wait for routing or the first-touch e-mail: the update queues until the welcome is done.
+  const outcome = await call('POST', `/v1/leads/${res.body.leadId}/outcomes`, manager, { outcome: 'reached', note: 'called back at once' });
+  expect(outcome.status).toBe(200);
+  expect(outcome.body.state).toMatchObject({ stage: 'nurturing', assignedRep: `oulu-${tag}`, firstTouchEmailSent: true });
+  expect(outcome.body.state.firstContactAt).not.toBeNull();
 });

@@ -46,6 +46,8 @@ it('takes a good lead from capture to conversion: routed, answered, qualified, h
   expect(qualified.stage).toBe('qualified');
   const [handoffMail] = await h.smtp.waitFor((m) => m.envelopeTo.includes(oulu.email) && /Qualified lead/.test(m.parsed.subject ?? ''));
   expect(handoffMail!.parsed.text).toMatch(/score/i);
+  expect(handoffMail!.parsed.text).toContain('model icp-2026 v1');
+  expect(handoffMail!.parsed.text).toMatch(/\+25 outcome meeting booked \(\d{4}-\d{2}-\d{2}\)/);
 
   const accepted = await handle.executeUpdate(decideHandoffUpdate, { args: [{ requestId: randomUUID(), decision: 'accept', actor: { ...rep, repId: oulu.repId } }] });
   expect(accepted.stage).toBe('handed_off');
@@ -170,7 +172,7 @@ it('raises a stall alert when an evaluating lead goes silent for 14 days, and cl
   expect((await waitForState(handle, () => true)).stalled).toBe(false);
   await h.env.sleep(2 * DAY);
   await waitForState(handle, (s) => s.stalled);
-  expect((await handle.describe()).typedSearchAttributes.get(SearchAttributes.Stalled)).toBe(true);
+  await waitUntil(async () => (await handle.describe()).typedSearchAttributes.get(SearchAttributes.Stalled) === true);
   await h.smtp.waitFor((m) => m.envelopeTo.includes(kyiv.email) && /Gone quiet/.test(m.parsed.subject ?? ''));
 
   await handle.signal(engagementSignal, { requestId: randomUUID(), event: 'pricing_page_visit', at: new Date(await h.env.currentTimeMs()).toISOString() });

@@ -69,5 +69,6 @@ describe('qualification and silence', () => {
     expect(acceptsOutcomes('converted')).toBe(false);
     expect(acceptsOutcomes('disqualified')).toBe(false);
     expect(acceptsOutcomes('not_interested')).toBe(true);
+    expect(acceptsOutcomes('new')).toBe(true);
   });
 });

@@ -2,6 +2,8 @@ import { NativeConnection } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { loadConfig, mailSettings, temporalConnectionOptions } from '../config';
 import { createDb } from '../db';
+import { createLogger } from '../observability/logger';
+import { installWorkerRuntime } from '../observability/worker-runtime';
 import { createLeadWorker } from './index';
 
 /** Runs the lead worker until SIGINT/SIGTERM. */
@@ -28,8 +30,11 @@ export async function runWorker(): Promise<void> {
 }
 
 if (require.main === module) {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  installWorkerRuntime({ logger, metricsPort: config.WORKER_METRICS_PORT });
   runWorker().catch((err) => {
-    console.error(err);
+    logger.fatal({ err }, 'worker failed');
     process.exit(1);
   });
 }

@@ -38,6 +38,8 @@ export interface LeadWorkflowInput {
   policy?: Partial<LeadPolicy>;
   /** History events before the run continues as new (default 2,000; tests lower it). */
   historyLimit?: number;
+  /** Divides every policy and cadence duration (RIPEN_TIME_SCALE, for demos; absent = real time). */
+  timeScale?: number;
   /** State carried over by continueAsNew; absent on a fresh start. */
   carried?: CarriedState;
 }
@@ -59,6 +61,8 @@ export interface EngagementSignal {
   event: EngagementEvent;
   at: string;
   path?: string;
+  /** Already stored in PostgreSQL by the API (tracking links, events, inbound mail): the workflow does not record it again. */
+  recorded?: boolean;
 }
 
 /** Who asked for a change: an API key's role and rep id. */
@@ -151,6 +155,8 @@ export function emailTaskQueue(leadTaskQueue: string): string {
 
 export const captureSignal = defineSignal<[CaptureTouch]>('capture');
 export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
+/** Many engagement events at once (POST /v1/events): one signal per batch keeps a burst's history short. */
+export const engagementsSignal = defineSignal<[EngagementSignal[]]>('engagements');
 export const mailStoppedSignal = defineSignal<[{ reason: MailStop; at: string }]>('mailStopped');
 export const reportOutcomeUpdate = defineUpdate<LeadState, [OutcomeReport]>('reportOutcome');
 export const decideHandoffUpdate = defineUpdate<LeadState, [HandoffDecision]>('decideHandoff');

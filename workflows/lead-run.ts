@@ -14,6 +14,7 @@ import {
 } from '../domain/lifecycle';
 import { activities, mail } from './activities';
 import { SearchAttributes, type CarriedState, type LeadState, type LeadWorkflowInput, type MailStop } from './contracts';
+import type { Duration } from '@temporalio/common';
 import { durationMs, iso } from './time';
 
 /** Where the lead is in a cadence: steps run at `startedAt + step.after`. */
@@ -69,6 +70,14 @@ export class LeadRun {
   /** Set when the long-term track ends: the run completes, the lead stays (R4). */
   finished = false;
   private published = '';
+
+  /**
+   * A policy or cadence duration on this lead's clock: compressed by the input's timeScale (a demo
+   * setting of the stack, RIPEN_TIME_SCALE), real time otherwise.
+   */
+  ms(duration: Duration): number {
+    return durationMs(duration) / (this.input.timeScale ?? 1);
+  }
 
   constructor(readonly input: LeadWorkflowInput) {
     this.policy = { ...DEFAULT_POLICY, ...input.policy };
@@ -132,7 +141,7 @@ export class LeadRun {
   nextCadenceStep(): { step: CadenceStep; at: number } | undefined {
     const position = this.memory.cadence;
     const step = this.cadence()?.steps[position?.nextStep ?? Infinity];
-    return position && step ? { step, at: position.startedAt + durationMs(step.after) } : undefined;
+    return position && step ? { step, at: position.startedAt + this.ms(step.after) } : undefined;
   }
 
   startCadence(cadence: Cadence | null): void {
@@ -159,7 +168,7 @@ export class LeadRun {
         // R15, R18: marketing hands the lead to sales with why it qualified (the score breakdown).
         this.startCadence(null);
         this.memory.handoff = { since: Date.now(), reminded: false, escalated: false };
-        this.state.handoffDeadline = iso(Date.now() + durationMs(this.policy.handoffSla));
+        this.state.handoffDeadline = iso(Date.now() + this.ms(this.policy.handoffSla));
         if (this.state.assignedRep) {
           await mail().notifyRep({ leadId: this.leadId, repId: this.state.assignedRep, kind: 'handoff', sendKey: this.key('notify-handoff') });
         }
@@ -178,9 +187,9 @@ export class LeadRun {
     this.memory.slaHandled = true;
   }
 
-  /** Re-scores the lead (R14) and returns whether it is now marketing-qualified. */
-  async rescore(reason: string): Promise<boolean> {
-    const result = await activities.scoreLead({ leadId: this.leadId, scoreKey: this.key('score'), at: iso(), reason });
+  /** Re-scores the lead (R14) as of `at` (default now) and returns whether it is now marketing-qualified. */
+  async rescore(reason: string, at = iso()): Promise<boolean> {
+    const result = await activities.scoreLead({ leadId: this.leadId, scoreKey: this.key('score'), at, reason });
     this.state.score = result.score;
     this.state.grade = result.grade;
     return result.mql;

@@ -5,7 +5,7 @@
  * re-captures, handoff and junk decisions) queue in an inbox; timers are absolute times in
  * the run's state, so the story survives continueAsNew unchanged.
  */
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { acceptsOutcomes, afterScore, isAdvanced, isClosed, outcomeEffect, watchesSilence } from '../domain/lifecycle';
 import { activities, mail } from './activities';
 import {
@@ -13,6 +13,7 @@ import {
   closeOpportunityUpdate,
   decideHandoffUpdate,
   engagementSignal,
+  engagementsSignal,
   flagJunkUpdate,
   leadStateQuery,
   mailStoppedSignal,
@@ -23,6 +24,7 @@ import {
   type Actor,
   type CaptureTouch,
   type CarriedState,
+  type EngagementEvent,
   type EngagementSignal,
   type HandoffDecision,
   type JunkFlagRequest,
@@ -34,7 +36,7 @@ import {
 } from './contracts';
 import { LeadRun } from './lead-run';
 import { reminderTimers, scheduleActivity } from './scheduled';
-import { durationMs, iso } from './time';
+import { iso } from './time';
 
 type LeadEvent =
   | { type: 'capture'; touch: CaptureTouch }
@@ -54,7 +56,7 @@ const REMEMBERED_REQUESTS = 200;
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState> {
   const run = new LeadRun(input);
   const carried = input.carried as CarriedState | undefined;
-  const inbox: { event: LeadEvent; requestId?: string }[] = (carried?.pending as typeof inbox | undefined) ?? [];
+  const inbox: Inbox = (carried?.pending as Inbox | undefined) ?? [];
   const answered = new Map<string, LeadState>(carried?.seenRequests ?? []);
   const historyLimit = input.historyLimit ?? HISTORY_EVENTS_BEFORE_CONTINUE;
 
@@ -62,6 +64,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   setHandler(leadStateQuery, () => run.state);
   setHandler(captureSignal, (touch) => void inbox.push({ event: { type: 'capture', touch } }));
   setHandler(engagementSignal, (signal) => void inbox.push({ event: { type: 'engagement', signal } }));
+  setHandler(engagementsSignal, (signals) => signals.forEach((signal) => inbox.push({ event: { type: 'engagement', signal } })));
   setHandler(mailStoppedSignal, ({ reason }) => run.stopMail(reason));
 
   /** Queues a request and answers with the lead's state once it is handled; a repeated request id answers the first answer. */
@@ -105,8 +108,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     await run.publish();
     const gotEvent = await run.waitUntil(() => inbox.length > 0, timer?.at, timer?.what ?? '');
     if (gotEvent) {
-      const { event, requestId } = inbox.shift()!;
-      await handle(run, event);
+      const requestId = await handleNext(run, inbox);
       if (requestId) remember(answered, requestId, { ...run.state });
     } else {
       await timer!.fire();
@@ -117,8 +119,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
       // Answer every queued request first, so no update is left waiting on this run.
       for (;;) {
         while (inbox.length > 0) {
-          const { event, requestId } = inbox.shift()!;
-          await handle(run, event);
+          const requestId = await handleNext(run, inbox);
           if (requestId) remember(answered, requestId, { ...run.state });
         }
         if (allHandlersFinished()) break;
@@ -132,6 +133,26 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   await run.publish();
   await condition(allHandlersFinished);
   return run.state;
+}
+
+type Inbox = { event: LeadEvent; requestId?: string }[];
+
+/**
+ * Handles the event at the head of the inbox and answers its request id. Engagement events
+ * waiting together are handled as one batch (one re-score, one alert): a burst of a thousand
+ * page views costs a few history events, not thousands (patch `coalesce-engagement`; leads
+ * whose histories predate it replay one event at a time).
+ */
+async function handleNext(run: LeadRun, inbox: Inbox): Promise<string | undefined> {
+  const { event, requestId } = inbox.shift()!;
+  if (event.type === 'engagement' && patched('coalesce-engagement')) {
+    const signals = [event.signal];
+    while (inbox[0]?.event.type === 'engagement') signals.push((inbox.shift()!.event as { signal: EngagementSignal }).signal);
+    await engagedTogether(run, signals);
+  } else {
+    await handle(run, event);
+  }
+  return requestId;
 }
 
 function remember(answered: Map<string, LeadState>, requestId: string, state: LeadState): void {
@@ -157,7 +178,7 @@ async function welcome(run: LeadRun): Promise<void> {
     await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'new_lead', sendKey: run.key('notify-new-lead') });
   }
   run.memory.slaHandled = false;
-  run.state.slaDeadline = iso(Date.now() + durationMs(run.policy.firstContactSla));
+  run.state.slaDeadline = iso(Date.now() + run.ms(run.policy.firstContactSla));
   await run.moveTo('contacting', 'captured: first contact under way (R6)');
   if (isAdvanced(run.state.buyerStage ?? undefined, false)) await run.moveTo('qualified', 'captured in the decision stage (R13)');
   else if (mql) await run.moveTo('qualified', 'score at capture reached the MQL threshold (R14)');
@@ -198,16 +219,16 @@ function nextTimer(run: LeadRun): Timer | undefined {
   } else if (memory.cadence && (state.stage === 'contacting' || state.stage === 'nurturing' || state.stage === 'not_interested')) {
     const grace = state.stage === 'contacting' ? policy.lastAttemptGrace : 0;
     const lastStep = run.cadence()?.steps.at(-1);
-    const end = memory.cadence.startedAt + (lastStep ? durationMs(lastStep.after) : 0) + durationMs(grace);
+    const end = memory.cadence.startedAt + (lastStep ? run.ms(lastStep.after) : 0) + run.ms(grace);
     timers.push({ at: end, what: state.stage === 'contacting' ? 'the outcome of the last attempt' : 'the end of the nurture track', fire: () => cadenceDone(run) });
   }
   if (memory.handoff) {
-    const sla = durationMs(policy.handoffSla);
+    const sla = run.ms(policy.handoffSla);
     if (!memory.handoff.reminded) timers.push({ at: memory.handoff.since + sla, what: 'the rep to accept or reject the handoff', fire: () => handoffOverdue(run, 'remind') });
     else if (!memory.handoff.escalated) timers.push({ at: memory.handoff.since + 2 * sla, what: 'the rep to accept or reject the handoff (reminded)', fire: () => handoffOverdue(run, 'escalate') });
   }
   if (!state.stalled && watchesSilence(state.buyerStage ?? undefined, memory.meetingBooked, state.stage)) {
-    timers.push({ at: memory.lastActivityAt + durationMs(policy.silenceAlertAfter), what: `a sign of life (silence alert after ${policy.silenceAlertAfter})`, fire: () => stalled(run) });
+    timers.push({ at: memory.lastActivityAt + run.ms(policy.silenceAlertAfter), what: `a sign of life (silence alert after ${policy.silenceAlertAfter})`, fire: () => stalled(run) });
   }
   timers.push(...reminderTimers(run));
   timers.sort((a, b) => a.at - b.at);
@@ -227,7 +248,7 @@ async function slaBreached(run: LeadRun): Promise<void> {
     if (await assignRep(run, 'reassigned after first-contact SLA breach (R6)')) {
       await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep!, kind: 'new_lead', sendKey: run.key('notify-reassigned') });
       run.memory.slaHandled = false;
-      run.state.slaDeadline = iso(Date.now() + durationMs(run.policy.firstContactSla));
+      run.state.slaDeadline = iso(Date.now() + run.ms(run.policy.firstContactSla));
     }
   }
 }
@@ -336,6 +357,41 @@ async function engaged(run: LeadRun, signal: EngagementSignal): Promise<void> {
   if (!next && strong && run.state.stage === 'not_interested') next = { stage: 'contacting', reason: `re-engaged: ${signal.event} (R4)` };
   if (next) await run.moveTo(next.stage, next.reason);
   else if (signal.event === 'reply' && run.state.stage === 'nurturing') run.startCadence(null); // exits the cadence at once
+}
+
+/**
+ * R12: engagement events that arrived together, handled once: events the API already stored are
+ * not written again, one re-score counts them all (as of the latest event), and a reply stops
+ * every cadence (the rep answers a person, not a sequence) and alerts the rep once.
+ */
+async function engagedTogether(run: LeadRun, signals: EngagementSignal[]): Promise<void> {
+  for (const signal of signals.filter((s) => !s.recorded)) {
+    await activities.recordTouch({ leadId: run.leadId, touchKey: run.key(`engagement-${signal.requestId}`), at: signal.at, kind: 'engagement', channel: signal.event.startsWith('email') || signal.event === 'reply' ? 'email' : 'web', details: { event: signal.event, path: signal.path } });
+  }
+  const events = signals.map((s) => s.event);
+  const has = (event: EngagementEvent) => events.includes(event);
+  run.noteActivity();
+  if (has('meeting')) run.memory.meetingBooked = true;
+  const latest = Math.max(Date.now(), ...signals.map((s) => Date.parse(s.at)).filter((t) => Number.isFinite(t)));
+  const mql = await run.rescore(`engagement ${describeEvents(events)}`, iso(latest));
+  const strong = events.find((e) => e === 'reply' || e === 'meeting' || e === 'form_submit');
+  if (has('reply') && run.state.assignedRep) {
+    await mail().notifyRep({ leadId: run.leadId, repId: run.state.assignedRep, kind: 'replied', sendKey: run.key('notify-replied') });
+  }
+  let next = afterScore(run.state.stage, mql);
+  if (!next && run.memory.meetingBooked && run.state.stage !== 'qualified' && run.state.stage !== 'handed_off') next = { stage: 'qualified', reason: 'meeting booked: skips the slow nurture track (R13)' };
+  if (!next && has('reply') && (run.state.stage === 'contacting' || run.state.stage === 'not_interested')) next = { stage: 'nurturing', reason: 'replied: reached, not ready yet (R17)' };
+  if (!next && strong && run.state.stage === 'not_interested') next = { stage: 'contacting', reason: `re-engaged: ${strong} (R4)` };
+  if (next) await run.moveTo(next.stage, next.reason);
+  if (has('reply')) run.startCadence(null); // no automated e-mail after a person wrote back: over to the rep
+}
+
+/** `page_visit`, or `1000 events: 998 × page_visit, 2 × email_open` for a batch. */
+function describeEvents(events: EngagementEvent[]): string {
+  if (events.length === 1) return events[0]!;
+  const counts = new Map<string, number>();
+  for (const e of events) counts.set(e, (counts.get(e) ?? 0) + 1);
+  return `${events.length} events: ${[...counts].map(([e, n]) => `${n} × ${e}`).join(', ')}`;
 }
 
 /** R8, R13, R15: what the rep reports moves the lead. */

@@ -40,7 +40,8 @@ export interface Harness {
   /**
    * With RIPEN_RECORD_HISTORIES=1 (`npm run histories:record`), stores every run of the lead's
    * workflow under test/histories/ (each run and the runs it continued from), where the
-   * replay test checks them against the current code.
+   * replay test checks them against the current code. RIPEN_HISTORY_VERSION (e.g. the patch that
+   * made the change) is added to the file names, so histories of older code are kept beside them.
    */
   record(name: string, ...runs: RunRef[]): Promise<void>;
   /** Adds a rep (with a manager) covering a territory. */
@@ -76,8 +77,9 @@ export async function startHarness(name: string): Promise<Harness> {
       mkdirSync(HISTORIES_DIR, { recursive: true });
       const histories = [];
       for (const run of runs) histories.push(...(await runChain(env.client.workflow, run)));
+      const version = process.env.RIPEN_HISTORY_VERSION ? `@${process.env.RIPEN_HISTORY_VERSION}` : '';
       for (const [i, history] of histories.entries()) {
-        writeFileSync(path.join(HISTORIES_DIR, `${name}${histories.length > 1 ? `.run${i + 1}` : ''}.json`), historyToJSON(history));
+        writeFileSync(path.join(HISTORIES_DIR, `${name}${version}${histories.length > 1 ? `.run${i + 1}` : ''}.json`), historyToJSON(history));
       }
     },
     async addRep(id, territory) {

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import { createDb, type Db } from '../../db';
 import { createApiKey, type Role } from '../../db/keys';
 import { createLeadWorker, type LeadWorkers } from '../../worker';
@@ -52,7 +52,7 @@ export interface Stack {
  * The whole pipeline on real parts: the run's Temporal dev server and database, an in-process
  * SMTP server, a worker on a task queue of its own, and the API on an ephemeral port.
  */
-export async function startStack(name: string, options: { worker?: boolean; emailsPerSecond?: number } = {}): Promise<Stack> {
+export async function startStack(name: string, options: { worker?: boolean; emailsPerSecond?: number; app?: Partial<AppDeps> } = {}): Promise<Stack> {
   const run = testRun();
   const taskQueue = uniqueTaskQueue(name);
   const db = createDb(run.databaseUrl);
@@ -68,7 +68,7 @@ export async function startStack(name: string, options: { worker?: boolean; emai
     worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), emailsPerSecond: options.emailsPerSecond });
     workerRun = worker.run();
   }
-  const app = createApp({ db, temporal: client, taskQueue, secret: SECRET });
+  const app = createApp({ db, temporal: client, taskQueue, secret: SECRET, ...options.app });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

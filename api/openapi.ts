@@ -1,0 +1,192 @@
+/**
+ * Every HTTP route, in one table: who may call it, what it takes, what it answers. The OpenAPI
+ * document (`GET /openapi.json`), the docs page (`GET /docs`) and the metrics' route labels are
+ * made from it, and test/operations.test.ts fails when createApp serves a route missing here:
+ * adding a route is adding one entry.
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { Role } from '../db/keys';
+import { escapeHtml } from '../domain/emails';
+import { CaptureLeadSchema, CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, NoteSchema, OutcomeSchema, ScheduleActivitySchema } from './schemas';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteDoc {
+  method: Method;
+  /** Express syntax: `/v1/leads/:id`. */
+  path: string;
+  /** `public`: no key; otherwise the roles whose keys are accepted (an admin key is accepted everywhere). */
+  access: 'public' | Role[];
+  tag: string;
+  summary: string;
+  description?: string;
+  body?: z.ZodType;
+  /** The success answer; JSON unless contentType says otherwise. */
+  ok: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  /** Error statuses this route can answer, each with the shape of ErrorBodySchema. */
+  errors: number[];
+}
+
+/** api/errors.ts errorHandler: every error, whatever the route. */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string().meta({ description: 'stable machine-readable code, e.g. invalid_request, unauthorized, rate_limited, temporal_unavailable' }),
+    message: z.string(),
+    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional().meta({ description: 'on 400: each bad field by its path' }),
+  }),
+});
+/** The same, registered as the document's `Error` component. */
+const ErrorComponent = ErrorBodySchema.meta({ id: 'Error' });
+
+const ERROR_MEANING: Record<number, string> = {
+  400: 'a bad field (each named in `fields`), malformed JSON or a bad Idempotency-Key',
+  401: 'no key, or an unknown or revoked one',
+  403: 'the key has none of the roles this route needs',
+  404: 'no such lead, or one this key may not see; an unknown link',
+  409: 'a change the lead cannot take (closed, or not in that stage); an erased person',
+  413: 'a body over 16 kB',
+  415: 'a body that is not application/json',
+  429: 'too many requests from this client; `Retry-After` says when to retry',
+  503: 'PostgreSQL or Temporal unreachable; nothing was stored; `Retry-After` says when to retry',
+};
+
+const CaptureResponse = z.object({ leadId: z.uuid(), workflowId: z.string(), created: z.boolean() });
+const LeadStateResponse = z.object({ state: z.record(z.string(), z.unknown()).meta({ description: "the lead's state after the change (the workflow's answer)" }) });
+const READ = [401, 403, 404, 429, 503];
+const WRITE = [400, 401, 403, 404, 409, 413, 415, 429, 503];
+const HTML = 'text/html';
+
+export const ROUTES: RouteDoc[] = [
+  // Operations
+  { method: 'get', path: '/healthz', access: 'public', tag: 'operations', summary: 'The process is up', ok: { status: 200, description: '`{ "status": "ok" }`', schema: z.object({ status: z.literal('ok') }) }, errors: [] },
+  {
+    method: 'get',
+    path: '/readyz',
+    access: 'public',
+    tag: 'operations',
+    summary: 'PostgreSQL and Temporal are reachable',
+    description: 'Answers 503 naming each unreachable dependency in `failing` and in `error.message` (code `not_ready`).',
+    ok: { status: 200, description: 'ready', schema: z.object({ ready: z.boolean(), failing: z.array(z.enum(['postgresql', 'temporal'])), checks: z.record(z.string(), z.string()) }) },
+    errors: [503],
+  },
+  { method: 'get', path: '/metrics', access: 'public', tag: 'operations', summary: 'Prometheus metrics: request counts and latencies by route and status', ok: { status: 200, description: 'Prometheus text format', contentType: 'text/plain' }, errors: [] },
+  { method: 'get', path: '/openapi.json', access: 'public', tag: 'operations', summary: 'This document', ok: { status: 200, description: 'OpenAPI 3 document' }, errors: [] },
+  { method: 'get', path: '/docs', access: 'public', tag: 'operations', summary: 'This document as a page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
+
+  // Capture (R1–R3)
+  { method: 'post', path: '/v1/leads', access: ['capture'], tag: 'capture', summary: 'Capture a lead (201 new, 200 returning person)', body: CaptureLeadSchema, ok: { status: 201, description: 'a new lead (200: a returning person, their lead re-engaged)', schema: CaptureResponse }, errors: [400, 401, 403, 409, 413, 415, 429, 503] },
+
+  // Reps and managers
+  { method: 'get', path: '/v1/leads/:id', access: ['rep', 'manager'], tag: 'leads', summary: 'The lead, its live state and its timeline (a rep sees own leads only)', ok: { status: 200, description: 'lead, state, running, timeline' }, errors: READ },
+  { method: 'post', path: '/v1/leads/:id/outcomes', access: ['rep', 'manager'], tag: 'leads', summary: 'Report what happened on a contact (R7, R8)', description: 'Send `Idempotency-Key` to make a retried request apply once.', body: OutcomeSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
+  { method: 'post', path: '/v1/leads/:id/handoff', access: ['rep', 'manager'], tag: 'leads', summary: 'Accept or reject a handed-off lead (R15)', body: HandoffDecisionSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
+  { method: 'post', path: '/v1/leads/:id/opportunity', access: ['rep', 'manager'], tag: 'leads', summary: 'Close the opportunity: won converts, lost recycles to nurture', body: CloseOpportunitySchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
+  { method: 'post', path: '/v1/leads/:id/flags', access: ['rep', 'manager'], tag: 'leads', summary: 'Flag a lead "please delete" with a reason (R5)', body: FlagJunkSchema, ok: { status: 202, description: 'flagged for admin review', schema: LeadStateResponse }, errors: WRITE },
+
+  // The rep's board, the funnel and stalled leads (README "The rep's board, the funnel and stalled leads")
+  { method: 'get', path: '/v1/board', access: ['rep', 'manager'], tag: 'board', summary: "A rep's board by stage, most urgent first (R22)", description: 'Query: `rep` (managers; a rep gets only their own, another rep is 403), `stage` (one or a comma list), `grade`, `source`, `limit` (1–200), `cursor` (from `nextCursor`).', ok: { status: 200, description: '`{ rep, asOf, total, columns: [{ stage, count, cards }], nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/leads', access: ['rep', 'manager'], tag: 'board', summary: 'Search leads with the board\'s filters and order', description: 'Query as for `GET /v1/board`.', ok: { status: 200, description: '`{ asOf, total, leads, nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'post', path: '/v1/leads/:id/notes', access: ['rep', 'manager'], tag: 'board', summary: "A note on the lead's timeline (R7)", body: NoteSchema, ok: { status: 201, description: '`{ note }`' }, errors: [400, 401, 403, 404, 413, 415, 429, 503] },
+  { method: 'post', path: '/v1/leads/:id/activities', access: ['rep', 'manager'], tag: 'board', summary: 'Schedule the next call or meeting: a task now, a reminder e-mail when due (R7)', description: 'Send `Idempotency-Key` to make a retried request apply once.', body: ScheduleActivitySchema, ok: { status: 201, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
+  { method: 'get', path: '/v1/funnel', access: ['manager'], tag: 'funnel', summary: 'Funnel figures for the leads first touched in [from, to), per rep and per source (R19)', description: 'Query: `from`, `to` (ISO times; default the last 30 days), `rep`, `source`.', ok: { status: 200, description: '`{ from, to, rep, source, total, byRep, bySource }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/funnel/scoring', access: ['manager'], tag: 'funnel', summary: 'Is the scoring reliable? Conversion by grade and score band (R19)', description: 'Query as for `GET /v1/funnel`.', ok: { status: 200, description: '`{ byGrade, byScoreBand }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/v1/stalled', access: ['rep', 'manager'], tag: 'funnel', summary: 'Leads whose workflow raised the silence alert, with how long (R20)', description: 'Query: `rep` (managers), `limit`.', ok: { status: 200, description: '`{ rep, leads }`' }, errors: [400, 401, 403, 429, 503] },
+  { method: 'get', path: '/board', access: 'public', tag: 'web', summary: "The rep's web board (the key is entered in the page and kept for the tab's session)", ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
+  { method: 'get', path: '/funnel', access: 'public', tag: 'web', summary: "The manager's funnel page", ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
+
+  // Admin
+  { method: 'get', path: '/v1/admin/flags', access: ['admin'], tag: 'admin', summary: 'Flagged leads awaiting review (R5)', ok: { status: 200, description: '`{ flags: [...] }`' }, errors: [401, 403, 429, 503] },
+  { method: 'post', path: '/v1/admin/leads/:id/disqualify', access: ['admin'], tag: 'admin', summary: 'Confirm a junk flag: the lead is disqualified (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409) },
+  { method: 'post', path: '/v1/admin/leads/:id/clear-flag', access: ['admin'], tag: 'admin', summary: 'Clear a junk flag (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409) },
+  { method: 'post', path: '/v1/admin/leads/:id/erase', access: ['admin'], tag: 'admin', summary: "Erase a person's data on request; the workflow ends", ok: { status: 200, description: '`{ leadId, erased, alreadyErased }`' }, errors: READ },
+
+  // Links in e-mails (no key: the signed token is the credential)
+  { method: 'get', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe page (masked address, one button)', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [404, 429, 503] },
+  { method: 'post', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe, RFC 8058 one-click: the address is suppressed at once', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [404, 429, 503] },
+];
+
+const PARAM = /:(\w+)/g;
+const toOpenApiPath = (path: string) => path.replace(PARAM, '{$1}');
+
+/** The OpenAPI 3.0 document, built from ROUTES and the zod schemas the routes validate with. */
+export function openApiDocument(): ReturnType<OpenApiGeneratorV3['generateDocument']> {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key (`npm run keys:create -- --role <role>`); each key has one role: capture, rep (with a rep id), manager or admin.',
+  });
+
+  for (const route of ROUTES) {
+    const params = [...route.path.matchAll(PARAM)].map((m) => m[1]!);
+    const roles = route.access === 'public' ? 'none: public' : [...route.access, ...(route.access.includes('admin') ? [] : ['admin'])].join(', ');
+    const json = route.ok.contentType === undefined;
+    registry.registerPath({
+      method: route.method,
+      path: toOpenApiPath(route.path),
+      tags: [route.tag],
+      summary: route.summary,
+      description: [`**Roles:** ${roles}.`, route.description].filter(Boolean).join('\n\n'),
+      security: route.access === 'public' ? [] : [{ [bearer.name]: [] }],
+      'x-ripen-roles': route.access === 'public' ? [] : route.access,
+      request: {
+        ...(params.length ? { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } : {}),
+        ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+      },
+      responses: {
+        [route.ok.status]: {
+          description: route.ok.description,
+          content: { [route.ok.contentType ?? 'application/json']: { schema: route.ok.schema ?? (json ? z.record(z.string(), z.unknown()) : z.string()) } },
+        },
+        ...Object.fromEntries(route.errors.map((status) => [status, { description: ERROR_MEANING[status] ?? 'error', content: { 'application/json': { schema: ErrorComponent } } }])),
+      },
+    });
+  }
+
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: 'Ripen API',
+      version: '1',
+      description:
+        'Lead capture and the lead pipeline. Errors are always `{ "error": { "code", "message", "fields"? } }` (the `Error` schema). ' +
+        'Every response carries `X-Request-Id` (sent back if the request had a valid one), to find the request in the logs.',
+    },
+  });
+}
+
+interface RouteMatcher {
+  method: string;
+  template: string;
+  pattern: RegExp;
+}
+
+const matchers: RouteMatcher[] = ROUTES.map((route) => ({
+  method: route.method.toUpperCase(),
+  template: route.path,
+  pattern: new RegExp(`^${route.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}/?$`),
+}));
+
+/** The documented route a request is for (`/v1/leads/:id`), or undefined: metrics label by template, never by raw path. */
+export function routeTemplate(method: string, path: string): string | undefined {
+  const m = method === 'HEAD' ? 'GET' : method;
+  return matchers.find((r) => r.method === m && r.pattern.test(path))?.template;
+}
+
+/** `GET /docs`: the operations listed from the document, with no script or asset to load (works offline). */
+export function docsPage(): string {
+  const doc = openApiDocument();
+  const rows = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+    Object.entries(item as Record<string, { summary?: string; tags?: string[]; 'x-ripen-roles'?: string[]; responses?: Record<string, unknown> }>).map(
+      ([method, op]) =>
+        `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(op['x-ripen-roles']?.length ? `${op['x-ripen-roles'].join(', ')} (or admin)` : 'public')}</td><td>${escapeHtml(op.summary ?? '')}</td><td>${escapeHtml(Object.keys(op.responses ?? {}).join(' '))}</td></tr>`,
+    ),
+  );
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Ripen API</title></head>
+<body style="font-family:system-ui,sans-serif;margin:2rem"><h1>${escapeHtml(doc.info.title)}</h1><p>${escapeHtml(doc.info.description ?? '')}</p>
+<p>Machine-readable: <a href="openapi.json">openapi.json</a> (OpenAPI ${escapeHtml(doc.openapi)}).</p>
+<table style="border-collapse:collapse" cellpadding="6" border="1"><thead><tr><th>method</th><th>path</th><th>roles</th><th>what</th><th>answers</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table></body></html>`;
+}

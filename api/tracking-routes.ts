@@ -1,0 +1,76 @@
+/**
+ * The open pixel and tracked links of every lead e-mail (R12): public, no key, no cookie. A token
+ * names an e-mail by its opaque reference and is signed (domain/tokens.ts), so a tampered, foreign
+ * or unknown token is 404 before anything is written. A click only ever redirects to a link the
+ * e-mail contained (sent_emails.links): no open redirect.
+ *
+ * Recording: the touch commits first (the lead's timeline), then the workflow is told; if
+ * Temporal is unreachable the reader still gets the image or the page, and the workflow counts
+ * the touch at its next re-score.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Request } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db';
+import { recordTouches, sentEmailByRef, type SentEmail } from '../db/engagements';
+import { verifyToken, type TokenKind } from '../domain/tokens';
+import type { EngagementEvent } from '../workflows/contracts';
+import { forwardEngagements } from './engagement';
+import { HttpError } from './errors';
+
+export interface TrackingDeps {
+  db: Db;
+  temporal: Client;
+  secret: string;
+  temporalDeadlineMs: number;
+}
+
+/** A 1×1 transparent GIF (43 bytes). */
+export const TRANSPARENT_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+const NO_STORE = { 'Cache-Control': 'no-store, no-cache, must-revalidate, private', Pragma: 'no-cache', Expires: '0' };
+
+export function trackingRoutes(deps: TrackingDeps): express.Router {
+  const { db, temporal, secret } = deps;
+
+  /** The e-mail a token of this kind names, or 404 for anything else. */
+  async function emailOf(token: string, kind: TokenKind): Promise<{ email: SentEmail; link?: number }> {
+    const claims = verifyToken(secret, token);
+    if (claims?.kind !== kind) throw new HttpError(404, 'not_found', 'Unknown link');
+    const email = await sentEmailByRef(db, claims.emailRef);
+    if (!email) throw new HttpError(404, 'not_found', 'Unknown link');
+    return { email, link: claims.link };
+  }
+
+  /** Stores the touch and tells the workflow (best effort). A HEAD (link scanners) and an erased person's e-mail record nothing. */
+  async function record(req: Request, email: SentEmail, event: EngagementEvent, details: Record<string, unknown>): Promise<void> {
+    if (req.method === 'HEAD' || email.toAddress === '(erased)') return;
+    const requestId = randomUUID();
+    const at = new Date().toISOString();
+    await db.withTransaction((tx) =>
+      recordTouches(tx, [{ touchKey: `${event}:${email.leadId}:${requestId}`, leadId: email.leadId, at, kind: 'engagement', channel: 'email', details: { event, template: email.template, ...details } }]),
+    );
+    await forwardEngagements(temporal, deps.temporalDeadlineMs, email.leadId, [{ requestId, event, at }]).catch((err: Error) => {
+      console.warn(`[tracking] lead ${email.leadId}: ${event} recorded, workflow not told (${err.message}); its next re-score counts it`);
+    });
+  }
+
+  const router = express.Router();
+
+  router.get('/t/o/:token', async (req, res) => {
+    const { email } = await emailOf(req.params.token!, 'open');
+    await record(req, email, 'email_open', {});
+    res.set(NO_STORE).type('image/gif').send(TRANSPARENT_GIF);
+  });
+
+  router.get('/t/c/:token', async (req, res) => {
+    const { email, link } = await emailOf(req.params.token!, 'click');
+    const url = link === undefined ? undefined : email.links[link];
+    // Only a link the e-mail contained, and only http(s): never where the request says.
+    if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) throw new HttpError(404, 'not_found', 'Unknown link');
+    await record(req, email, 'email_click', { link, url });
+    res.set(NO_STORE).redirect(302, url);
+  });
+
+  return router;
+}
