@@ -9,10 +9,11 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApiKey } from '../db/keys';
+import { CHROMIUM_MISSING, chromiumPath } from '../scripts/chromium';
 import { leadWorkflowId, SearchAttributes } from '../workflows/contracts';
 import { startStack, type Stack } from './helpers/stack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 const ARTIFACTS = path.resolve(__dirname, 'artifacts');
 
 let stack: Stack;
@@ -22,7 +23,7 @@ let capture: Record<string, string>;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH). This test does not skip.`);
+    throw new Error(CHROMIUM_MISSING(CHROMIUM));
   }
   mkdirSync(ARTIFACTS, { recursive: true });
   [stack, browser] = await Promise.all([
