@@ -201,7 +201,9 @@ describe('health, readiness and metrics', () => {
   });
 
   it('answers /readyz 503 naming Temporal when it is unreachable (and /healthz still 200)', async () => {
-    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    // No retry interceptor: a retry the SDK scheduled before the deadline would otherwise start after
+    // afterAll closed the connection, and throw 'Channel has been shut down' outside any test.
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] });
     closers.push(() => connection.close());
     const url = await serve(stack.db, new Client({ connection }));
     const res = await fetch(`${url}/readyz`);
