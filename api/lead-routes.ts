@@ -116,7 +116,9 @@ export function leadRoutes({ db, temporal, temporalDeadlineMs }: LeadRouteDeps, 
     const lead = await leadFor(db, req);
     const body = parseOr400(NoteSchema, req.body);
     const actor = actorOf(req);
-    res.status(201).json({ note: await addNote(db, { leadId: lead.id, author: actor.repId ? `${actor.role}:${actor.repId}` : actor.role, body: body.body }) });
+    // With an Idempotency-Key, a retried request stores the note once (the key is scoped to the API key and the lead).
+    const requestKey = req.get('idempotency-key') === undefined ? undefined : `${requestIdOf(req)}:${lead.id}`;
+    res.status(201).json({ note: await addNote(db, { leadId: lead.id, author: actor.repId ? `${actor.role}:${actor.repId}` : actor.role, body: body.body, requestKey }) });
   });
 
   /** R7: the next call or meeting: a task for the rep and a timer in the lead's workflow that reminds them when due. */

@@ -125,6 +125,7 @@ async function main(): Promise<void> {
       'funnel: a year, one source': () => funnel(db, { ...year, source: 'ebook' }),
       'scoring: a year, by grade and band': () => scoringReport(db, year),
       'board: one rep, first page of 50': () => boardPage(db, { repId: 'rep-7' }, { limit: 50 }),
+      'board: everyone (a manager), first page of 50': () => boardPage(db, {}, { limit: 50 }),
       'board: one rep, hot qualified': () => boardPage(db, { repId: 'rep-7', stages: ['qualified'], grade: 'hot' }, { limit: 50 }),
       'stalled: everyone, 100 longest': () => stalledLeads(db, { limit: 100 }),
     };

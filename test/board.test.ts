@@ -95,6 +95,10 @@ it("gives managers any rep's board with ?rep= and refuses a rep another rep's (4
   expect(asManager.status).toBe(200);
   expect(cardsOf(asManager.body).map((c: { id: string }) => c.id)).toContain(theirs);
   expect(cardsOf(asManager.body).every((c: { assignedRep: string }) => c.assignedRep === `helsinki-${tag}`)).toBe(true);
+  // Without ?rep= a manager sees every rep's leads.
+  const everyone = await call('GET', `/v1/leads?stage=contacting&limit=200`, manager);
+  expect(everyone.body.leads.map((c: { id: string }) => c.id)).toContain(theirs);
+  expect(everyone.body.leads.some((c: { assignedRep: string }) => c.assignedRep === `oulu-${tag}`)).toBe(true);
   const forbidden = await call('GET', `/v1/board?rep=helsinki-${tag}`, oulu);
   expect(forbidden.status).toBe(403);
   expect((await call('GET', `/v1/leads?rep=helsinki-${tag}`, oulu)).status).toBe(403);

@@ -52,6 +52,11 @@ it('keeps a note on the timeline, and reminds the rep by e-mail when a scheduled
   const note = await call('POST', `/v1/leads/${leadId}/notes`, oulu, { body: 'Wants a demo for the Oulu plant' });
   expect(note.status).toBe(201);
   expect(note.body.note).toMatchObject({ leadId, author: `rep:oulu-${tag}`, body: 'Wants a demo for the Oulu plant' });
+  // Sent again with the same Idempotency-Key, a note is stored once.
+  const once = async () => fetch(`${stack.apiUrl}/v1/leads/${leadId}/notes`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `note-${leadId}`, ...oulu }, body: JSON.stringify({ body: 'Budget approved' }) });
+  const [first, again] = [await (await once()).json(), await (await once()).json()];
+  expect(again).toEqual(first);
+  expect(await stack.db.query('SELECT body FROM notes WHERE lead_id = $1 ORDER BY id', [leadId])).toEqual([{ body: 'Wants a demo for the Oulu plant' }, { body: 'Budget approved' }]);
 
   const at = new Date(Date.now() + 3_000).toISOString();
   const scheduled = await call('POST', `/v1/leads/${leadId}/activities`, oulu, { kind: 'meeting', at, note: 'demo at the plant' });

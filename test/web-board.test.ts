@@ -9,10 +9,11 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApiKey } from '../db/keys';
+import { CHROMIUM_MISSING, chromiumPath } from '../scripts/chromium';
 import { leadWorkflowId, SearchAttributes } from '../workflows/contracts';
 import { startStack, type Stack } from './helpers/stack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 const ARTIFACTS = path.resolve(__dirname, 'artifacts');
 
 let stack: Stack;
@@ -22,7 +23,7 @@ let capture: Record<string, string>;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH). This test does not skip.`);
+    throw new Error(CHROMIUM_MISSING(CHROMIUM));
   }
   mkdirSync(ARTIFACTS, { recursive: true });
   [stack, browser] = await Promise.all([
@@ -96,9 +97,20 @@ it('lets a rep log in with their key, see only their leads, and record no_answer
   await expect(card.locator('.attempts').textContent()).resolves.toBe('1');
   expect(await page.locator('#login').isHidden()).toBe(true);
 
+  // Schedule the next meeting from the card (R7): it becomes the card's next activity, a task on the timeline.
+  const meeting = new Date(Date.now() + 12 * 60 * 60 * 1000);
+  const local = new Date(meeting.getTime() - meeting.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await card.locator('form.schedule select[name=kind]').selectOption('meeting');
+  await card.locator('form.schedule input[name=at]').fill(local);
+  await card.locator('form.schedule button').click();
+  for (let i = 0; i < 100 && !((await card.locator('.next').textContent()) ?? '').includes('meeting scheduled by the rep'); i++) await new Promise((r) => setTimeout(r, 100));
+  await expect(card.locator('.next').textContent()).resolves.toContain('meeting scheduled by the rep');
+  expect(await stack.db.query("SELECT 1 FROM tasks WHERE lead_id = $1 AND kind = 'meeting'", [mine])).toHaveLength(1);
+
   // The timeline on click: the outcome is there with who reported it.
   await card.locator('h3').click();
-  await page.locator('#timeline li[data-type="touch"]', { hasText: 'no_answer' }).waitFor();
+  await page.locator('#timeline li[data-type="touch"]', { hasText: `no_answer by rep:athens-${tag}` }).waitFor();
+  await page.locator('#timeline li[data-type="task"]', { hasText: 'meeting' }).waitFor();
   await page.screenshot({ path: path.join(ARTIFACTS, 'board.png'), fullPage: true });
   await page.close();
 });

@@ -19,7 +19,7 @@
     $('#board-error').textContent = '';
     try {
       const board = await api('GET', `/v1/board?${query()}`);
-      $('#total').textContent = `${board.total} leads${board.rep ? ` of ${board.rep}` : ''}`;
+      $('#total').textContent = `${board.total} lead${board.total === 1 ? '' : 's'}${board.rep ? ` of ${board.rep}` : ''}`;
       for (const column of board.columns) {
         const section = document.querySelector(`.column[data-stage="${column.stage}"]`);
         section.querySelector('.count').textContent = String(column.count);
