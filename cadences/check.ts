@@ -133,3 +133,10 @@ export function checkTracks(set: TrackSet, cadences: readonly Cadence[]): string
   }
   return problems;
 }
+
+/** Every problem in every shipped cadence and track set; the worker refuses to start unless it is empty. */
+export function checkAll(cadences: readonly Cadence[], tracks: readonly TrackSet[], ctx: CheckContext): string[] {
+  const ids = cadences.map((c) => c.id);
+  const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i).map((id) => `cadence id ${id} is used twice`);
+  return [...duplicates, ...cadences.flatMap((c) => checkCadence(c, ctx)), ...tracks.flatMap((t) => checkTracks(t, cadences))];
+}

@@ -1,7 +1,8 @@
 /** The cadence language, pure: send windows across DST, the frequency cap, the checker, the interpreter and tracks (R4, R8, R10, R11, R13, R17). */
 import { CADENCES, CONTACT_ATTEMPTS, completeStep, decide, definitionFor, EDUCATION, LONG_TERM_NURTURE, migratePosition, NURTURE_TRACKS, R10_HARD_LEAD, startPosition, switchTrack, trackFor, type Cadence, type LeadFacts, type Position } from '../cadences';
 import { OFFICE_HOURS } from '../cadences/builder';
-import { checkCadence, checkTracks } from '../cadences/check';
+import { checkAll, checkCadence, checkTracks } from '../cadences/check';
+import { assertCadencesSound } from '../worker';
 import { nextUnderCap } from '../cadences/frequency';
 import { formatLocal, localTime, nextAllowedInstant, timeZoneFor, zonedInstant } from '../cadences/send-window';
 import { cadenceTemplates, emailCategory } from '../domain/emails';
@@ -271,4 +272,12 @@ describe('changing a cadence while leads run: pinned or migrate', () => {
       (CADENCES as Cadence[])[i] = R10_HARD_LEAD;
     }
   }
+});
+
+describe('the worker start check', () => {
+  it('finds nothing wrong with what ships, and names every problem of a broken set', () => {
+    expect(() => assertCadencesSound()).not.toThrow();
+    const broken: Cadence = { ...LONG_TERM_NURTURE, steps: [{ kind: 'wait', id: 'w' }] };
+    expect(checkAll([...CADENCES, broken], [NURTURE_TRACKS], ctx)).toEqual(['cadence id long-term-nurture is used twice', "long-term-nurture v1 step w: wait has no bound (give it a duration or until: 'send_window')"]);
+  });
 });
