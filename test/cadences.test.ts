@@ -281,3 +281,15 @@ describe('the worker start check', () => {
     expect(checkAll([...CADENCES, broken], [NURTURE_TRACKS], ctx)).toEqual(['cadence id long-term-nurture is used twice', "long-term-nurture v1 step w: wait has no bound (give it a duration or until: 'send_window')"]);
   });
 });
+
+describe('long-term nurture keeps to a year (R4)', () => {
+  it('sends its fourth check-in within 366 days of the start, whatever the start, office hours and DST included', () => {
+    for (let start = t('2026-01-01T00:00:00Z'); start < t('2027-01-01T00:00:00Z'); start += 5 * HOUR) {
+      const sends = simulate(LONG_TERM_NURTURE, start).timeline.filter((l) => l.includes('long-term-check-in'));
+      expect(sends).toHaveLength(4);
+      const last = sends[3]!.slice(0, 16);
+      const lastAt = zonedInstant(+last.slice(0, 4), +last.slice(5, 7), +last.slice(8, 10), +last.slice(11, 13), 'Europe/Helsinki') + +last.slice(14, 16) * 60_000;
+      expect(lastAt - start).toBeLessThan(366 * DAY);
+    }
+  });
+});

@@ -2,7 +2,24 @@
  * The state of one lead's run and the moves that change it. The story that drives it is in
  * lead.ts; the rules it applies are pure functions in domain/lifecycle.ts.
  */
-import { condition, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  cadenceById,
+  CONTACT_ATTEMPTS as CONTACT_FLOW,
+  decide,
+  definitionFor,
+  LONG_TERM_NURTURE,
+  migratePosition,
+  NURTURE_TRACKS,
+  startPosition,
+  switchTrack,
+  trackFor,
+  type Cadence as CadenceDefinition,
+  type Decision,
+  type ExitCondition,
+  type Position,
+} from '../cadences';
+import { emailCategory } from '../domain/emails';
 import {
   CONTACT_ATTEMPTS,
   DEFAULT_POLICY,
@@ -37,7 +54,25 @@ export interface Memory {
   /** Counter for keys derived in the workflow (STYLE 5), unique across the run chain. */
   seq: number;
   assignments: number;
+  /** Where the lead is in a cadence of the cadence language (patch `cadence-language`); absent on older runs. */
+  flow?: Position | null;
+  /** When the current language cadence ran off its last step. */
+  flowEndedAt?: number | null;
+  /** Time zone and branchable attributes, loaded when a language cadence first starts. */
+  profile?: { timeZone: string; attributes: Record<string, string | null> } | null;
+  /** Recent engagement (for `engagedSince` branches and the `replied` exit). */
+  engagements?: { event: string; at: number }[];
+  /** When each marketing e-mail went out, across cadences (frequency cap). */
+  marketingSends?: number[];
+  /** Every cadence template this lead has had, so a track switch never repeats one. */
+  sentTemplates?: string[];
 }
+
+/** What the stage asks for; the cadence language picks the cadence (by buyer stage for nurture, R13). */
+export type CadencePurpose = 'contact' | 'nurture' | 'long-term';
+
+/** Engagement older than this is not kept in memory for branches. */
+const ENGAGEMENT_MEMORY_MS = 180 * 24 * 60 * 60 * 1000;
 
 /** The long-term track (R4, R17): a re-engagement check every 90 days, for a year. */
 export function longTermCadence(policy: LeadPolicy): Cadence {
@@ -126,8 +161,111 @@ export class LeadRun {
     return position && step ? { step, at: position.startedAt + durationMs(step.after) } : undefined;
   }
 
-  startCadence(cadence: Cadence | null): void {
-    this.memory.cadence = cadence && { id: cadence.id, startedAt: Date.now(), nextStep: 0 };
+  /**
+   * Starts the cadence a stage asks for, or stops every cadence (null). Cadences started since
+   * patch `cadence-language` run in the cadence language; a lead whose cadence started before it
+   * finishes that one on the list-of-steps runner, so its history replays unchanged.
+   */
+  startCadence(purpose: CadencePurpose | null): void {
+    this.memory.cadence = null;
+    this.memory.flow = null;
+    this.memory.flowEndedAt = null;
+    if (!purpose) return;
+    if (patched('cadence-language')) {
+      this.memory.flow = startPosition(this.flowFor(purpose), Date.now());
+      return;
+    }
+    const legacy = purpose === 'contact' ? CONTACT_ATTEMPTS : purpose === 'nurture' ? R10_NURTURE : longTermCadence(this.policy);
+    this.memory.cadence = { id: legacy.id, startedAt: Date.now(), nextStep: 0 };
+  }
+
+  private flowFor(purpose: CadencePurpose): CadenceDefinition {
+    if (purpose === 'contact') return CONTACT_FLOW;
+    if (purpose === 'long-term') return LONG_TERM_NURTURE;
+    return cadenceById(trackFor(NURTURE_TRACKS, this.state.buyerStage))!;
+  }
+
+  /** Whether the lead is on the long-term track already (either runner). */
+  onLongTerm(): boolean {
+    return this.memory.cadence?.id === 'long-term' || this.memory.flow?.cadence === LONG_TERM_NURTURE.id;
+  }
+
+  /** The definition the lead's position follows, moving it to a newer version where that one migrates (guarded by a patch per version). */
+  flowCadence(): CadenceDefinition | undefined {
+    const flow = this.memory.flow;
+    if (!flow) return undefined;
+    const found = definitionFor(flow);
+    if (!found) return undefined;
+    if (!found.migrate) return found.cadence;
+    if (patched(`cadence-${found.cadence.id}-v${found.cadence.version}`) || !found.from) {
+      this.memory.flow = migratePosition(found.from, found.cadence, flow);
+      return found.cadence;
+    }
+    return found.from;
+  }
+
+  /** Loads the lead's time zone and attributes once, before its first language cadence decides anything. */
+  async loadProfile(): Promise<void> {
+    if (this.memory.flow && !this.memory.profile) {
+      this.memory.profile = await activities.cadenceProfile({ leadId: this.leadId, fallbackTimeZone: 'Europe/Helsinki' });
+    }
+  }
+
+  /** What the language cadence wants now; stores where that leaves the lead. */
+  decideFlow(): { cadence: CadenceDefinition; decision: Decision } | undefined {
+    const cadence = this.flowCadence();
+    const flow = this.memory.flow;
+    if (!cadence || !flow) return undefined;
+    const decision = decide(cadence, flow, this.flowFacts(flow));
+    this.memory.flow = decision.position;
+    return { cadence, decision };
+  }
+
+  private flowFacts(flow: Position) {
+    const { state, memory } = this;
+    const engagements = memory.engagements ?? [];
+    const exits: ExitCondition[] = [];
+    if (engagements.some((e) => e.event === 'reply' && e.at >= flow.startedAt)) exits.push('replied');
+    if (memory.meetingBooked) exits.push('meeting_booked');
+    if (memory.stopMail) exits.push('unsubscribed');
+    if (state.stage === 'qualified' || state.stage === 'handed_off') exits.push('qualified');
+    if (state.stage === 'not_interested') exits.push('not_interested');
+    return {
+      now: Date.now(),
+      score: state.score,
+      grade: state.grade,
+      buyerStage: state.buyerStage,
+      attributes: memory.profile?.attributes ?? {},
+      engagements,
+      exits,
+      timeZone: memory.profile?.timeZone ?? null,
+      marketingSends: memory.marketingSends ?? [],
+      isMarketing: (template: string) => emailCategory(template) === 'marketing',
+    };
+  }
+
+  /** R12: engagement a branch may look at. */
+  noteEngagement(event: string): void {
+    const now = Date.now();
+    this.memory.engagements = [...(this.memory.engagements ?? []).filter((e) => e.at > now - ENGAGEMENT_MEMORY_MS), { event, at: now }];
+  }
+
+  /** After a cadence e-mail went out: counts towards the frequency cap, and is never sent again after a track switch. */
+  noteSent(template: string): void {
+    const now = Date.now();
+    if (emailCategory(template) === 'marketing') this.memory.marketingSends = [...(this.memory.marketingSends ?? []).filter((t) => t > now - ENGAGEMENT_MEMORY_MS), now];
+    this.memory.sentTemplates = [...(this.memory.sentTemplates ?? []), template];
+  }
+
+  /** R13: a nurtured lead whose buyer stage moved switches to that stage's track, keeping its progress. */
+  followBuyerStage(): void {
+    const flow = this.memory.flow;
+    if (!flow || this.state.stage !== 'nurturing' || this.onLongTerm()) return;
+    const track = trackFor(NURTURE_TRACKS, this.state.buyerStage);
+    if (track === flow.cadence) return;
+    const to = cadenceById(track)!;
+    this.memory.flow = switchTrack(to, flow, this.memory.sentTemplates ?? [], Date.now());
+    this.memory.flowEndedAt = null;
   }
 
   /** Moves the lead to another stage: audit row in PostgreSQL (from, to, reason, actor, time), then what the new stage starts. */
@@ -141,10 +279,10 @@ export class LeadRun {
     switch (stage) {
       case 'contacting':
         if (from === 'not_interested') this.state.attempts = 0; // re-engaged: five fresh attempts (R4, R8)
-        this.startCadence(CONTACT_ATTEMPTS);
+        this.startCadence('contact');
         break;
       case 'nurturing':
-        this.startCadence(R10_NURTURE);
+        this.startCadence('nurture');
         break;
       case 'qualified':
         // R15, R18: marketing hands the lead to sales with why it qualified (the score breakdown).
@@ -156,12 +294,13 @@ export class LeadRun {
         }
         break;
       case 'not_interested':
-        this.startCadence(longTermCadence(this.policy));
+        this.startCadence('long-term');
         break;
       default:
         this.startCadence(null);
     }
     if (stage !== 'contacting') this.clearSla();
+    await this.loadProfile();
   }
 
   clearSla(): void {

@@ -13,7 +13,8 @@ export const CONTACT_ATTEMPTS: Cadence = {
   title: 'Five contact attempts (R8)',
   purpose: 'sales',
   pace: 'fast',
-  exitOn: ['replied', 'meeting_booked', 'unsubscribed', 'qualified', 'not_interested'],
+  // An unsubscribe stops the e-mails (checked at send time), not the calls: no exit on it.
+  exitOn: ['replied', 'meeting_booked', 'qualified', 'not_interested'],
   steps: [
     call('first-call', 'call the lead within 20 minutes (R6)', '20 minutes'),
     wait('day-1', '1 day'),
