@@ -86,6 +86,11 @@ export function decide(cadence: Cadence, position: Position, facts: LeadFacts, c
       case 'exit':
         return { type: 'exit', reason: step.reason, position: pos, trace };
       case 'email': {
+        if (pos.skip?.includes(step.template)) {
+          trace.push(`skip ${step.id}: had ${step.template} before the track switch`);
+          pos = moveTo(cadence, pos, pos.at + 1, pos.reachedAt);
+          break;
+        }
         const at = sendableAt(cadence, step, facts, facts.now, cap);
         if (at > facts.now) return { type: 'wait', until: at, why: `${step.summary}: outside the send window or over the frequency cap`, position: pos, trace };
         return { type: 'email', step, position: pos, trace };

@@ -35,5 +35,5 @@ export function switchTrack(to: Cadence, from: Position, sentTemplates: readonly
   // Keep the pause before the landing step, so the switch never fires an e-mail the moment it happens.
   const pause = landing > 0 && to.steps[landing - 1]?.kind === 'wait' ? landing - 1 : landing;
   const id = to.steps[pause]?.id;
-  return { ...fresh, at: pause, startedAt: from.startedAt, reached: id ? { [id]: now } : {}, done: [...from.done] };
+  return { ...fresh, at: pause, startedAt: from.startedAt, reached: id ? { [id]: now } : {}, done: [...from.done], skip: [...sentTemplates] };
 }

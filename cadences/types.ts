@@ -139,6 +139,8 @@ export interface Position {
   loops: Record<StepId, number>;
   /** Templates sent and tasks given in this journey, across track switches. */
   done: StepId[];
+  /** Templates the lead had before a track switch: this track skips them (never the same content twice). */
+  skip?: string[];
 }
 
 /** What the interpreter knows about the lead at this moment. */

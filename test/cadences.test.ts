@@ -204,7 +204,11 @@ describe('tracks by buyer stage (R13)', () => {
     const moved = switchTrack(R10_HARD_LEAD, pos, ['nurture-week-1'], now);
     // R10's pack is its first act and has not gone: after one touch the lead lands on it, never on the story again.
     expect(R10_HARD_LEAD.steps[moved.at]!.id).toBe('after-pack');
-    expect(moved).toMatchObject({ cadence: 'r10-hard-lead', version: 1, startedAt: start, done: ['story'] });
+    expect(moved).toMatchObject({ cadence: 'r10-hard-lead', version: 1, startedAt: start, done: ['story'], skip: ['nurture-week-1'] });
+    // Going on, it skips the content the lead had on the other track.
+    const facts: LeadFacts = { now: now + 60 * DAY, score: 0, grade: 'cold', buyerStage: 'evaluation', attributes: {}, engagements: [], exits: [], timeZone: 'Europe/Helsinki', marketingSends: [], isMarketing: ctx.isMarketing };
+    const onWeek1 = decide(R10_HARD_LEAD, { ...moved, at: R10_HARD_LEAD.steps.findIndex((s) => s.id === 'week-1') }, facts);
+    expect(onWeek1).toMatchObject({ type: 'email', step: { id: 'week-2' }, trace: ['skip week-1: had nurture-week-1 before the track switch'] });
     const back = switchTrack(EDUCATION, { ...moved, done: ['story', 'pack-call', 'week-2'] }, ['nurture-week-1', 'nurture-week-2'], now);
     expect(EDUCATION.steps[back.at]!.id).toBe('to-demo');
   });

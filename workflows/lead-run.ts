@@ -31,6 +31,9 @@ import {
 } from '../domain/lifecycle';
 import { activities, mail } from './activities';
 import { SearchAttributes, type CarriedState, type LeadState, type LeadWorkflowInput, type MailStop } from './contracts';
+
+/** Entries kept in the cadence log a lead's state shows. */
+const CADENCE_LOG_ENTRIES = 100;
 import { durationMs, iso } from './time';
 
 /** Where the lead is in a cadence: steps run at `startedAt + step.after`. */
@@ -170,9 +173,12 @@ export class LeadRun {
     this.memory.cadence = null;
     this.memory.flow = null;
     this.memory.flowEndedAt = null;
+    if (this.state.cadence) this.state.cadence.step = null;
     if (!purpose) return;
     if (patched('cadence-language')) {
-      this.memory.flow = startPosition(this.flowFor(purpose), Date.now());
+      const cadence = this.flowFor(purpose);
+      this.memory.flow = startPosition(cadence, Date.now());
+      this.logCadence(`start ${cadence.id} v${cadence.version} (${cadence.title})`, cadence);
       return;
     }
     const legacy = purpose === 'contact' ? CONTACT_ATTEMPTS : purpose === 'nurture' ? R10_NURTURE : longTermCadence(this.policy);
@@ -218,7 +224,20 @@ export class LeadRun {
     if (!cadence || !flow) return undefined;
     const decision = decide(cadence, flow, this.flowFacts(flow));
     this.memory.flow = decision.position;
+    for (const line of decision.trace) this.logCadence(line, cadence);
+    if (this.state.cadence) this.state.cadence.step = decision.type === 'exit' ? null : (cadence.steps[decision.position.at]?.id ?? null);
     return { cadence, decision };
+  }
+
+  /** Adds a line to the cadence log the lead's state shows (not to history: replay-safe). */
+  logCadence(what: string, cadence?: CadenceDefinition): void {
+    const view = cadence && (!this.state.cadence || this.state.cadence.id !== cadence.id || this.state.cadence.version !== cadence.version)
+      ? { id: cadence.id, version: cadence.version, step: cadence.steps[0]?.id ?? null, log: this.state.cadence?.log ?? [] }
+      : this.state.cadence;
+    if (!view) return;
+    if (view.log.at(-1)?.what === what) return; // a wait re-decided after an event: logged once
+    view.log = [...view.log, { at: iso(), what }].slice(-CADENCE_LOG_ENTRIES);
+    this.state.cadence = view;
   }
 
   private flowFacts(flow: Position) {
@@ -266,6 +285,7 @@ export class LeadRun {
     const to = cadenceById(track)!;
     this.memory.flow = switchTrack(to, flow, this.memory.sentTemplates ?? [], Date.now());
     this.memory.flowEndedAt = null;
+    this.logCadence(`switch track: buyer stage ${this.state.buyerStage ?? 'unknown'} → ${to.id} v${to.version}, at step ${to.steps[this.memory.flow.at]?.id ?? 'end'} (R13)`, to);
   }
 
   /** Moves the lead to another stage: audit row in PostgreSQL (from, to, reason, actor, time), then what the new stage starts. */

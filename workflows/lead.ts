@@ -228,10 +228,12 @@ function flowTimer(run: LeadRun): { timer: Timer; next?: { what: string; at: num
       return { timer: { at: now, what: decision.step.summary, fire: () => runFlowStep(run) }, next: { what: decision.step.summary, at: now } };
     case 'wait': {
       const next = upcomingAct(decided.cadence, decision.position.at);
+      run.logCadence(`wait until ${iso(decision.until)}: ${decision.why}`);
       return { timer: { at: decision.until, what: decision.why, fire: async () => {} }, next: { what: next ?? decision.why, at: decision.until } };
     }
     case 'exit': {
       const { stage } = run.state;
+      run.logCadence(`exit: ${decision.reason}`);
       if (decision.reason !== 'completed' || !(stage === 'contacting' || stage === 'nurturing' || stage === 'not_interested')) {
         run.memory.flow = null;
         return undefined;
@@ -296,12 +298,18 @@ async function runFlowStep(run: LeadRun): Promise<void> {
       ]);
       run.afterSend(sent);
       run.noteSent(step.template);
+      run.logCadence(`email ${step.template}: ${sent.status ?? 'sent'}`);
       if (run.state.stage === 'contacting') run.state.attempts += 1; // an e-mail attempt (R8)
+    } else {
+      run.logCadence(`email ${step.template}: skipped, ${run.memory.stopMail ? 'mail stopped' : 'no e-mail address'}`);
     }
   } else if (run.state.assignedRep && (decision.step.task !== 'call' || run.input.reachableBy.phone)) {
     await activities.createTask.executeWithOptions({ summary: `${decision.step.task} task: ${decision.step.summary}` }, [
       { leadId: run.leadId, repId: run.state.assignedRep, taskKey: run.key(`${decision.step.task}-task`), kind: decision.step.task, title: decision.step.summary, dueAt: iso(decision.dueAt) },
     ]);
+    run.logCadence(`task ${decision.step.task} for ${run.state.assignedRep}: ${decision.step.summary}, due ${iso(decision.dueAt)}`);
+  } else {
+    run.logCadence(`task ${decision.step.task}: skipped, ${run.state.assignedRep ? 'no phone number' : 'no rep'}`);
   }
   // The position may have moved while the activity ran (a track switch): complete only the step that acted.
   const flow = run.memory.flow;
