@@ -19,6 +19,7 @@ import {
   type ExitCondition,
   type Position,
 } from '../cadences';
+import { formatLocal } from '../cadences/send-window';
 import { emailCategory } from '../domain/emails';
 import {
   CONTACT_ATTEMPTS,
@@ -170,6 +171,8 @@ export class LeadRun {
    * finishes that one on the list-of-steps runner, so its history replays unchanged.
    */
   startCadence(purpose: CadencePurpose | null): void {
+    const leaving = this.memory.flow;
+    if (leaving && this.state.cadence) this.logCadence(`stop ${leaving.cadence} at ${this.state.cadence.step ?? 'its end'}: the lead is ${this.state.stage}`);
     this.memory.cadence = null;
     this.memory.flow = null;
     this.memory.flowEndedAt = null;
@@ -227,6 +230,12 @@ export class LeadRun {
     for (const line of decision.trace) this.logCadence(line, cadence);
     if (this.state.cadence) this.state.cadence.step = decision.type === 'exit' ? null : (cadence.steps[decision.position.at]?.id ?? null);
     return { cadence, decision };
+  }
+
+  /** An instant as the lead's local wall-clock time (minutes), for the cadence log. */
+  localTime(at: number): string {
+    const timeZone = this.memory.profile?.timeZone ?? 'UTC';
+    return `${formatLocal(at, timeZone)} ${timeZone}`;
   }
 
   /** Adds a line to the cadence log the lead's state shows (not to history: replay-safe). */

@@ -228,7 +228,7 @@ function flowTimer(run: LeadRun): { timer: Timer; next?: { what: string; at: num
       return { timer: { at: now, what: decision.step.summary, fire: () => runFlowStep(run) }, next: { what: decision.step.summary, at: now } };
     case 'wait': {
       const next = upcomingAct(decided.cadence, decision.position.at);
-      run.logCadence(`wait until ${iso(decision.until)}: ${decision.why}`);
+      run.logCadence(`wait until ${run.localTime(decision.until)}: ${decision.why}`);
       return { timer: { at: decision.until, what: decision.why, fire: async () => {} }, next: { what: next ?? decision.why, at: decision.until } };
     }
     case 'exit': {
@@ -307,7 +307,7 @@ async function runFlowStep(run: LeadRun): Promise<void> {
     await activities.createTask.executeWithOptions({ summary: `${decision.step.task} task: ${decision.step.summary}` }, [
       { leadId: run.leadId, repId: run.state.assignedRep, taskKey: run.key(`${decision.step.task}-task`), kind: decision.step.task, title: decision.step.summary, dueAt: iso(decision.dueAt) },
     ]);
-    run.logCadence(`task ${decision.step.task} for ${run.state.assignedRep}: ${decision.step.summary}, due ${iso(decision.dueAt)}`);
+    run.logCadence(`task ${decision.step.task} for ${run.state.assignedRep}: ${decision.step.summary}, due ${run.localTime(decision.dueAt)}`);
   } else {
     run.logCadence(`task ${decision.step.task}: skipped, ${run.state.assignedRep ? 'no phone number' : 'no rep'}`);
   }
