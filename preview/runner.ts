@@ -137,15 +137,15 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
       const wait = startedAt + msToNumber(event.after) - (await env.currentTimeMs());
       if (wait > 0) await env.sleep(wait);
       const at = new Date(await env.currentTimeMs()).toISOString();
-      const scored = stubs.records.filter((r) => r.kind === 'score').length;
+      const scored = stubs.records.filter((r) => r.kind === 'score' && r.leadId === leadId).length;
       if (event.type === 'outcome') {
         await handle.executeUpdate(reportOutcomeUpdate, { args: [{ requestId: randomUUID(), outcome: event.outcome, actor }] }).catch((err: Error) => {
-          stubs.records.push({ at: Date.parse(at), kind: 'notice', what: `outcome ${event.outcome} refused: ${err.cause instanceof Error ? err.cause.message : err.message}` });
+          stubs.records.push({ leadId, at: Date.parse(at), kind: 'notice', what: `outcome ${event.outcome} refused: ${err.cause instanceof Error ? err.cause.message : err.message}` });
         });
       } else {
         if (event.type === 'engagement') await handle.signal(engagementSignal, { requestId: randomUUID(), event: event.event, at });
         else await handle.signal(captureSignal, { touchId: randomUUID(), at, source, buyerStage: event.buyerStage });
-        await until(`the ${event.type} to be handled`, async () => stubs.records.filter((r) => r.kind === 'score').length, (n) => n > scored);
+        await until(`the ${event.type} to be handled`, async () => stubs.records.filter((r) => r.kind === 'score' && r.leadId === leadId).length, (n) => n > scored);
       }
     }
     const horizon = startedAt + (options.days ?? 90) * DAY_MS - (await env.currentTimeMs());
@@ -158,7 +158,7 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
   try {
     const { startedAt, end } = await leadWorker.runUntil(mailWorker.runUntil(scenario()));
     const fromLog = (end.cadence?.log ?? []).map((l) => ({ at: Date.parse(l.at), what: l.what }));
-    const fromStubs = stubs.records.filter((r) => r.kind === 'stage' || r.kind === 'score' || r.kind === 'notice').map((r) => ({ at: r.at, what: r.what }));
+    const fromStubs = stubs.records.filter((r) => r.leadId === leadId).filter((r) => r.kind === 'stage' || r.kind === 'score' || r.kind === 'notice').map((r) => ({ at: r.at, what: r.what }));
     const lines = [...fromStubs, ...fromLog]
       .map((l, i) => ({ ...l, i }))
       .sort((a, b) => a.at - b.at || a.i - b.i)
@@ -183,4 +183,46 @@ function calendarDays(from: number, to: number, timeZone: string): number {
 export function formatTimeline(result: PreviewResult): string {
   const header = `Preview of ${result.cadence} (times in ${result.timeZone}, day 0 = cadence start)`;
   return [header, ...result.lines.map((l) => `day ${String(l.day).padStart(3)}  ${l.local}  ${l.what}`)].join('\n');
+}
+
+/**
+ * Many leads of one profile through the same cadence at once (the benchmark): started together,
+ * followed for `days`, and counted. Returns how many cadence e-mails went out in all.
+ */
+export async function previewMany(options: Omit<PreviewOptions, 'events'> & { count: number }): Promise<{ leads: number; emails: number; stages: string[] }> {
+  const cadence = cadenceById(options.cadence);
+  if (!cadence) throw new Error(`No cadence ${options.cadence}`);
+  const lead: PreviewLead = { ...DEFAULT_LEAD, ...options.lead };
+  const stubs = createStubActivities(lead);
+  const env = await attachTimeSkipping(options.address);
+  const taskQueue = `preview-many-${randomUUID().slice(0, 8)}`;
+  const leadWorker = await Worker.create({ connection: env.nativeConnection, taskQueue, activities: stubs.activities, workflowBundle: options.workflowBundle });
+  const mailWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: emailTaskQueue(taskQueue), activities: stubs.mail });
+  const actor = { role: 'rep', repId: 'preview-rep' };
+  const source = { channel: 'preview' };
+  const entry = entryFor(cadence.id);
+  const scenario = async () => {
+    const ids = Array.from({ length: options.count }, () => randomUUID());
+    const handles = await Promise.all(
+      ids.map(async (leadId) => {
+        const input: LeadWorkflowInput = { leadId, source, reachableBy: { email: true, phone: true }, buyerStage: lead.buyerStage };
+        const at = new Date(await env.currentTimeMs()).toISOString();
+        await env.client.workflow.signalWithStart('leadWorkflow', { workflowId: leadWorkflowId(leadId), taskQueue, args: [input], signal: captureSignal, signalArgs: [{ touchId: randomUUID(), at, source }] });
+        const handle = env.client.workflow.getHandle(leadWorkflowId(leadId));
+        await until('the capture', () => handle.query(leadStateQuery), (s) => s.stage !== 'new', 60_000);
+        if (entry) await handle.executeUpdate(reportOutcomeUpdate, { args: [{ requestId: randomUUID(), outcome: entry, actor }] });
+        return handle;
+      }),
+    );
+    await env.sleep((options.days ?? 90) * DAY_MS);
+    const states = await Promise.all(handles.map((h) => h.query(leadStateQuery)));
+    await Promise.all(handles.map((h) => h.terminate('preview over').catch(() => undefined)));
+    return states;
+  };
+  try {
+    const states = await leadWorker.runUntil(mailWorker.runUntil(scenario()));
+    return { leads: states.length, emails: stubs.records.filter((r) => r.kind === 'email').length, stages: [...new Set(states.map((s) => s.stage))] };
+  } finally {
+    await env.teardown();
+  }
 }

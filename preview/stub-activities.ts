@@ -20,6 +20,7 @@ export interface PreviewLead extends LeadProfile {
 }
 
 export interface Recorded {
+  leadId: string;
   at: number;
   kind: 'email' | 'task' | 'stage' | 'score' | 'notice' | 'touch';
   what: string;
@@ -28,12 +29,14 @@ export interface Recorded {
 export function createStubActivities(lead: PreviewLead, options: { model?: ScoringModel } = {}) {
   const model = options.model ?? DEFAULT_MODEL;
   const records: Recorded[] = [];
-  const actions: LeadAction[] = [];
+  // Per lead, so one worker can preview many leads of the same profile at once (the benchmark).
+  const actionsOf = new Map<string, LeadAction[]>();
+  const actions = (leadId: string) => actionsOf.get(leadId) ?? actionsOf.set(leadId, []).get(leadId)!;
+  const currentOf = new Map<string, number>();
   const scores = new Map<string, { score: number; grade: 'cold' | 'warm' | 'hot'; mql: boolean; model: string; modelVersion: number; previousScore: number | null }>();
-  let current: number | null = null;
   // Simulated time: when the workflow scheduled the activity (the time-skipping server's clock), not the wall clock.
   const now = () => Context.current().info.scheduledTimestampMs;
-  const record = (at: string | number, kind: Recorded['kind'], what: string) => records.push({ at: typeof at === 'number' ? at : Date.parse(at), kind, what });
+  const record = (leadId: string, at: string | number, kind: Recorded['kind'], what: string) => records.push({ leadId, at: typeof at === 'number' ? at : Date.parse(at), kind, what });
   const sent = new Set<string>();
   const send = (sendKey: string, template: string) => {
     if (sent.has(sendKey)) return { messageId: sendKey, status: 'already_sent' as const };
@@ -47,26 +50,27 @@ export function createStubActivities(lead: PreviewLead, options: { model?: Scori
       return send(input.sendKey, 'first-touch');
     },
     async sendLeadEmail(input) {
+      record(input.leadId, now(), 'email', `email ${input.template}`);
       return send(input.sendKey, input.template);
     },
     async notifyRep(input) {
-      record(now(), 'notice', `rep notice: ${input.kind}`);
+      record(input.leadId, now(), 'notice', `rep notice: ${input.kind}`);
       return send(input.sendKey, `rep-${input.kind}`);
     },
     async notifyManager(input) {
-      record(now(), 'notice', `manager notice: ${input.kind}`);
+      record(input.leadId, now(), 'notice', `manager notice: ${input.kind}`);
       return send(input.sendKey, `manager-${input.kind}`);
     },
     async recordStage(input) {
-      record(input.at, 'stage', `stage ${input.from ?? 'none'} → ${input.to}: ${input.reason}`);
+      record(input.leadId, input.at, 'stage', `stage ${input.from ?? 'none'} → ${input.to}: ${input.reason}`);
     },
     async recordTouch(input) {
       const name = String(input.details.event ?? input.details.outcome ?? '');
-      actions.push({ kind: input.kind as LeadAction['kind'], name, at: input.at });
+      actions(input.leadId).push({ kind: input.kind as LeadAction['kind'], name, at: input.at });
     },
     async syncLead() {},
     async createTask(input) {
-      record(now(), 'task', `task ${input.kind}: ${input.title}`);
+      record(input.leadId, now(), 'task', `task ${input.kind}: ${input.title}`);
     },
     async openOpportunity() {},
     async closeOpportunity() {},
@@ -78,12 +82,12 @@ export function createStubActivities(lead: PreviewLead, options: { model?: Scori
     async scoreLead(input) {
       const earlier = scores.get(input.scoreKey);
       if (earlier) return earlier;
-      if (input.reason === 'captured') actions.push({ kind: 'capture', name: '', at: input.at });
-      const s = scoreLead(lead, actions, input.at, model);
-      const result = { score: s.score, grade: s.grade, mql: s.mql, model: s.model, modelVersion: s.modelVersion, previousScore: current };
-      current = s.score;
+      if (input.reason === 'captured') actions(input.leadId).push({ kind: 'capture', name: '', at: input.at });
+      const s = scoreLead(lead, actions(input.leadId), input.at, model);
+      const result = { score: s.score, grade: s.grade, mql: s.mql, model: s.model, modelVersion: s.modelVersion, previousScore: currentOf.get(input.leadId) ?? null };
+      currentOf.set(input.leadId, s.score);
       scores.set(input.scoreKey, result);
-      record(input.at, 'score', `score ${s.score} (${s.grade}${s.mql ? ', MQL' : ''}) after ${input.reason}`);
+      record(input.leadId, input.at, 'score', `score ${s.score} (${s.grade}${s.mql ? ', MQL' : ''}) after ${input.reason}`);
       return result;
     },
     async cadenceProfile(input) {
