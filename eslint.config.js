@@ -3,7 +3,7 @@
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config({
-  files: ['workflows/**/*.ts'],
+  files: ['workflows/**/*.ts', 'cadences/**/*.ts'],
   extends: [tseslint.configs.base],
   languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: __dirname } },
   rules: {

@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../db';
+import { createCadenceActivities } from './cadence';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities, type MailSettings } from './notify';
 import { createRoutingActivities } from './routing';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLifecycleActivities(deps),
     ...createRoutingActivities(deps),
     ...createScoringActivities(deps),
+    ...createCadenceActivities(deps),
   };
 }
 

@@ -1,5 +1,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, createMailActivities, type ActivityDeps } from '../activities';
+import { CADENCES, NURTURE_TRACKS } from '../cadences';
+import { checkAll } from '../cadences/check';
+import { cadenceTemplates, emailCategory } from '../domain/emails';
 import { emailTaskQueue } from '../workflows/contracts';
 
 export interface LeadWorkerOptions {
@@ -25,6 +28,7 @@ export interface LeadWorkers {
  * per-provider send rate for all workers of the queue.
  */
 export async function createLeadWorker({ connection, namespace, taskQueue, deps, workflowBundle, emailsPerSecond }: LeadWorkerOptions): Promise<LeadWorkers> {
+  assertCadencesSound();
   const [lead, mail] = await Promise.all([
     Worker.create({
       connection,
@@ -48,4 +52,10 @@ export async function createLeadWorker({ connection, namespace, taskQueue, deps,
     },
     shutdown: stopAll,
   };
+}
+
+/** The cadence checker at start: a worker never runs a cadence that could strand, loop or mail without consent. */
+export function assertCadencesSound(): void {
+  const problems = checkAll(CADENCES, [NURTURE_TRACKS], { templates: cadenceTemplates(), isMarketing: (t) => emailCategory(t) === 'marketing' });
+  if (problems.length > 0) throw new Error(`Refusing to start: the cadences have problems:\n- ${problems.join('\n- ')}`);
 }

@@ -135,6 +135,18 @@ export interface LeadState {
   waitingFor: string;
   /** Why the lead gets no more e-mail (phone tasks go on); absent or null while mail may go out. */
   mailStopped?: MailStop | null;
+  /** The cadence-language cadence the lead is in, and what it did (newest last); absent on older runs. */
+  cadence?: CadenceView | null;
+}
+
+/** A lead's cadence as the rep, the manager and the preview see it. */
+export interface CadenceView {
+  id: string;
+  version: number;
+  /** The step the lead is on, or null once the cadence has ended. */
+  step: string | null;
+  /** Each send, task, wait, branch (and why), track switch and exit, with workflow time; the last 100. */
+  log: { at: string; what: string }[];
 }
 
 /** Unsubscribed, hard-bounced or complained: the address is suppressed and the workflow stops e-mailing. */

@@ -2,7 +2,25 @@
  * The state of one lead's run and the moves that change it. The story that drives it is in
  * lead.ts; the rules it applies are pure functions in domain/lifecycle.ts.
  */
-import { condition, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  cadenceById,
+  CONTACT_ATTEMPTS as CONTACT_FLOW,
+  decide,
+  definitionFor,
+  LONG_TERM_NURTURE,
+  migratePosition,
+  NURTURE_TRACKS,
+  startPosition,
+  switchTrack,
+  trackFor,
+  type Cadence as CadenceDefinition,
+  type Decision,
+  type ExitCondition,
+  type Position,
+} from '../cadences';
+import { formatLocal } from '../cadences/send-window';
+import { emailCategory } from '../domain/emails';
 import {
   CONTACT_ATTEMPTS,
   DEFAULT_POLICY,
@@ -15,6 +33,9 @@ import {
 import { activities, mail } from './activities';
 import { SearchAttributes, type CarriedState, type LeadState, type LeadWorkflowInput, type MailStop } from './contracts';
 import type { Duration } from '@temporalio/common';
+
+/** Entries kept in the cadence log a lead's state shows. */
+const CADENCE_LOG_ENTRIES = 100;
 import { durationMs, iso } from './time';
 
 /** Where the lead is in a cadence: steps run at `startedAt + step.after`. */
@@ -40,6 +61,18 @@ export interface Memory {
   assignments: number;
   /** R7: calls and meetings the rep scheduled, each reminded once when due (absent in runs from before patch scheduled-activities). */
   scheduled?: ScheduledActivity[];
+  /** Where the lead is in a cadence of the cadence language (patch `cadence-language`); absent on older runs. */
+  flow?: Position | null;
+  /** When the current language cadence ran off its last step. */
+  flowEndedAt?: number | null;
+  /** Time zone and branchable attributes, loaded when a language cadence first starts. */
+  profile?: { timeZone: string; attributes: Record<string, string | null> } | null;
+  /** Recent engagement (for `engagedSince` branches and the `replied` exit). */
+  engagements?: { event: string; at: number }[];
+  /** When each marketing e-mail went out, across cadences (frequency cap). */
+  marketingSends?: number[];
+  /** Every cadence template this lead has had, so a track switch never repeats one. */
+  sentTemplates?: string[];
 }
 
 /** A call or meeting the rep scheduled, waiting for its reminder. */
@@ -48,6 +81,12 @@ export interface ScheduledActivity {
   at: number;
   note?: string;
 }
+
+/** What the stage asks for; the cadence language picks the cadence (by buyer stage for nurture, R13). */
+export type CadencePurpose = 'contact' | 'nurture' | 'long-term';
+
+/** Engagement older than this is not kept in memory for branches. */
+const ENGAGEMENT_MEMORY_MS = 180 * 24 * 60 * 60 * 1000;
 
 /** The long-term track (R4, R17): a re-engagement check every 90 days, for a year. */
 export function longTermCadence(policy: LeadPolicy): Cadence {
@@ -144,8 +183,137 @@ export class LeadRun {
     return position && step ? { step, at: position.startedAt + this.ms(step.after) } : undefined;
   }
 
-  startCadence(cadence: Cadence | null): void {
-    this.memory.cadence = cadence && { id: cadence.id, startedAt: Date.now(), nextStep: 0 };
+  /**
+   * Starts the cadence a stage asks for, or stops every cadence (null). Cadences started since
+   * patch `cadence-language` run in the cadence language; a lead whose cadence started before it
+   * finishes that one on the list-of-steps runner, so its history replays unchanged.
+   */
+  startCadence(purpose: CadencePurpose | null): void {
+    const leaving = this.memory.flow;
+    if (leaving && this.state.cadence) this.logCadence(`stop ${leaving.cadence} at ${this.state.cadence.step ?? 'its end'}: the lead is ${this.state.stage}`);
+    this.memory.cadence = null;
+    this.memory.flow = null;
+    this.memory.flowEndedAt = null;
+    if (this.state.cadence) this.state.cadence.step = null;
+    if (!purpose) return;
+    if (patched('cadence-language')) {
+      const cadence = this.flowFor(purpose);
+      this.memory.flow = startPosition(cadence, Date.now());
+      this.logCadence(`start ${cadence.id} v${cadence.version} (${cadence.title})`, cadence);
+      return;
+    }
+    const legacy = purpose === 'contact' ? CONTACT_ATTEMPTS : purpose === 'nurture' ? R10_NURTURE : longTermCadence(this.policy);
+    this.memory.cadence = { id: legacy.id, startedAt: Date.now(), nextStep: 0 };
+  }
+
+  private flowFor(purpose: CadencePurpose): CadenceDefinition {
+    if (purpose === 'contact') return CONTACT_FLOW;
+    if (purpose === 'long-term') return LONG_TERM_NURTURE;
+    return cadenceById(trackFor(NURTURE_TRACKS, this.state.buyerStage))!;
+  }
+
+  /** Whether the lead is on the long-term track already (either runner). */
+  onLongTerm(): boolean {
+    return this.memory.cadence?.id === 'long-term' || this.memory.flow?.cadence === LONG_TERM_NURTURE.id;
+  }
+
+  /** The definition the lead's position follows, moving it to a newer version where that one migrates (guarded by a patch per version). */
+  flowCadence(): CadenceDefinition | undefined {
+    const flow = this.memory.flow;
+    if (!flow) return undefined;
+    const found = definitionFor(flow);
+    if (!found) return undefined;
+    if (!found.migrate) return found.cadence;
+    if (patched(`cadence-${found.cadence.id}-v${found.cadence.version}`) || !found.from) {
+      this.memory.flow = migratePosition(found.from, found.cadence, flow);
+      return found.cadence;
+    }
+    return found.from;
+  }
+
+  /** Loads the lead's time zone and attributes once, before its first language cadence decides anything. */
+  async loadProfile(): Promise<void> {
+    if (this.memory.flow && !this.memory.profile) {
+      this.memory.profile = await activities.cadenceProfile({ leadId: this.leadId, fallbackTimeZone: 'Europe/Helsinki' });
+    }
+  }
+
+  /** What the language cadence wants now; stores where that leaves the lead. */
+  decideFlow(): { cadence: CadenceDefinition; decision: Decision } | undefined {
+    const cadence = this.flowCadence();
+    const flow = this.memory.flow;
+    if (!cadence || !flow) return undefined;
+    const decision = decide(cadence, flow, this.flowFacts(flow));
+    this.memory.flow = decision.position;
+    for (const line of decision.trace) this.logCadence(line, cadence);
+    if (this.state.cadence) this.state.cadence.step = decision.type === 'exit' ? null : (cadence.steps[decision.position.at]?.id ?? null);
+    return { cadence, decision };
+  }
+
+  /** An instant as the lead's local wall-clock time (minutes), for the cadence log. */
+  localTime(at: number): string {
+    const timeZone = this.memory.profile?.timeZone ?? 'UTC';
+    return `${formatLocal(at, timeZone)} ${timeZone}`;
+  }
+
+  /** Adds a line to the cadence log the lead's state shows (not to history: replay-safe). */
+  logCadence(what: string, cadence?: CadenceDefinition): void {
+    const view = cadence && (!this.state.cadence || this.state.cadence.id !== cadence.id || this.state.cadence.version !== cadence.version)
+      ? { id: cadence.id, version: cadence.version, step: cadence.steps[0]?.id ?? null, log: this.state.cadence?.log ?? [] }
+      : this.state.cadence;
+    if (!view) return;
+    if (view.log.at(-1)?.what === what) return; // a wait re-decided after an event: logged once
+    view.log = [...view.log, { at: iso(), what }].slice(-CADENCE_LOG_ENTRIES);
+    this.state.cadence = view;
+  }
+
+  private flowFacts(flow: Position) {
+    const { state, memory } = this;
+    const engagements = memory.engagements ?? [];
+    const exits: ExitCondition[] = [];
+    if (engagements.some((e) => e.event === 'reply' && e.at >= flow.startedAt)) exits.push('replied');
+    if (memory.meetingBooked) exits.push('meeting_booked');
+    if (memory.stopMail) exits.push('unsubscribed');
+    if (state.stage === 'qualified' || state.stage === 'handed_off') exits.push('qualified');
+    if (state.stage === 'not_interested') exits.push('not_interested');
+    return {
+      now: Date.now(),
+      score: state.score,
+      grade: state.grade,
+      buyerStage: state.buyerStage,
+      attributes: memory.profile?.attributes ?? {},
+      engagements,
+      exits,
+      timeZone: memory.profile?.timeZone ?? null,
+      marketingSends: memory.marketingSends ?? [],
+      isMarketing: (template: string) => emailCategory(template) === 'marketing',
+      timeScale: this.input.timeScale,
+    };
+  }
+
+  /** R12: engagement a branch may look at. */
+  noteEngagement(event: string): void {
+    const now = Date.now();
+    this.memory.engagements = [...(this.memory.engagements ?? []).filter((e) => e.at > now - ENGAGEMENT_MEMORY_MS), { event, at: now }];
+  }
+
+  /** After a cadence e-mail went out: counts towards the frequency cap, and is never sent again after a track switch. */
+  noteSent(template: string): void {
+    const now = Date.now();
+    if (emailCategory(template) === 'marketing') this.memory.marketingSends = [...(this.memory.marketingSends ?? []).filter((t) => t > now - ENGAGEMENT_MEMORY_MS), now];
+    this.memory.sentTemplates = [...(this.memory.sentTemplates ?? []), template];
+  }
+
+  /** R13: a nurtured lead whose buyer stage moved switches to that stage's track, keeping its progress. */
+  followBuyerStage(): void {
+    const flow = this.memory.flow;
+    if (!flow || this.state.stage !== 'nurturing' || this.onLongTerm()) return;
+    const track = trackFor(NURTURE_TRACKS, this.state.buyerStage);
+    if (track === flow.cadence) return;
+    const to = cadenceById(track)!;
+    this.memory.flow = switchTrack(to, flow, this.memory.sentTemplates ?? [], Date.now());
+    this.memory.flowEndedAt = null;
+    this.logCadence(`switch track: buyer stage ${this.state.buyerStage ?? 'unknown'} → ${to.id} v${to.version}, at step ${to.steps[this.memory.flow.at]?.id ?? 'end'} (R13)`, to);
   }
 
   /** Moves the lead to another stage: audit row in PostgreSQL (from, to, reason, actor, time), then what the new stage starts. */
@@ -159,10 +327,10 @@ export class LeadRun {
     switch (stage) {
       case 'contacting':
         if (from === 'not_interested') this.state.attempts = 0; // re-engaged: five fresh attempts (R4, R8)
-        this.startCadence(CONTACT_ATTEMPTS);
+        this.startCadence('contact');
         break;
       case 'nurturing':
-        this.startCadence(R10_NURTURE);
+        this.startCadence('nurture');
         break;
       case 'qualified':
         // R15, R18: marketing hands the lead to sales with why it qualified (the score breakdown).
@@ -174,12 +342,13 @@ export class LeadRun {
         }
         break;
       case 'not_interested':
-        this.startCadence(longTermCadence(this.policy));
+        this.startCadence('long-term');
         break;
       default:
         this.startCadence(null);
     }
     if (stage !== 'contacting') this.clearSla();
+    await this.loadProfile();
   }
 
   clearSla(): void {

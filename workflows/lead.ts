@@ -6,6 +6,7 @@
  * the run's state, so the story survives continueAsNew unchanged.
  */
 import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { completeStep } from '../cadences';
 import { acceptsOutcomes, afterScore, isAdvanced, isClosed, outcomeEffect, watchesSilence } from '../domain/lifecycle';
 import { activities, mail } from './activities';
 import {
@@ -218,7 +219,10 @@ function nextTimer(run: LeadRun): Timer | undefined {
     timers.push({ at: Date.parse(state.slaDeadline), what: `the rep's first contact (SLA ${policy.firstContactSla})`, fire: () => slaBreached(run) });
   }
   const step = run.nextCadenceStep();
-  if (step) {
+  const flow = memory.flow ? flowTimer(run) : undefined;
+  if (flow) {
+    timers.push(flow.timer);
+  } else if (step) {
     timers.push({ at: step.at, what: step.step.summary, fire: () => runCadenceStep(run) });
   } else if (memory.cadence && (state.stage === 'contacting' || state.stage === 'nurturing' || state.stage === 'not_interested')) {
     const grace = state.stage === 'contacting' ? policy.lastAttemptGrace : 0;
@@ -237,8 +241,48 @@ function nextTimer(run: LeadRun): Timer | undefined {
   timers.push(...reminderTimers(run));
   timers.sort((a, b) => a.at - b.at);
   const first = timers[0];
-  run.state.nextAction = step ? { what: step.step.summary, at: iso(step.at) } : first ? { what: first.what, at: iso(first.at) } : null;
+  const upcoming = flow?.next ?? (step ? { what: step.step.summary, at: step.at } : first);
+  run.state.nextAction = upcoming ? { what: upcoming.what, at: iso(upcoming.at) } : null;
   return first;
+}
+
+/**
+ * The cadence language's next act (patch `cadence-language`): an e-mail or task now, a wait, or
+ * the cadence's end. A cadence that ran its course is done (after the last attempt's grace when
+ * contacting); one that exited for a reason (a reply, a meeting, an unsubscribe …) just stops.
+ */
+function flowTimer(run: LeadRun): { timer: Timer; next?: { what: string; at: number } } | undefined {
+  const decided = run.decideFlow();
+  if (!decided) return undefined;
+  const { decision } = decided;
+  const now = Date.now();
+  switch (decision.type) {
+    case 'email':
+    case 'task':
+      return { timer: { at: now, what: decision.step.summary, fire: () => runFlowStep(run) }, next: { what: decision.step.summary, at: now } };
+    case 'wait': {
+      const next = upcomingAct(decided.cadence, decision.position.at);
+      run.logCadence(`wait until ${run.localTime(decision.until)}: ${decision.why}`);
+      return { timer: { at: decision.until, what: decision.why, fire: async () => {} }, next: { what: next ?? decision.why, at: decision.until } };
+    }
+    case 'exit': {
+      const { stage } = run.state;
+      run.logCadence(`exit: ${decision.reason}`);
+      if (decision.reason !== 'completed' || !(stage === 'contacting' || stage === 'nurturing' || stage === 'not_interested')) {
+        run.memory.flow = null;
+        return undefined;
+      }
+      run.memory.flowEndedAt ??= now;
+      const grace = stage === 'contacting' ? run.ms(run.policy.lastAttemptGrace) : 0;
+      const what = stage === 'contacting' ? 'the outcome of the last attempt' : `the end of ${decided.cadence.title}`;
+      return { timer: { at: run.memory.flowEndedAt + grace, what, fire: () => cadenceDone(run) } };
+    }
+  }
+}
+
+/** The summary of the next e-mail or task from a step on, for the rep's board. */
+function upcomingAct(cadence: { steps: readonly { kind: string; summary?: string }[] }, from: number): string | undefined {
+  return cadence.steps.slice(from).find((s) => s.kind === 'email' || s.kind === 'task')?.summary;
 }
 
 // --- Timers.
@@ -275,12 +319,43 @@ async function runCadenceStep(run: LeadRun): Promise<void> {
   }
 }
 
+/** Sends the e-mail or gives the task the language cadence wants now, then moves on to its next step. */
+async function runFlowStep(run: LeadRun): Promise<void> {
+  const decided = run.decideFlow();
+  if (!decided || (decided.decision.type !== 'email' && decided.decision.type !== 'task')) return;
+  const { cadence, decision } = decided;
+  if (decision.type === 'email') {
+    const { step } = decision;
+    if (run.input.reachableBy.email && !run.memory.stopMail) {
+      const sent = await mail().sendLeadEmail.executeWithOptions({ summary: step.summary }, [
+        { leadId: run.leadId, repId: run.state.assignedRep, template: step.template, sendKey: run.key(step.template) },
+      ]);
+      run.afterSend(sent);
+      run.noteSent(step.template);
+      run.logCadence(`email ${step.template}: ${sent.status ?? 'sent'}`);
+      if (run.state.stage === 'contacting') run.state.attempts += 1; // an e-mail attempt (R8)
+    } else {
+      run.logCadence(`email ${step.template}: skipped, ${run.memory.stopMail ? 'mail stopped' : 'no e-mail address'}`);
+    }
+  } else if (run.state.assignedRep && (decision.step.task !== 'call' || run.input.reachableBy.phone)) {
+    await activities.createTask.executeWithOptions({ summary: `${decision.step.task} task: ${decision.step.summary}` }, [
+      { leadId: run.leadId, repId: run.state.assignedRep, taskKey: run.key(`${decision.step.task}-task`), kind: decision.step.task, title: decision.step.summary, dueAt: iso(decision.dueAt) },
+    ]);
+    run.logCadence(`task ${decision.step.task} for ${run.state.assignedRep}: ${decision.step.summary}, due ${run.localTime(decision.dueAt)}`);
+  } else {
+    run.logCadence(`task ${decision.step.task}: skipped, ${run.state.assignedRep ? 'no phone number' : 'no rep'}`);
+  }
+  // The position may have moved while the activity ran (a track switch): complete only the step that acted.
+  const flow = run.memory.flow;
+  if (flow && flow.cadence === decision.position.cadence && flow.at === decision.position.at) run.memory.flow = completeStep(cadence, flow, Date.now());
+}
+
 async function cadenceDone(run: LeadRun): Promise<void> {
   if (run.state.stage === 'contacting') {
     await run.moveTo('not_interested', `no reach after ${run.state.attempts} attempts (R8)`);
-  } else if (run.state.stage === 'nurturing' && run.memory.cadence?.id !== 'long-term') {
-    run.startCadence(null);
-    run.memory.cadence = { id: 'long-term', startedAt: Date.now(), nextStep: 0 };
+  } else if (run.state.stage === 'nurturing' && !run.onLongTerm()) {
+    run.startCadence('long-term');
+    await run.loadProfile();
   } else {
     run.finished = true; // a year of long-term nurture without a sign: the run ends, the lead stays (R4)
   }
@@ -336,6 +411,7 @@ function actorName(actor: Actor): string {
 async function recaptured(run: LeadRun, touch: CaptureTouch): Promise<void> {
   run.state.captures += 1;
   if (touch.buyerStage) run.state.buyerStage = touch.buyerStage;
+  run.followBuyerStage(); // R13: another stage, another track, progress kept
   const returning = run.state.captures > 1 || run.input.storedStage !== undefined;
   if (!returning) return;
   run.noteActivity();
@@ -349,6 +425,7 @@ async function recaptured(run: LeadRun, touch: CaptureTouch): Promise<void> {
 async function engaged(run: LeadRun, signal: EngagementSignal): Promise<void> {
   await activities.recordTouch({ leadId: run.leadId, touchKey: run.key(`engagement-${signal.requestId}`), at: signal.at, kind: 'engagement', channel: signal.event.startsWith('email') || signal.event === 'reply' ? 'email' : 'web', details: { event: signal.event, path: signal.path } });
   run.noteActivity();
+  run.noteEngagement(signal.event);
   if (signal.event === 'meeting') run.memory.meetingBooked = true;
   const mql = await run.rescore(`engagement ${signal.event}`);
   const strong = signal.event === 'reply' || signal.event === 'meeting' || signal.event === 'form_submit';

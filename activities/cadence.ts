@@ -1,0 +1,21 @@
+/** What a cadence needs to know about the lead beyond the workflow's state: its time zone and the attributes branches read. */
+import { ApplicationFailure } from '@temporalio/common';
+import { timeZoneFor } from '../cadences/send-window';
+import type { Db } from '../db';
+import { findLead } from '../db/leads';
+
+/** Attributes a cadence branch may read: profile fields, never contact details. */
+export const BRANCH_ATTRIBUTES = ['industry', 'company_size', 'country', 'city', 'title'] as const;
+
+export function createCadenceActivities({ db }: { db: Db }) {
+  return {
+    /** The lead's time zone (from its country, else the given fallback) and its branchable attributes. */
+    async cadenceProfile(input: { leadId: string; fallbackTimeZone: string }): Promise<{ timeZone: string; attributes: Record<string, string | null> }> {
+      const lead = await findLead(db, input.leadId);
+      if (!lead) throw ApplicationFailure.nonRetryable(`Lead ${input.leadId} does not exist`, 'LeadNotFound');
+      const row = lead as unknown as Record<string, string | null>;
+      const attributes = Object.fromEntries(BRANCH_ATTRIBUTES.map((a) => [a, row[a] ?? null]));
+      return { timeZone: timeZoneFor({ country: lead.country }, input.fallbackTimeZone), attributes };
+    },
+  };
+}

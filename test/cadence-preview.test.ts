@@ -1,0 +1,106 @@
+/**
+ * Golden timelines: the cadence preview runs the real workflow on the time-skipping server (with
+ * stub activities) and its timeline must match, line by line (R4, R10, R12, R14, R17). Dates are
+ * left out (the server's clock moves on between runs); each line keeps its day, local time,
+ * weekday and what happened.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { previewCadence, type PreviewEvent, type PreviewResult } from '../preview/runner';
+import type { PreviewLead } from '../preview/stub-activities';
+import { workflowBundle } from './helpers/stack';
+import { testRun } from './setup/run';
+
+const fixture = <T>(name: string): T => JSON.parse(readFileSync(path.join(__dirname, 'golden', name), 'utf8')) as T;
+const golden = (r: PreviewResult) => r.lines.map((l) => `day ${l.day} ${l.local.slice(11)} ${l.what.replace(/\d{4}-\d{2}-\d{2} /g, '')}`);
+const preview = (cadence: string, options: { lead?: PreviewLead; events?: PreviewEvent[]; days?: number } = {}) =>
+  previewCadence({ address: testRun().timeSkippingAddress, workflowBundle: workflowBundle(), cadence, ...options });
+
+// Golden leads live in Tokyo: a zone without daylight saving, so the lines do not depend on the date the server's clock has reached.
+const tokyo = () => fixture<PreviewLead>('lead-tokyo.json');
+
+it('previews the R10 playbook for an engaged lead: weekly content in office hours, score after each action, and a reply that ends it', async () => {
+  const result = await preview('r10-hard-lead', { lead: tokyo(), events: fixture<PreviewEvent[]>('r10-engaged.events.json'), days: 30 });
+  expect(golden(result)).toEqual([
+    "day 0 08:00 Mon score 10 (cold) after captured",
+    "day 0 08:00 Mon rep notice: new_lead",
+    "day 0 08:00 Mon stage new → contacting: captured: first contact under way (R6)",
+    "day 0 08:00 Mon start contact-attempts v1 (Five contact attempts (R8))",
+    "day 0 08:00 Mon score 15 (cold) after outcome reached",
+    "day 0 08:00 Mon stage contacting → nurturing: reached: reached, not ready yet (R17)",
+    "day 0 08:00 Mon stop contact-attempts at first-call: the lead is nurturing",
+    "day 0 08:00 Mon start r10-hard-lead v1 (R10 playbook for hard leads)",
+    "day 0 08:00 Mon email nurture-info-pack: sent",
+    "day 0 08:00 Mon wait until 09:00 Thu Asia/Tokyo: wait 3 days",
+    "day 1 08:00 Tue score 23 (cold) after engagement pricing_page_visit",
+    "day 3 09:00 Thu task call for preview-rep: follow-up call after the information pack, due 09:00 Fri Asia/Tokyo",
+    "day 3 09:00 Thu wait until 09:00 Mon Asia/Tokyo: wait 4 days",
+    "day 7 09:00 Mon email nurture-week-1: sent",
+    "day 7 09:00 Mon wait until 09:00 Mon Asia/Tokyo: wait 7 days",
+    "day 9 08:00 Wed score 31 (warm) after engagement download",
+    "day 14 09:00 Mon email nurture-week-2: sent",
+    "day 14 09:00 Mon wait until 09:00 Mon Asia/Tokyo: wait 7 days",
+    "day 16 08:00 Wed score 46 (warm) after engagement reply",
+    "day 16 08:00 Wed rep notice: replied",
+    "day 16 08:00 Wed stop r10-hard-lead at to-week-3: the lead is nurturing",
+    "day 30 08:00 Wed end: stage nurturing, score 46 (warm), cadence r10-hard-lead v1 at its end; waiting for the rep or the lead to act",
+  ]);
+});
+
+it('previews the slow education track: a pricing-page visit sends the comparison checklist sooner (R13)', async () => {
+  const result = await preview('education', { lead: tokyo(), events: fixture<PreviewEvent[]>('education-keen.events.json'), days: 60 });
+  expect(result.timeZone).toBe('Asia/Tokyo');
+  expect(golden(result)).toEqual([
+    "day 0 08:00 Mon score 10 (cold) after captured",
+    "day 0 08:00 Mon rep notice: new_lead",
+    "day 0 08:00 Mon stage new → contacting: captured: first contact under way (R6)",
+    "day 0 08:00 Mon start contact-attempts v1 (Five contact attempts (R8))",
+    "day 0 08:00 Mon score 15 (cold) after outcome reached",
+    "day 0 08:00 Mon stage contacting → nurturing: reached: reached, not ready yet (R17)",
+    "day 0 08:00 Mon stop contact-attempts at first-call: the lead is nurturing",
+    "day 0 08:00 Mon start education v1 (Slow track: problem recognition and information search)",
+    "day 0 08:00 Mon wait until 09:00 Wed Asia/Tokyo: wait 2 days",
+    "day 2 09:00 Wed email nurture-week-1: sent",
+    "day 2 09:00 Wed wait until 09:00 Wed Asia/Tokyo: wait 14 days",
+    "day 5 08:00 Sat score 23 (cold) after engagement pricing_page_visit",
+    "day 16 09:00 Wed email nurture-week-2: sent",
+    "day 16 09:00 Wed wait until 09:00 Wed Asia/Tokyo: wait 14 days",
+    "day 30 09:00 Wed branch interested: 1 engagement(s) of pricing_page_visit/download/email_click since step story → yes, to checklist",
+    "day 30 09:00 Wed email nurture-week-3: sent",
+    "day 30 09:00 Wed wait until 09:00 Wed Asia/Tokyo: wait 14 days",
+    "day 44 09:00 Wed email nurture-week-4: sent",
+    "day 44 09:00 Wed exit: completed",
+    "day 44 09:00 Wed stop education at its end: the lead is nurturing",
+    "day 44 09:00 Wed start long-term-nurture v1 (Long-term nurture for not-interested leads)",
+    "day 44 09:00 Wed wait until 09:00 Tue Asia/Tokyo: a quarter before the next re-engagement check",
+    "day 60 08:00 Fri end: stage nurturing, score 23 (cold), cadence long-term-nurture v1 at quarter; waiting for a quarter before the next re-engagement check",
+  ]);
+});
+
+it('previews a year of long-term nurture for a not-interested lead: four check-ins, then the run ends (R4)', async () => {
+  const result = await preview('long-term-nurture', { lead: tokyo(), days: 370 });
+  expect(golden(result)).toEqual([
+    "day 0 08:00 Mon score 10 (cold) after captured",
+    "day 0 08:00 Mon rep notice: new_lead",
+    "day 0 08:00 Mon stage new → contacting: captured: first contact under way (R6)",
+    "day 0 08:00 Mon start contact-attempts v1 (Five contact attempts (R8))",
+    "day 0 08:00 Mon score 0 (cold) after outcome not_interested",
+    "day 0 08:00 Mon stage contacting → not_interested: the lead said not interested (R4: kept)",
+    "day 0 08:00 Mon stop contact-attempts at first-call: the lead is not_interested",
+    "day 0 08:00 Mon start long-term-nurture v1 (Long-term nurture for not-interested leads)",
+    "day 0 08:00 Mon wait until 09:00 Mon Asia/Tokyo: a quarter before the next re-engagement check",
+    "day 91 09:00 Mon email long-term-check-in: sent",
+    "day 91 09:00 Mon loop next-quarter: back to quarter (1 of 3)",
+    "day 91 09:00 Mon wait until 09:00 Mon Asia/Tokyo: a quarter before the next re-engagement check",
+    "day 182 09:00 Mon email long-term-check-in: sent",
+    "day 182 09:00 Mon loop next-quarter: back to quarter (2 of 3)",
+    "day 182 09:00 Mon wait until 09:00 Mon Asia/Tokyo: a quarter before the next re-engagement check",
+    "day 273 09:00 Mon email long-term-check-in: sent",
+    "day 273 09:00 Mon loop next-quarter: back to quarter (3 of 3)",
+    "day 273 09:00 Mon wait until 09:00 Mon Asia/Tokyo: a quarter before the next re-engagement check",
+    "day 364 09:00 Mon email long-term-check-in: sent",
+    "day 364 09:00 Mon loop next-quarter: done after 3",
+    "day 364 09:00 Mon exit: completed",
+    "day 370 08:00 Sun end: stage not_interested, score 0 (cold), cadence long-term-nurture v1 at its end; waiting for a new capture: the year of nurture is over",
+  ]);
+});
