@@ -15,8 +15,8 @@ export interface PostgresServer {
 
 const LOCAL_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export async function canConnect(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+export async function canConnect(url: string, timeoutMs = 2_000): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -55,7 +55,8 @@ export interface FindPostgresOptions {
 export async function findPostgres(options: FindPostgresOptions): Promise<PostgresServer> {
   const noop = async () => undefined;
   if (options.databaseUrl) return { adminUrl: withDatabase(options.databaseUrl, 'postgres'), kind: 'DATABASE_URL', stop: noop };
-  if (!options.skipLocal && (await canConnect(LOCAL_URL))) return { adminUrl: LOCAL_URL, kind: 'local', stop: noop };
+  // A busy machine can take longer than 2 s to answer: ask again, patiently, before starting another server.
+  if (!options.skipLocal && ((await canConnect(LOCAL_URL)) || (await canConnect(LOCAL_URL, 15_000)))) return { adminUrl: LOCAL_URL, kind: 'local', stop: noop };
   return (options.startEmbedded ?? startEmbeddedPostgres)(options.embeddedDir, options.embeddedPort);
 }
 
