@@ -13,7 +13,7 @@ let capture: Record<string, string>;
 let inbound: Record<string, string>;
 
 beforeAll(async () => {
-  // Thousands of requests from one address: the rate limit (operations.test.ts) would answer most with 429.
+  // Every request must reach the routes' own parsing, not stop at the public links' rate limit.
   stack = await startStack('tracking-fuzz', { worker: false, app: { rateLimits: { publicPerWindow: 1_000_000, capturePerWindow: 1_000_000 } } });
   [capture, inbound] = await Promise.all([stack.authAs('capture'), stack.authAs('inbound')]);
 });
