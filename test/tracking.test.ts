@@ -390,9 +390,12 @@ describe('a burst of engagement', () => {
     await stateWhen(leadId, (s) => s.score === before.score! + 3_000, 60_000);
     const history = await handleOf(leadId).fetchHistory();
     expect(history.events!.length).toBeLessThan(2_000);
-    // A thousand signals are a thousand history events at least: past 2,000 the run continued as new, with nothing lost.
+    // A thousand signals are a thousand history events at least: past 2,000 the run continues as new,
+    // with nothing lost. The server closes a run only between signals, so on a loaded machine the
+    // first run also takes some of the signals that keep arriving (3,110 seen): bounded by the limit
+    // plus the burst, far from the 10,000+ events one re-score per open would write.
     const first = await stack.client.workflow.getHandle(leadWorkflowId(leadId), firstRunId).fetchHistory();
-    expect(first.events!.length).toBeLessThan(2_500);
+    expect(first.events!.length).toBeLessThan(5_000);
     expect((await touches(leadId)).length).toBe(1_000);
   });
 });
