@@ -35,8 +35,8 @@ it('nurtures a reached lead on the R10 playbook, e-mailing only in the office ho
     expect({ template: s.template, weekday: local.weekday <= 5, hour: local.hour >= 9 && local.hour < 17 }).toEqual({ template: s.template, weekday: true, hour: true });
   }
   expect(h.smtp.sentTo(to).map((m) => m.parsed.subject)).toEqual(expect.arrayContaining(['The information pack you asked for, Jane', 'Would a short demo help, Jane?']));
-  // The follow-up call is a task with its own one-day SLA.
-  const [task] = await h.db.query<{ title: string; slaMs: number }>("SELECT title, extract(epoch FROM due_at - $2::timestamptz)::int * 1000 AS \"slaMs\" FROM tasks WHERE lead_id = $1 AND title LIKE 'follow-up call%'", [leadId, state.cadence!.log.find((l) => l.what.startsWith('task call'))!.at]);
+  // The follow-up call is a task with its own one-day SLA (the log also holds the contact cadence's first call, when it came first).
+  const [task] = await h.db.query<{ title: string; slaMs: number }>("SELECT title, extract(epoch FROM due_at - $2::timestamptz)::int * 1000 AS \"slaMs\" FROM tasks WHERE lead_id = $1 AND title LIKE 'follow-up call%'", [leadId, state.cadence!.log.find((l) => l.what.startsWith('task call') && l.what.includes('follow-up call'))!.at]);
   expect(task).toEqual({ title: 'follow-up call after the information pack', slaMs: DAY });
   expect(state.cadence!.log.map((l) => l.what)).toEqual(expect.arrayContaining([expect.stringMatching(/^branch hot-yet: grade (cold|warm) in \[hot\] → no, to the next step$/), 'exit: completed', 'start long-term-nurture v1 (Long-term nurture for not-interested leads)']));
   await h.record('cadence-language-r10', { workflowId: handle.workflowId });

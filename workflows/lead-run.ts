@@ -87,6 +87,7 @@ export type CadencePurpose = 'contact' | 'nurture' | 'long-term';
 
 /** Engagement older than this is not kept in memory for branches. */
 const ENGAGEMENT_MEMORY_MS = 180 * 24 * 60 * 60 * 1000;
+const ENGAGEMENT_MEMORY_ENTRIES = 200;
 
 /** The long-term track (R4, R17): a re-engagement check every 90 days, for a year. */
 export function longTermCadence(policy: LeadPolicy): Cadence {
@@ -294,7 +295,8 @@ export class LeadRun {
   /** R12: engagement a branch may look at. */
   noteEngagement(event: string): void {
     const now = Date.now();
-    this.memory.engagements = [...(this.memory.engagements ?? []).filter((e) => e.at > now - ENGAGEMENT_MEMORY_MS), { event, at: now }];
+    // The latest ENGAGEMENT_MEMORY_ENTRIES are enough for any branch; a burst of a thousand opens must not bloat the state carried by continueAsNew.
+    this.memory.engagements = [...(this.memory.engagements ?? []).filter((e) => e.at > now - ENGAGEMENT_MEMORY_MS), { event, at: now }].slice(-ENGAGEMENT_MEMORY_ENTRIES);
   }
 
   /** After a cadence e-mail went out: counts towards the frequency cap, and is never sent again after a track switch. */

@@ -452,6 +452,7 @@ async function engagedTogether(run: LeadRun, signals: EngagementSignal[]): Promi
   const events = signals.map((s) => s.event);
   const has = (event: EngagementEvent) => events.includes(event);
   run.noteActivity();
+  for (const event of events) run.noteEngagement(event); // for the cadence language's engagedSince branches
   if (has('meeting')) run.memory.meetingBooked = true;
   const latest = Math.max(Date.now(), ...signals.map((s) => Date.parse(s.at)).filter((t) => Number.isFinite(t)));
   const mql = await run.rescore(`engagement ${describeEvents(events)}`, iso(latest));
