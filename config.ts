@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { SCORING_MODELS } from './domain/scoring';
 
 /**
  * All run-time settings, parsed once from the environment at start-up (STYLE 8).
@@ -37,6 +38,11 @@ const ConfigSchema = z.object({
   /** Optional mailto address offered in List-Unsubscribe beside the one-click URL. */
   UNSUBSCRIBE_MAILTO: z.string().email().optional(),
   RIPEN_ADMIN_KEY: z.string().min(16).optional(),
+  /** R14: the scoring model new scores use, as `<id>@<version>` from domain/scoring.ts SCORING_MODELS. */
+  SCORING_MODEL: z
+    .string()
+    .default('icp-2026@1')
+    .refine((key) => SCORING_MODELS.has(key), { message: `must be one of ${[...SCORING_MODELS.keys()].join(', ')}` }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
