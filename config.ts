@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { SCORING_MODELS } from './domain/scoring';
 
 /**
  * All run-time settings, parsed once from the environment at start-up (STYLE 8).
@@ -50,6 +51,11 @@ const ConfigSchema = z.object({
   RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
   /** Proxies in front of the API whose X-Forwarded-For is believed (express `trust proxy` hop count), so limits count clients, not the load balancer. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+  /** R14: the scoring model new scores use, as `<id>@<version>` from domain/scoring.ts SCORING_MODELS. */
+  SCORING_MODEL: z
+    .string()
+    .default('icp-2026@1')
+    .refine((key) => SCORING_MODELS.has(key), { message: `must be one of ${[...SCORING_MODELS.keys()].join(', ')}` }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

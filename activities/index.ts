@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../db';
+import type { ScoringModel } from '../domain/scoring';
 import { createCadenceActivities } from './cadence';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities, type MailSettings } from './notify';
@@ -10,6 +11,8 @@ export interface ActivityDeps {
   db: Db;
   mailer: Transporter;
   mail: MailSettings;
+  /** R14: the model new scores use (default: DEFAULT_MODEL). */
+  scoringModel?: ScoringModel;
 }
 
 /**
@@ -21,7 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivities(deps),
     ...createLifecycleActivities(deps),
     ...createRoutingActivities(deps),
-    ...createScoringActivities(deps),
+    ...createScoringActivities({ db: deps.db, model: deps.scoringModel }),
     ...createCadenceActivities(deps),
   };
 }

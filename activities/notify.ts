@@ -9,6 +9,7 @@ import { explainScore } from '../domain/scoring';
 import { hasMarketingConsent, suppress, suppressionOf } from '../db/suppressions';
 import { cadenceEmail, emailCategory, firstTouchEmail, managerNoticeEmail, repNoticeEmail, type EmailContent, type LeadCard, type ManagerNotice, type RepNotice } from '../domain/emails';
 import { instrument, unsubscribeHeaders, withMarketingFooter } from '../domain/outgoing';
+import { localeFor } from '../domain/templates';
 import { addressHash, emailRefFor, signToken } from '../domain/tokens';
 import { sendOnce, type SendResult } from './email';
 import { leadNotFound } from './errors';
@@ -94,7 +95,8 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
     /** A cadence's e-mail (R9, R10), signed by the lead's rep. */
     async sendLeadEmail(input: { leadId: string; sendKey: string; template: string; repId: string | null }): Promise<SendResult> {
       const lead = await requireLead(db, input.leadId);
-      const content = cadenceEmail(input.template, { firstName: lead.first_name, company: lead.company }, await repName(input.repId));
+      // Templates in the lead's locale (Finnish for Finland), English where a locale lacks one.
+      const content = cadenceEmail(input.template, { firstName: lead.first_name, company: lead.company }, await repName(input.repId), localeFor(lead.country));
       return toLead(lead, input.sendKey, input.template, content);
     },
 

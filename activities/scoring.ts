@@ -4,7 +4,7 @@ import { findScoreChange, loadScoringFacts, recordScore, type StoredScore } from
 import { DEFAULT_MODEL, scoreLead, type ScoringModel } from '../domain/scoring';
 import { leadNotFound } from './errors';
 
-export function createScoringActivities({ db, model = DEFAULT_MODEL }: { db: Db; model?: ScoringModel }) {
+export function createScoringActivities({ db, model = DEFAULT_MODEL }: { db: Db; model?: ScoringModel | undefined }) {
   return {
     /**
      * Re-scores the lead from its profile and actions up to `at`; a retry with the same key

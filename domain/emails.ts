@@ -1,4 +1,7 @@
 /** E-mail content as pure functions of the lead and the rep (R6, R7, R10, R11). */
+import { renderTemplate, TEMPLATES, type Locale } from './templates';
+
+export { emailCategory } from './email-category';
 
 export interface EmailContent {
   subject: string;
@@ -39,8 +42,6 @@ function compose(subject: string, paragraphs: Paragraph[]): EmailContent {
   };
 }
 
-/** Where the nurture content lives (marketing's site). */
-const CONTENT = 'https://www.ripen.example/resources';
 
 const greetingName = (lead: Recipient) => lead.firstName?.trim() || 'there';
 
@@ -60,57 +61,16 @@ export function firstTouchEmail(lead: Recipient, repName: string): EmailContent 
   ]);
 }
 
-/** The cadences' e-mails (R9, R10, R11): each with its own useful content, signed by the lead's rep. */
-const CADENCE_TEMPLATES: Record<string, (name: string, company: string | undefined) => { subject: string; body: Paragraph[] }> = {
-  'attempt-follow-up': (name) => ({
-    subject: `Following up, ${name}`,
-    body: ["I tried to reach you about your request. Is there a good time for a 15-minute call this week? A reply with a time is all it takes."],
-  }),
-  'attempt-last-chance': (name) => ({
-    subject: `Should I close your request, ${name}?`,
-    body: ["I haven't managed to reach you. If the timing is wrong, no problem — reply 'later' and I'll check back in a few months."],
-  }),
-  'nurture-info-pack': (name, company) => ({
-    subject: `The information pack you asked for, ${name}`,
-    body: [`As promised, here is our information pack${company ? ` with the parts most relevant to ${company}` : ''}: what the product does, what it costs, and how a first project runs.`, { label: 'Download the information pack', url: `${CONTENT}/information-pack.pdf` }],
-  }),
-  'nurture-week-1': () => ({
-    subject: 'How a company like yours got started',
-    body: ['A short customer story: the problem they had, what they tried first, and what changed in the first three months.', { label: 'Read the story', url: `${CONTENT}/customer-story` }],
-  }),
-  'nurture-week-2': () => ({
-    subject: 'A practical guide for your first steps',
-    body: ['A step-by-step guide our customers use to get the first results in a week, with the pitfalls to avoid.', { label: 'Open the guide', url: `${CONTENT}/first-steps-guide` }],
-  }),
-  'nurture-week-3': () => ({
-    subject: 'A checklist for comparing the alternatives',
-    body: ['When you compare options, these are the ten questions worth asking every vendor — including us.', { label: 'Get the checklist', url: `${CONTENT}/vendor-checklist` }],
-  }),
-  'nurture-week-4': (name) => ({
-    subject: `Would a short demo help, ${name}?`,
-    body: ['If it would help to see it with your own data, I can show you in 30 minutes. Reply with a time that suits you.'],
-  }),
-  'long-term-check-in': (name) => ({
-    subject: `Checking in, ${name}`,
-    body: ["It's been a while since we last talked. Has anything changed on your side? Here is what is new with us, in case the timing is better now."],
-  }),
-};
-
-/** Marketing e-mail needs consent and carries an unsubscribe link; a personal reply to the lead's own request does not. */
-export function emailCategory(template: string): 'personal' | 'marketing' {
-  return template.startsWith('nurture-') || template === 'long-term-check-in' ? 'marketing' : 'personal';
-}
-
+/** Every cadence template (each has an English version; see domain/templates.ts). */
 export function cadenceTemplates(): string[] {
-  return Object.keys(CADENCE_TEMPLATES);
+  return Object.keys(TEMPLATES.en);
 }
 
-export function cadenceEmail(template: string, lead: Recipient, repName: string): EmailContent {
-  const make = CADENCE_TEMPLATES[template];
-  if (!make) throw new Error(`Unknown e-mail template: ${template}`);
-  const name = greetingName(lead);
-  const { subject, body } = make(name, lead.company?.trim() || undefined);
-  return compose(subject, [`Hi ${name},`, ...body, `Best regards,\n${repName}`]);
+/** The cadences' e-mails (R9, R10, R11): each with its own useful content, in the lead's locale (else English), signed by the rep. */
+export function cadenceEmail(template: string, lead: Recipient, repName: string, locale: Locale = 'en'): EmailContent {
+  const rendered = renderTemplate(template, locale, { firstName: lead.firstName, company: lead.company, repName });
+  if (!rendered) throw new Error(`Unknown e-mail template: ${template}`);
+  return compose(rendered.subject, rendered.paragraphs);
 }
 
 /** What a rep or manager is told about (R6, R15, R20). */

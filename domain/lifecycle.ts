@@ -37,7 +37,7 @@ export interface LeadPolicy {
   handoffSla: Duration;
   /** R20: silence for this long after the evaluation stage raises a stall alert. */
   silenceAlertAfter: Duration;
-  /** R4: not-interested leads get a re-engagement check this often … */
+  /** R4: not-interested leads get a re-engagement check this often … (only leads whose cadence started before patch `cadence-language`; since then cadences/library/long-term-nurture.ts decides) */
   longTermCheckEvery: Duration;
   /** … this many times (four 90-day checks: a year). */
   longTermChecks: number;
@@ -54,6 +54,11 @@ export const DEFAULT_POLICY: LeadPolicy = {
   longTermChecks: 4,
 };
 
+/**
+ * The list-of-steps runner's cadences, kept for leads whose cadence started before patch
+ * `cadence-language`; new cadences are written in the cadence language (cadences/). Remove
+ * with the patch once no such lead runs.
+ */
 /** One step of a cadence: at `after` (from the cadence's start) send an e-mail or give the rep a call task. */
 export type CadenceStep =
   | { after: Duration; action: 'email'; template: string; summary: string }

@@ -150,13 +150,12 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
     }
     const horizon = startedAt + (options.days ?? 90) * DAY_MS - (await env.currentTimeMs());
     if (horizon > 0) await env.sleep(horizon);
-    const end = await state();
-    await handle.terminate('preview over').catch(() => undefined);
-    return { startedAt, end };
+    return { startedAt, end: await state() };
   };
 
   try {
-    const { startedAt, end } = await leadWorker.runUntil(mailWorker.runUntil(scenario()));
+    // Never leave the lead running: on a shared time-skipping server it would hold up everyone's time skipping.
+    const { startedAt, end } = await leadWorker.runUntil(mailWorker.runUntil(scenario().finally(() => handle.terminate('preview over').catch(() => undefined))));
     const fromLog = (end.cadence?.log ?? []).map((l) => ({ at: Date.parse(l.at), what: l.what }));
     const fromStubs = stubs.records.filter((r) => r.leadId === leadId).filter((r) => r.kind === 'stage' || r.kind === 'score' || r.kind === 'notice').map((r) => ({ at: r.at, what: r.what }));
     const lines = [...fromStubs, ...fromLog]
@@ -215,9 +214,11 @@ export async function previewMany(options: Omit<PreviewOptions, 'events'> & { co
       }),
     );
     await env.sleep((options.days ?? 90) * DAY_MS);
-    const states = await Promise.all(handles.map((h) => h.query(leadStateQuery)));
-    await Promise.all(handles.map((h) => h.terminate('preview over').catch(() => undefined)));
-    return states;
+    try {
+      return await Promise.all(handles.map((h) => h.query(leadStateQuery)));
+    } finally {
+      await Promise.all(handles.map((h) => h.terminate('preview over').catch(() => undefined)));
+    }
   };
   try {
     const states = await leadWorker.runUntil(mailWorker.runUntil(scenario()));

@@ -1,4 +1,5 @@
 /** R14: the scoring model, pure. */
+import { loadConfig } from '../config';
 import { DECAYING_MODEL, DEFAULT_MODEL, decayed, explain, explainScore, findModel, gradeOf, icpFit, SCORING_MODELS, scoreLead, type FitRule, type LeadAction } from '../domain/scoring';
 
 const at = '2026-06-01T12:00:00.000Z';
@@ -135,5 +136,13 @@ describe('scoring models: versions, ICP fit, time decay and explain (R14)', () =
       `  +12.5 engagement meeting (${daysBefore(30).slice(0, 10)}, 25 decayed over 30 days)`,
     ]);
     expect(explainScore(scoreLead({}, [], at))).toBe('Score 0 (cold, model icp-2026 v1):\n  no fit or engagement points yet');
+  });
+});
+
+describe('choosing the scoring model in configuration (R14)', () => {
+  it('defaults to icp-2026 v1 and takes any model by id and version, refusing an unknown one by name', () => {
+    expect(loadConfig({}).SCORING_MODEL).toBe('icp-2026@1');
+    expect(SCORING_MODELS.get(loadConfig({ SCORING_MODEL: 'icp-2026-decay@1' }).SCORING_MODEL)).toBe(DECAYING_MODEL);
+    expect(() => loadConfig({ SCORING_MODEL: 'icp-2026@9' })).toThrow('Invalid configuration: SCORING_MODEL: must be one of icp-2026@1, icp-2026-decay@1');
   });
 });

@@ -4,6 +4,7 @@ import { loadConfig, mailSettings, temporalConnectionOptions } from '../config';
 import { createDb } from '../db';
 import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../observability/worker-runtime';
+import { SCORING_MODELS } from '../domain/scoring';
 import { createLeadWorker } from './index';
 
 /** Runs the lead worker until SIGINT/SIGTERM. */
@@ -18,7 +19,7 @@ export async function runWorker(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { db, mailer, mail: mailSettings(config) },
+      deps: { db, mailer, mail: mailSettings(config), scoringModel: SCORING_MODELS.get(config.SCORING_MODEL) },
       emailsPerSecond: config.EMAILS_PER_SECOND,
     });
     await worker.run(); // the SDK shuts the worker down gracefully on SIGINT/SIGTERM

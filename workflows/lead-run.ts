@@ -20,7 +20,7 @@ import {
   type Position,
 } from '../cadences';
 import { formatLocal } from '../cadences/send-window';
-import { emailCategory } from '../domain/emails';
+import { emailCategory } from '../domain/email-category';
 import {
   CONTACT_ATTEMPTS,
   DEFAULT_POLICY,

@@ -58,6 +58,9 @@ export async function startHarness(name: string): Promise<Harness> {
   const tag = taskQueue.replace(/[^a-z0-9]/gi, '').slice(-10).toLowerCase();
   const worker = await createLeadWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle() });
   const running = worker.run();
+  // Every lead this harness started: terminated on close, since a lead left running on a queue with no worker
+  // holds up time skipping for every later test on the shared server.
+  const started = new Set<string>();
   return {
     env,
     db,
@@ -70,6 +73,7 @@ export async function startHarness(name: string): Promise<Harness> {
         { source: { channel: 'web-form' }, ...body } as CaptureLeadBody,
         new Date(await env.currentTimeMs()),
       );
+      started.add(leadWorkflowId(leadId));
       return { leadId, handle: env.client.workflow.getHandle<typeof leadWorkflow>(leadWorkflowId(leadId)) };
     },
     async record(name, ...runs) {
@@ -91,6 +95,7 @@ export async function startHarness(name: string): Promise<Harness> {
       return { repId, email, managerEmail };
     },
     async close() {
+      await Promise.all([...started].map((id) => env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined)));
       worker.shutdown();
       await running;
       mailer.close();
