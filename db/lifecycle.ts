@@ -28,8 +28,16 @@ export async function recordTouch(
     );
     if (inserted.length === 0) return;
     await tx.query('UPDATE leads SET last_touch_at = greatest(last_touch_at, $2) WHERE id = $1', [touch.leadId, touch.at]);
-    // A reported outcome is the call that was due: the lead's tasks due by then are done (R22: the board shows what is still to do).
-    if (touch.kind === 'outcome') await tx.query('UPDATE tasks SET done_at = $2 WHERE lead_id = $1 AND done_at IS NULL AND due_at <= $2', [touch.leadId, touch.at]);
+    // A reported outcome answers the calls the cadence had given the rep by then, whether due yet or not
+    // (the first call is due within the speed-to-lead SLA), and anything overdue; a call or meeting
+    // the rep scheduled for later stays on the board (R7, R22: the board shows what is still to do).
+    if (touch.kind === 'outcome') {
+      await tx.query(
+        `UPDATE tasks SET done_at = $2 WHERE lead_id = $1 AND done_at IS NULL
+           AND (due_at <= $2 OR (created_at <= $2 AND task_key NOT LIKE '%-next-activity' AND task_key NOT LIKE '%-scheduled-activity'))`,
+        [touch.leadId, touch.at],
+      );
+    }
   });
 }
 

@@ -70,11 +70,12 @@ it("shows a rep only their own leads, by stage, with each relationship's state (
     assignedRep: `oulu-${tag}`,
     slaBreached: false,
     stalled: false,
-    // The cadence's first step is a call task due at once (R6): the most urgent after a breached SLA.
-    urgency: 'activity_due',
+    // The cadence's first step is a call task due within the speed-to-lead SLA (R6), not yet overdue.
+    urgency: 'none',
     nextActivity: { kind: 'call', what: expect.stringContaining('call'), at: expect.any(String) },
   });
   expect(Date.parse(card.slaDeadline)).toBeGreaterThan(Date.now());
+  expect(Date.parse(card.nextActivity.at)).toBeLessThanOrEqual(Date.parse(card.slaDeadline) + 60_000);
 
   // A reported outcome closes the due call task and counts the attempt (R8).
   expect((await call('POST', `/v1/leads/${mine}/outcomes`, oulu, { outcome: 'no_answer' })).status).toBe(200);
@@ -82,6 +83,8 @@ it("shows a rep only their own leads, by stage, with each relationship's state (
     const after = cardsOf((await call('GET', '/v1/board?stage=contacting', oulu)).body).find((c: { id: string }) => c.id === mine);
     if (after?.attempts === 1) {
       expect(after.urgency).not.toBe('activity_due');
+      // The call it reports on is done: the next activity is the cadence's next step, a day or more away.
+      expect(after.nextActivity === null || Date.parse(after.nextActivity.at) > Date.now() + 60 * 60_000).toBe(true);
       return;
     }
     await new Promise((r) => setTimeout(r, 50));
