@@ -11,7 +11,7 @@ import { migrate } from '../../db';
 import { ensureDatabase, findPostgres } from '../../scripts/postgres';
 import { freePort, startDevServer, startTimeSkippingServer } from '../../scripts/processes';
 import { ensureTools } from '../../scripts/tools';
-import { TEST_ENV, type TestRun } from './run';
+import { LEFTOVERS_ENV, TEST_ENV, type Leftovers, type TestRun } from './run';
 
 export default async function globalSetup(): Promise<void> {
   const tools = ensureTools();
@@ -37,12 +37,19 @@ export default async function globalSetup(): Promise<void> {
     temporalBin: tools.temporal,
   };
   process.env[TEST_ENV] = JSON.stringify(run);
+  // If jest dies before its teardown, scripts/run-tests.ts cleans up from this note (RUN_LEFTOVERS_FILE).
+  const leftovers = process.env[LEFTOVERS_ENV];
+  if (leftovers) {
+    const note: Leftovers = { pids: [devServer.child.pid, timeSkipServer.child.pid].filter((p): p is number => p !== undefined), adminUrl: postgres.kind === 'embedded' ? undefined : postgres.adminUrl, database, dir };
+    writeFileSync(leftovers, JSON.stringify(note));
+  }
   (globalThis as Record<string, unknown>).__ripenTeardown = async () => {
     await Promise.all([devServer.stop(), timeSkipServer.stop()]);
     const { dropDatabase } = await import('../../scripts/postgres');
     await dropDatabase(postgres.adminUrl, database);
     await postgres.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (leftovers) rmSync(leftovers, { force: true });
   };
 }
 
