@@ -23,14 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-async function call(method: string, path: string, auth: Record<string, string>, body?: unknown) {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...auth },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const call: Stack['call'] = (...args) => stack.call(...args);
 
 /** Captures a lead in a city and waits until its workflow has it contacting, scored, with its first call task (R6). */
 async function lead(name: string, city: string, source = 'web-form'): Promise<string> {

@@ -22,14 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-async function call(method: string, path: string, auth: Record<string, string>, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...auth, ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const call: Stack['call'] = (...args) => stack.call(...args);
 
 async function ouluLead(name: string): Promise<string> {
   const res = await call('POST', '/v1/leads', capture, { email: `${name}.${Date.now()}@example.fi`, firstName: name, country: `FI-${tag}`, city: 'Oulu' });

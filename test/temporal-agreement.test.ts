@@ -21,14 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-async function call(method: string, path: string, auth: Record<string, string>, body?: unknown) {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...auth },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const call: Stack['call'] = (...args) => stack.call(...args);
 
 /** What Temporal shows of the lead, next to its board card, once both have caught up with `attempts`. */
 async function bothSides(leadId: string, attempts: number) {

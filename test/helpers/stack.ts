@@ -43,6 +43,8 @@ export interface Stack {
   client: Client;
   taskQueue: string;
   apiUrl: string;
+  /** One JSON request to the API: its status and parsed body. */
+  call(method: string, path: string, auth: Record<string, string>, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Creates an API key with that role and returns the `Authorization` header for it. */
   authAs(role: Role, repId?: string): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -80,6 +82,14 @@ export async function startStack(name: string, options: { worker?: boolean; emai
     client,
     taskQueue,
     apiUrl,
+    async call(method, path, auth, body, headers = {}) {
+      const res = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...auth, ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    },
     async authAs(role, repId) {
       const key = await createApiKey(db, role, { repId: repId ?? (role === 'rep' ? 'rep-test' : undefined), label: `test ${name}` });
       return { authorization: `Bearer ${key}` };
