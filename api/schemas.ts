@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUYER_STAGES, REP_OUTCOMES } from '../domain/lifecycle';
+import { isTimeZone } from '../cadences/send-window';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -41,6 +42,8 @@ export const CaptureLeadSchema = z
     revenue: z.number().finite().nonnegative().optional(),
     message: z.string().max(5000).optional(),
     buyerStage: z.enum(BUYER_STAGES).optional(),
+    /** The lead's IANA time zone; cadences e-mail in its office hours (else the country's). */
+    timeZone: z.string().trim().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Helsinki').optional(),
     consent: z
       .object({
         marketing: z.boolean(),

@@ -18,6 +18,7 @@ export interface LeadDetails {
   revenue?: number;
   message?: string;
   buyerStage?: string;
+  timeZone?: string;
   consent?: { marketing: boolean; basis?: string; text?: string };
 }
 
@@ -37,6 +38,7 @@ export interface LeadRow {
   revenue: string | null;
   message: string | null;
   buyer_stage: string | null;
+  time_zone: string | null;
   consent: Record<string, unknown> | null;
   stage: LeadStage;
   assigned_rep_id: string | null;
@@ -58,6 +60,7 @@ const COLUMNS: Record<Exclude<keyof LeadDetails, 'email' | 'phone'>, string> = {
   revenue: 'revenue',
   message: 'message',
   buyerStage: 'buyer_stage',
+  timeZone: 'time_zone',
   consent: 'consent',
 };
 

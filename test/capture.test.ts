@@ -161,3 +161,19 @@ describe('a capture whose transaction commits after its workflow has started', (
     expect(stack.smtp.sentTo(email)).toHaveLength(1);
   });
 });
+
+describe("the lead's own time zone (cadence send windows)", () => {
+  it('keeps an explicit IANA time zone over the country, and refuses an unknown one naming the field', async () => {
+    const { createCadenceActivities } = await import('../activities/cadence');
+    const profile = (leadId: string) => createCadenceActivities({ db: stack.db }).cadenceProfile({ leadId, fallbackTimeZone: 'UTC' });
+    const tokyo = await postLead({ email: unique('kenji'), firstName: 'Kenji', country: 'FI', timeZone: 'Asia/Tokyo' });
+    expect(tokyo.status).toBe(201);
+    expect((await profile(((await tokyo.json()) as { leadId: string }).leadId)).timeZone).toBe('Asia/Tokyo');
+    const finn = await postLead({ email: unique('sini'), firstName: 'Sini', country: 'FI' });
+    expect((await profile(((await finn.json()) as { leadId: string }).leadId)).timeZone).toBe('Europe/Helsinki');
+
+    const bad = await postLead({ email: unique('bad'), timeZone: 'Mars/Olympus_Mons' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { fields: [{ field: 'timeZone', message: expect.stringContaining('IANA') }] } });
+  });
+});
