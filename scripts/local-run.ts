@@ -208,7 +208,7 @@ async function main(): Promise<number> {
         ...adminKey.map((line) => `  ${line}`),
         `  Logs           ${path.relative(process.cwd(), DATA) || '.'}/*.log`,
         config.RIPEN_TIME_SCALE === 1
-          ? '  Demo           `RIPEN_TIME_SCALE=2880 npm start` (two days a minute), then `npm run demo`'
+          ? '  Demo           `RIPEN_TIME_SCALE=720 npm start` (a day in two minutes), then `npm run demo`'
           : `  Demo           clock compressed ${config.RIPEN_TIME_SCALE}× for new leads: \`npm run demo\` plays a few dozen leads through every stage`,
         '',
       ].join('\n'),
