@@ -1,8 +1,8 @@
 /** What a cadence needs to know about the lead beyond the workflow's state: its time zone and the attributes branches read. */
-import { ApplicationFailure } from '@temporalio/common';
 import { timeZoneFor } from '../cadences/send-window';
 import type { Db } from '../db';
 import { findLead } from '../db/leads';
+import { leadNotFound } from './errors';
 
 /** Attributes a cadence branch may read: profile fields, never contact details. */
 export const BRANCH_ATTRIBUTES = ['industry', 'company_size', 'country', 'city', 'title'] as const;
@@ -12,7 +12,7 @@ export function createCadenceActivities({ db }: { db: Db }) {
     /** The lead's time zone (its own, else its country's, else the given fallback) and its branchable attributes. */
     async cadenceProfile(input: { leadId: string; fallbackTimeZone: string }): Promise<{ timeZone: string; attributes: Record<string, string | null> }> {
       const lead = await findLead(db, input.leadId);
-      if (!lead) throw ApplicationFailure.nonRetryable(`Lead ${input.leadId} does not exist`, 'LeadNotFound');
+      if (!lead) throw leadNotFound(input.leadId);
       const row = lead as unknown as Record<string, string | null>;
       const attributes = Object.fromEntries(BRANCH_ATTRIBUTES.map((a) => [a, row[a] ?? null]));
       return { timeZone: timeZoneFor({ timeZone: lead.time_zone, country: lead.country }, input.fallbackTimeZone), attributes };
