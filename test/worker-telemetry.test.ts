@@ -26,7 +26,7 @@ describe('the worker process', () => {
     metricsPort = await freePort();
     const run = testRun();
     const settings = { temporalAddress: run.temporalAddress, taskQueue: stack.taskQueue, databaseUrl: run.databaseUrl, smtpUrl: stack.smtp.url, workflowBundlePath: run.workflowBundlePath, metricsPort };
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'helpers', 'worker-telemetry-process.ts')], {
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'helpers', 'worker-process.ts')], {
       env: { ...process.env, RIPEN_WORKER_PROCESS: JSON.stringify(settings) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -1,11 +1,16 @@
 /**
- * A lead worker in a process of its own, for fault tests that kill it with SIGKILL. Settings
- * arrive as JSON in RIPEN_WORKER_PROCESS; it prints "ready" once it polls.
+ * A lead worker in a process of its own: for fault tests that kill it with SIGKILL, and, with a
+ * metrics port, for the telemetry test, started as worker/main.ts starts one (the Temporal Runtime
+ * with the pino logger on stdout and the Prometheus exporter; Runtime.install works once per
+ * process, hence the child). Settings arrive as JSON in RIPEN_WORKER_PROCESS; it prints "ready"
+ * once it polls.
  */
 import { readFileSync } from 'node:fs';
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createDb } from '../../db';
+import { createLogger } from '../../observability/logger';
+import { installWorkerRuntime } from '../../observability/worker-runtime';
 import { createLeadWorker } from '../../worker';
 import { MAIL } from './stack';
 
@@ -15,24 +20,38 @@ interface Settings {
   databaseUrl: string;
   smtpUrl: string;
   workflowBundlePath: string;
+  /** Install the production Runtime (JSON logs, Prometheus on this port) instead of a quiet one. */
+  metricsPort?: number;
 }
 
 async function main(): Promise<void> {
   const settings = JSON.parse(process.env.RIPEN_WORKER_PROCESS ?? '') as Settings;
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  if (settings.metricsPort !== undefined) {
+    installWorkerRuntime({ logger: createLogger({ level: 'debug' }), metricsPort: settings.metricsPort, metricsHost: '127.0.0.1' });
+  } else {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  }
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
+  const db = createDb(settings.databaseUrl);
+  const mailer = nodemailer.createTransport(settings.smtpUrl);
   const worker = await createLeadWorker({
     connection,
     namespace: 'default',
     taskQueue: settings.taskQueue,
-    deps: { db: createDb(settings.databaseUrl), mailer: nodemailer.createTransport(settings.smtpUrl), mail: MAIL },
+    deps: { db, mailer, mail: MAIL },
     workflowBundle: { code: readFileSync(settings.workflowBundlePath, 'utf8') },
   });
   process.stdout.write('ready\n');
-  await worker.run();
+  await worker.run(); // until SIGTERM, which the SDK turns into a graceful shutdown (or SIGKILL in fault tests)
+  await connection.close();
+  mailer.close();
+  await db.close();
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
