@@ -127,7 +127,9 @@ export async function waitForState(handle: WorkflowHandle, predicate: (s: LeadSt
   let last: LeadState | undefined;
   for (;;) {
     try {
-      last = await handle.query(leadStateQuery);
+      // Each query with a deadline: on the time-skipping server, a query that reaches a run just as it
+      // continues as new is never answered; the next one goes to the new run.
+      last = await handle.client.connection.withDeadline(Date.now() + 3_000, () => handle.query(leadStateQuery));
       if (predicate(last)) return last;
     } catch {
       // not started yet
