@@ -37,7 +37,9 @@ function capture(url: string, key: string, email: string) {
 it('answers 503 with Retry-After and stores nothing when Temporal is unreachable', async () => {
   const db = createDb(testRun().databaseUrl);
   closers.push(() => db.close());
-  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+  // No retry interceptor: a retry still pending when the connection closes would throw 'Channel has
+  // been shut down' in whatever test runs next.
+  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] });
   closers.push(() => connection.close());
   const url = await serve(db, new Client({ connection }));
   const key = await createApiKey(db, 'capture');
