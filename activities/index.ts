@@ -6,6 +6,7 @@ import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities, type MailSettings } from './notify';
 import { createRoutingActivities } from './routing';
 import { createScoringActivities } from './scoring';
+import { createWelcomeActivities } from './welcome';
 
 export interface ActivityDeps {
   db: Db;
@@ -21,7 +22,7 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createNotifyActivities(deps),
+    ...createMailActivities(deps),
     ...createLifecycleActivities(deps),
     ...createRoutingActivities(deps),
     ...createScoringActivities({ db: deps.db, model: deps.scoringModel }),
@@ -31,6 +32,10 @@ export function createActivities(deps: ActivityDeps) {
 
 export type LeadActivities = ReturnType<typeof createActivities>;
 
-/** What the e-mail worker runs: every activity that talks to the SMTP server. */
-export type MailActivities = ReturnType<typeof createNotifyActivities>;
-export { createNotifyActivities as createMailActivities };
+/** What the e-mail worker runs: every activity that talks to the SMTP server, the welcome (routing, then the first touch) included. */
+export function createMailActivities(deps: ActivityDeps) {
+  const notify = createNotifyActivities(deps);
+  return { ...notify, ...createWelcomeActivities({ notify, routing: createRoutingActivities(deps) }) };
+}
+
+export type MailActivities = ReturnType<typeof createMailActivities>;

@@ -49,6 +49,7 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
       source: lead.first_source,
       reachableBy: { email: lead.email !== null, phone: lead.phone !== null },
       buyerStage: lead.buyer_stage ?? undefined,
+      marketingConsent: (lead.consent as { marketing?: boolean } | null)?.marketing === true,
       // Used only if the lead's earlier run has closed: the new run continues from the stored stage (R3, R4).
       storedStage: created ? undefined : lead.stage,
     };
@@ -58,13 +59,14 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
         taskQueue: deps.taskQueue,
         args: [input],
         signal: captureSignal,
-        signalArgs: [{ touchId, at: now.toISOString(), source, buyerStage: body.buyerStage }],
+        signalArgs: [{ touchId, at: now.toISOString(), source, buyerStage: body.buyerStage, marketingConsent: body.consent?.marketing }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [
           { key: SearchAttributes.LeadStage, value: lead.stage },
           { key: SearchAttributes.LeadSource, value: lead.first_source.channel },
         ],
-        staticSummary: `Lead${lead.company ? ` at ${lead.company}` : ''} · ${lead.stage} · from ${lead.first_source.channel}`,
+        // Nothing here goes stale: the stage lives in the workflow's current details.
+        staticSummary: `Lead${lead.company ? ` at ${lead.company}` : ''} from ${lead.first_source.channel}`,
       }),
     );
     return { leadId: lead.id, workflowId, created };

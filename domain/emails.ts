@@ -74,8 +74,8 @@ export function cadenceEmail(template: string, lead: Recipient, repName: string,
 }
 
 /** What a rep or manager is told about (R6, R15, R20). */
-export type RepNotice = 'new_lead' | 'handoff' | 'handoff_reminder' | 'stalled' | 'replied' | 'activity_due';
-export type ManagerNotice = 'sla_breach' | 'handoff_overdue' | 'no_rep_available';
+export type RepNotice = 'new_lead' | 'returning_lead' | 'handoff' | 'handoff_reminder' | 'stalled' | 'replied' | 'activity_due' | 'calls_overdue';
+export type ManagerNotice = 'sla_breach' | 'handoff_overdue' | 'no_rep_available' | 'reply_unanswered' | 'attempts_unreported' | 'lead_reassigned';
 
 export interface LeadCard {
   leadId: string;
@@ -109,6 +109,8 @@ const REP_NOTICES: Record<RepNotice, (lead: LeadCard) => { subject: string; lead
   handoff_reminder: (lead) => ({ subject: `Reminder: accept or reject ${lead.name}`, lead: 'This qualified lead is still waiting for your decision.' }),
   stalled: (lead) => ({ subject: `Gone quiet: ${lead.name}`, lead: 'This lead was evaluating and has gone silent. Silence after urgency is a bad sign: react now (R20).' }),
   replied: (lead) => ({ subject: `${lead.name} replied`, lead: 'The lead replied to an e-mail; every cadence has stopped. Over to you.' }),
+  returning_lead: (lead) => ({ subject: `Returning lead: ${lead.name} — call within 20 minutes`, lead: 'This lead came back to us and is yours again. Call now: they are showing interest (R4, R6).' }),
+  calls_overdue: (lead) => ({ subject: `Report your calls: ${lead.name}`, lead: 'The contact cadence is over but not every call was reported. Report each attempt: a lead is closed as not interested only after five (R8).' }),
   activity_due: (lead) => ({ subject: `Due now: your scheduled activity with ${lead.name}`, lead: 'You scheduled this call or meeting (R7); it is due now.' }),
 };
 
@@ -120,6 +122,9 @@ export function repNoticeEmail(kind: RepNotice, lead: LeadCard, repName: string,
 const MANAGER_NOTICES: Record<ManagerNotice, (lead: LeadCard, rep: string) => { subject: string; lead: string }> = {
   sla_breach: (lead, rep) => ({ subject: `SLA breached: ${lead.name} not contacted in time`, lead: `${rep} has not logged a first contact within the speed-to-lead SLA (R6).` }),
   handoff_overdue: (lead, rep) => ({ subject: `Handoff overdue: ${lead.name}`, lead: `${rep} has neither accepted nor rejected this qualified lead, even after a reminder.` }),
+  reply_unanswered: (lead, rep) => ({ subject: `Unanswered reply: ${lead.name}`, lead: `The lead wrote back and ${rep} has not reported an outcome since (R17).` }),
+  attempts_unreported: (lead, rep) => ({ subject: `Contact attempts unreported: ${lead.name}`, lead: `${rep} was reminded to report the contact attempts and has not (R8).` }),
+  lead_reassigned: (lead, rep) => ({ subject: `Lead reassigned: ${lead.name}`, lead: `The lead's rep is no longer available; it now belongs to ${rep}.` }),
   no_rep_available: (lead) => ({ subject: `No rep available for ${lead.name}`, lead: 'Routing found no available rep for this lead. Please assign one.' }),
 };
 

@@ -37,10 +37,8 @@ export interface LeadPolicy {
   handoffSla: Duration;
   /** R20: silence for this long after the evaluation stage raises a stall alert. */
   silenceAlertAfter: Duration;
-  /** R4: not-interested leads get a re-engagement check this often … (only leads whose cadence started before patch `cadence-language`; since then cadences/library/long-term-nurture.ts decides) */
-  longTermCheckEvery: Duration;
-  /** … this many times (four 90-day checks: a year). */
-  longTermChecks: number;
+  /** R17: after the lead wrote back, the rep has this long to report an outcome before the manager is told. */
+  replySla: Duration;
 }
 
 export const DEFAULT_POLICY: LeadPolicy = {
@@ -50,48 +48,7 @@ export const DEFAULT_POLICY: LeadPolicy = {
   lastAttemptGrace: '2 days',
   handoffSla: '24 hours',
   silenceAlertAfter: '14 days',
-  longTermCheckEvery: '90 days',
-  longTermChecks: 4,
-};
-
-/**
- * The list-of-steps runner's cadences, kept for leads whose cadence started before patch
- * `cadence-language`; new cadences are written in the cadence language (cadences/). Remove
- * with the patch once no such lead runs.
- */
-/** One step of a cadence: at `after` (from the cadence's start) send an e-mail or give the rep a call task. */
-export type CadenceStep =
-  | { after: Duration; action: 'email'; template: string; summary: string }
-  | { after: Duration; action: 'call'; summary: string };
-
-export interface Cadence {
-  id: string;
-  steps: CadenceStep[];
-}
-
-/** R8, R9: five attempts over two weeks across phone and e-mail (the first-touch e-mail is the first one). */
-export const CONTACT_ATTEMPTS: Cadence = {
-  id: 'contact-attempts',
-  steps: [
-    { after: '0 seconds', action: 'call', summary: 'call the lead within 20 minutes (R6)' },
-    { after: '1 day', action: 'email', template: 'attempt-follow-up', summary: 'follow-up e-mail' },
-    { after: '3 days', action: 'call', summary: 'second call' },
-    { after: '7 days', action: 'email', template: 'attempt-last-chance', summary: 'last-chance e-mail' },
-    { after: '14 days', action: 'call', summary: 'final call' },
-  ],
-};
-
-/** R10: information pack at once, a call after 3 days, then an e-mail a week for a month, each with other content. */
-export const R10_NURTURE: Cadence = {
-  id: 'r10-hard-lead',
-  steps: [
-    { after: '0 seconds', action: 'email', template: 'nurture-info-pack', summary: 'personal e-mail with the information pack' },
-    { after: '3 days', action: 'call', summary: 'follow-up call after the information pack' },
-    { after: '7 days', action: 'email', template: 'nurture-week-1', summary: 'week 1: customer story' },
-    { after: '14 days', action: 'email', template: 'nurture-week-2', summary: 'week 2: how-to guide' },
-    { after: '21 days', action: 'email', template: 'nurture-week-3', summary: 'week 3: comparison checklist' },
-    { after: '28 days', action: 'email', template: 'nurture-week-4', summary: 'week 4: invitation to a demo' },
-  ],
+  replySla: '1 day',
 };
 
 /** What a rep's outcome does to the lead. */
@@ -101,7 +58,7 @@ export interface OutcomeEffect {
   /** The person was reached (R15: interest after the first contact). */
   reached: boolean;
   next?: { stage: LeadStage; reason: string };
-  /** wrong_contact: the lead is kept (R4) but never mailed again by long-term nurture. */
+  /** wrong_contact: the lead is kept (R4) but never mailed again. */
   stopMail?: boolean;
 }
 
@@ -151,7 +108,8 @@ export function outcomeEffect(
     case 'reached':
     case 'replied': {
       const counts = stage === 'contacting';
-      if (isAdvanced(lead.buyerStage, false) && stage !== 'qualified' && stage !== 'handed_off') {
+      // The decision stage qualifies at the first reach; after a rejected handoff only new evidence does (a meeting, a score crossing, a capture).
+      if (isAdvanced(lead.buyerStage, false) && (stage === 'contacting' || stage === 'not_interested')) {
         return { countsAsAttempt: counts, reached: true, next: { stage: 'qualified', reason: `${outcome} in the decision stage (R13)` } };
       }
       if (stage === 'contacting' || stage === 'not_interested') {
@@ -167,8 +125,16 @@ export function outcomeEffect(
       };
     case 'not_interested':
       return { countsAsAttempt: stage === 'contacting', reached: true, next: stage === 'not_interested' ? undefined : { stage: 'not_interested', reason: 'the lead said not interested (R4: kept)' } };
-    case 'wrong_contact':
-      return { countsAsAttempt: false, reached: false, stopMail: true, next: stage === 'not_interested' ? undefined : { stage: 'not_interested', reason: 'wrong contact details (R4: kept)' } };
+    case 'wrong_contact': {
+      // An attempt that could not reach the person: counted, and no more e-mail to the address; not the lead's own word (R8).
+      const exhausted = stage === 'contacting' && lead.attempts + 1 >= lead.maxAttempts;
+      return {
+        countsAsAttempt: stage === 'contacting',
+        reached: false,
+        stopMail: true,
+        next: exhausted ? { stage: 'not_interested', reason: `no reach after ${lead.maxAttempts} attempts (R8)` } : undefined,
+      };
+    }
   }
 }
 

@@ -27,7 +27,7 @@ export interface LeadLocation {
 
 export interface Routing {
   repId: string;
-  rule: 'territory' | 'round_robin';
+  rule: 'territory' | 'round_robin' | 'former_rep';
   reason: string;
 }
 

@@ -46,6 +46,9 @@ export function createStubActivities(lead: PreviewLead, options: { model?: Scori
   };
 
   const activities: LeadActivities = {
+    async welcomeLead(input) {
+      return { assignment: await activities.assignRep({ leadId: input.leadId, assignmentKey: `${input.key}/assign`, at: input.at }), email: input.sendFirstTouch ? send(`${input.key}/first-touch`, 'first-touch') : null };
+    },
     async sendFirstTouchEmail(input) {
       return send(input.sendKey, 'first-touch');
     },
@@ -95,6 +98,7 @@ export function createStubActivities(lead: PreviewLead, options: { model?: Scori
     },
   };
   const mail: MailActivities = {
+    welcomeLead: activities.welcomeLead,
     sendFirstTouchEmail: activities.sendFirstTouchEmail,
     sendLeadEmail: activities.sendLeadEmail,
     notifyRep: activities.notifyRep,

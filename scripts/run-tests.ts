@@ -36,7 +36,7 @@ ensureChromium(); // for test/web-board.test.ts
 /** Static checks; each that fails counts as one failed check in the closing line. */
 const checks = [
   { name: 'type-check (tsc --noEmit)', run: () => spawnSync(bin('tsc'), ['--noEmit', '-p', ROOT], { stdio: 'inherit', cwd: ROOT }) },
-  { name: 'workflow determinism lint (eslint workflows cadences)', run: () => spawnSync(bin('eslint'), ['workflows', 'cadences'], { stdio: 'inherit', cwd: ROOT }) },
+  { name: 'workflow determinism lint (eslint workflows cadences domain/journey)', run: () => spawnSync(bin('eslint'), ['workflows', 'cadences', 'domain/journey'], { stdio: 'inherit', cwd: ROOT }) },
 ];
 const failedChecks = checks.filter((check) => {
   const failed = check.run().status !== 0;

@@ -1,13 +1,13 @@
-import { patched, proxyActivities, workflowInfo, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { LeadActivities, MailActivities } from '../activities';
 import { emailTaskQueue } from './contracts';
 
 /**
  * Retried with backoff until they succeed, so an SMTP or database outage is ridden out (departs
- * from the default: a 5-minute cap on the interval). A lead that does not exist, or a message the
- * SMTP server refused for good, is never retried. An attempt lost with its worker (a crash
- * mid-send) is retried after 30 seconds: each takes well under that (the worker's SMTP socket
- * timeout is 20 s).
+ * from the default: a 5-minute cap on the interval). No decision waits for them: each runs on
+ * its own and reports back. A lead that does not exist, or a message the SMTP server refused for
+ * good, is never retried. An attempt lost with its worker (a crash mid-send) is retried after 30
+ * seconds: each takes well under that (the worker's SMTP socket timeout is 20 s).
  */
 const OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -24,10 +24,7 @@ export const activities = proxyActivities<LeadActivities>(OPTIONS);
 /**
  * The e-mail activities, on a task queue of their own (`<queue>-email`) whose worker caps sends
  * per second for the mail provider, so a burst of captures cannot get the sender blocked.
- * Leads whose histories predate the e-mail queue keep sending where they did (patch
- * `email-task-queue`; remove with deprecatePatch once no such lead runs).
  */
-export function mail(): ActivityInterfaceFor<MailActivities> {
-  if (!patched('email-task-queue')) return activities;
+export function mail() {
   return proxyActivities<MailActivities>({ ...OPTIONS, taskQueue: emailTaskQueue(workflowInfo().taskQueue) });
 }

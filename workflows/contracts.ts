@@ -4,24 +4,50 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Grade, LeadPolicy, LeadStage, RepOutcome } from '../domain/lifecycle';
+import type {
+  ActivitySchedule,
+  CaptureTouch,
+  EngagementSignal,
+  HandoffDecision,
+  JourneyState,
+  JunkFlagRequest,
+  JunkReviewRequest,
+  LeadPolicy,
+  LeadSource,
+  LeadStage,
+  LeadState,
+  MailStop,
+  OpportunityClose,
+  OutcomeReport,
+} from '../domain/journey';
 
-export type { Grade, LeadPolicy, LeadStage, RepOutcome } from '../domain/lifecycle';
+export type {
+  Actor,
+  ActivitySchedule,
+  CadenceView,
+  CaptureTouch,
+  EngagementEvent,
+  EngagementSignal,
+  Grade,
+  HandoffDecision,
+  JunkFlagRequest,
+  JunkReviewRequest,
+  LeadPolicy,
+  LeadSource,
+  LeadStage,
+  LeadState,
+  MailStop,
+  OpportunityClose,
+  OutcomeReport,
+  RepOutcome,
+} from '../domain/journey';
+export { ENGAGEMENT_EVENTS } from '../domain/journey';
 
 export const DEFAULT_TASK_QUEUE = 'ripen-leads';
 
 /** Business workflow id: the lead id, never the e-mail (ids and search attributes are stored unencrypted). */
 export function leadWorkflowId(leadId: string): string {
   return `lead-${leadId}`;
-}
-
-/** Where a touch came from (R2): channel plus campaign and UTM parameters. */
-export interface LeadSource {
-  channel: string;
-  campaign?: string;
-  utm?: Partial<Record<'source' | 'medium' | 'campaign' | 'term' | 'content', string>>;
-  form?: string;
-  event?: string;
 }
 
 /** What a lead workflow starts with: the lead id and what its decisions need, no personal data. */
@@ -32,6 +58,8 @@ export interface LeadWorkflowInput {
   reachableBy: { email: boolean; phone: boolean };
   /** R13: the buyer's journey stage given at capture, if any. */
   buyerStage?: string;
+  /** R18: the lead gave marketing consent (no marketing e-mail without it). */
+  marketingConsent?: boolean;
   /** The stage PostgreSQL holds, for a new run of a lead whose earlier run has closed (R3, R4). */
   storedStage?: LeadStage;
   /** Overrides of the default policy (tests, and marketing ops' experiments). */
@@ -44,120 +72,10 @@ export interface LeadWorkflowInput {
   carried?: CarriedState;
 }
 
-/** A capture of the person (first or returning), delivered by signalWithStart (R3). */
-export interface CaptureTouch {
-  touchId: string;
-  at: string;
-  source: LeadSource;
-  buyerStage?: string;
-}
-
-/** R12: an action that shows interest. */
-export const ENGAGEMENT_EVENTS = ['email_open', 'email_click', 'page_visit', 'pricing_page_visit', 'download', 'form_submit', 'reply', 'meeting'] as const;
-export type EngagementEvent = (typeof ENGAGEMENT_EVENTS)[number];
-
-export interface EngagementSignal {
-  requestId: string;
-  event: EngagementEvent;
-  at: string;
-  path?: string;
-  /** Already stored in PostgreSQL by the API (tracking links, events, inbound mail): the workflow does not record it again. */
-  recorded?: boolean;
-}
-
-/** Who asked for a change: an API key's role and rep id. */
-export interface Actor {
-  role: string;
-  repId?: string | null;
-}
-
-export interface OutcomeReport {
-  requestId: string;
-  outcome: RepOutcome;
-  note?: string;
-  nextActivity?: { kind: 'call' | 'meeting'; at: string };
-  actor: Actor;
-}
-
-export interface HandoffDecision {
-  requestId: string;
-  decision: 'accept' | 'reject';
-  reason?: string;
-  actor: Actor;
-}
-
-export interface JunkFlagRequest {
-  requestId: string;
-  reason: string;
-  actor: Actor;
-}
-
-export interface JunkReviewRequest {
-  requestId: string;
-  decision: 'confirm' | 'clear';
-  actor: Actor;
-}
-
-/** R7: the rep schedules the next call or meeting; the workflow reminds them when it is due. */
-export interface ActivitySchedule {
-  requestId: string;
-  kind: 'call' | 'meeting';
-  at: string;
-  note?: string;
-  actor: Actor;
-}
-
-export interface OpportunityClose {
-  requestId: string;
-  status: 'won' | 'lost';
-  reason?: string;
-  actor: Actor;
-}
-
-/** What a manager or rep sees of a running lead (R22). */
-export interface LeadState {
-  leadId: string;
-  stage: LeadStage;
-  assignedRep: string | null;
-  attempts: number;
-  score: number | null;
-  grade: Grade | null;
-  buyerStage: string | null;
-  captures: number;
-  firstTouchEmailSent: boolean;
-  firstContactAt: string | null;
-  slaDeadline: string | null;
-  handoffDeadline: string | null;
-  stalled: boolean;
-  junkFlagged: boolean;
-  recycleCount: number;
-  nextAction: { what: string; at: string } | null;
-  waitingFor: string;
-  /** Why the lead gets no more e-mail (phone tasks go on); absent or null while mail may go out. */
-  mailStopped?: MailStop | null;
-  /** The cadence-language cadence the lead is in, and what it did (newest last); absent on older runs. */
-  cadence?: CadenceView | null;
-}
-
-/** A lead's cadence as the rep, the manager and the preview see it. */
-export interface CadenceView {
-  id: string;
-  version: number;
-  /** The step the lead is on, or null once the cadence has ended. */
-  step: string | null;
-  /** Each send, task, wait, branch (and why), track switch and exit, with workflow time; the last 100. */
-  log: { at: string; what: string }[];
-}
-
-/** Unsubscribed, hard-bounced or complained: the address is suppressed and the workflow stops e-mailing. */
-export type MailStop = 'unsubscribed' | 'hard_bounce' | 'complaint' | 'suppressed';
-
-/** Everything a run hands to the next across continueAsNew. */
+/** Everything a run hands to the next across continueAsNew: the journey's state and the answers to remember. */
 export interface CarriedState {
-  state: LeadState;
-  memory: Record<string, unknown>;
-  pending: unknown[];
-  seenRequests: [string, LeadState][];
+  journey: JourneyState;
+  answered: [string, LeadState][];
 }
 
 /** The task queue of a lead queue's e-mail activities (rate-limited per provider). */
@@ -170,6 +88,10 @@ export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
 /** Many engagement events at once (POST /v1/events): one signal per batch keeps a burst's history short. */
 export const engagementsSignal = defineSignal<[EngagementSignal[]]>('engagements');
 export const mailStoppedSignal = defineSignal<[{ reason: MailStop; at: string }]>('mailStopped');
+/** The lead's rep can no longer have it (deactivated): another rep takes it, the manager is told. */
+export const reassignSignal = defineSignal<[{ reason: string }]>('reassign');
+/** A data-protection erasure: the lead's run does nothing more for the person and ends. */
+export const eraseSignal = defineSignal<[]>('erase');
 export const reportOutcomeUpdate = defineUpdate<LeadState, [OutcomeReport]>('reportOutcome');
 export const decideHandoffUpdate = defineUpdate<LeadState, [HandoffDecision]>('decideHandoff');
 export const flagJunkUpdate = defineUpdate<LeadState, [JunkFlagRequest]>('flagJunk');

@@ -1,0 +1,121 @@
+/**
+ * The decision core: `decide(state, event, now) → { state, effects }`. Pure and deterministic —
+ * the workflow applies each event as it arrives and runs the effects; the model tests drive it
+ * with random event sequences and check the journey's invariants after every step.
+ */
+import { acceptsOutcomes, isClosed } from '../lifecycle';
+import { Draft } from './draft';
+import { apply, MAX_SCHEDULED } from './events';
+import { settle } from './timers';
+import type { Decided, JourneyConfig, JourneyEvent, JourneyState, LeadStage } from './types';
+
+export interface NewLead {
+  leadId: string;
+  /** The workflow id and the chain's first run id: every effect key starts with it. */
+  keyPrefix: string;
+  reachableBy: { email: boolean; phone: boolean };
+  buyerStage?: string;
+  marketingConsent?: boolean;
+  /** The stage PostgreSQL holds, for a new run of a lead whose earlier run has closed (R3, R4). */
+  storedStage?: LeadStage;
+}
+
+export function initialState(lead: NewLead, now: number): JourneyState {
+  return {
+    lead: {
+      leadId: lead.leadId,
+      stage: lead.storedStage ?? 'new',
+      assignedRep: null,
+      attempts: 0,
+      score: null,
+      grade: null,
+      buyerStage: lead.buyerStage ?? null,
+      captures: 0,
+      firstTouchEmailSent: false,
+      firstContactAt: null,
+      contactSince: null,
+      slaDeadline: null,
+      handoffDeadline: null,
+      stalled: false,
+      junkFlagged: false,
+      recycleCount: 0,
+      nextAction: null,
+      waitingFor: 'the first steps after capture',
+      mailStopped: null,
+      cadence: null,
+      problems: [],
+    },
+    keyPrefix: lead.keyPrefix,
+    seq: 0,
+    reachable: lead.reachableBy,
+    marketingConsent: lead.marketingConsent ?? false,
+    firstTouch: null,
+    returning: lead.storedStage !== undefined,
+    welcoming: false,
+    held: [],
+    inFlight: [],
+    routing: false,
+    repNotices: [],
+    noRepEscalation: false,
+    awaitingFirstContact: false,
+    slaHandled: false,
+    slaReassigned: false,
+    handoff: null,
+    lastActivityAt: now,
+    meetingBooked: false,
+    mql: false,
+    scoring: { inFlight: false, again: null },
+    erased: false,
+    finished: false,
+    flow: null,
+    flowEndedAt: null,
+    profile: null,
+    profileRequested: false,
+    engagements: [],
+    marketingSends: [],
+    sentTemplates: [],
+    scheduled: [],
+    repWait: null,
+    unreportedCalls: null,
+    board: '',
+    wake: null,
+  };
+}
+
+/** Applies one event at `now`: the next state (the given one is not changed) and the effects to start. */
+export function decide(state: JourneyState, event: JourneyEvent, now: number, config: JourneyConfig): Decided {
+  const d = new Draft(JSON.parse(JSON.stringify(state)) as JourneyState, config, now);
+  apply(d, event);
+  settle(d);
+  d.s.inFlight.push(...d.effects);
+  return { state: d.s, effects: d.effects };
+}
+
+/** Whether the lead's run is over: closed, erased, or its year of nurture done. */
+export function runIsOver(state: JourneyState): boolean {
+  return state.finished || state.erased || isClosed(state.lead.stage);
+}
+
+/** Why a request cannot be taken in this state (the update's validator rejects it), or null. */
+export function refusal(state: JourneyState, event: JourneyEvent): string | null {
+  const { stage } = state.lead;
+  const closed = runIsOver(state) ? `The lead is ${state.erased ? 'erased' : stage}` : null;
+  switch (event.type) {
+    case 'outcome':
+      return closed || !acceptsOutcomes(stage) ? `${closed ?? `The lead is ${stage}`}: it takes no more outcomes` : null;
+    case 'handoff':
+      return stage === 'qualified' && !closed ? null : `The lead is ${stage}, not waiting for a handoff decision`;
+    case 'opportunity':
+      return stage === 'handed_off' && !closed ? null : `The lead is ${stage}, it has no open opportunity`;
+    case 'junkFlag':
+      return closed;
+    case 'junkReview':
+      return state.lead.junkFlagged ? null : 'The lead is not flagged as junk';
+    case 'schedule':
+      if (closed) return `${closed}: nothing more can be scheduled`;
+      return state.scheduled.length >= MAX_SCHEDULED ? `The lead has ${MAX_SCHEDULED} scheduled activities waiting: report one first` : null;
+    default:
+      return null;
+  }
+}
+

@@ -1,0 +1,313 @@
+/**
+ * What each event does to a lead (R3–R20). Each handler changes the draft and decides effects;
+ * none waits for one. Results of effects come back as events too (`effectDone`, `effectFailed`).
+ */
+import { isAdvanced, outcomeEffect } from '../lifecycle';
+import type { Draft } from './draft';
+import { waitForRep } from './timers';
+import type {
+  ActivitySchedule,
+  CaptureTouch,
+  EffectResults,
+  EngagementSignal,
+  HandoffDecision,
+  JourneyEvent,
+  JunkFlagRequest,
+  JunkReviewRequest,
+  OpportunityClose,
+  OutcomeReport,
+} from './types';
+
+/** At most this many scheduled activities wait for their reminders (bounds the state carried across continueAsNew). */
+export const MAX_SCHEDULED = 50;
+/** A scheduled activity's note is kept this long in the state (the rep's task holds all of it). */
+const NOTE_KEPT = 200;
+
+export function apply(d: Draft, event: JourneyEvent): void {
+  switch (event.type) {
+    case 'capture':
+      return captured(d, event.touch);
+    case 'outcome':
+      return outcomeReported(d, event.report);
+    case 'engagement':
+      return engaged(d, event.signals);
+    case 'mailStopped':
+      d.lead.mailStopped ??= event.reason;
+      return;
+    case 'handoff':
+      return handoffDecided(d, event.decision);
+    case 'opportunity':
+      return opportunityClosed(d, event.close);
+    case 'junkFlag':
+      return junkFlagged(d, event.request);
+    case 'junkReview':
+      return junkReviewed(d, event.request);
+    case 'schedule':
+      return scheduled(d, event.schedule);
+    case 'reassign':
+      if (isClosedStage(d)) return;
+      d.assign('reassign', event.reason, d.lead.assignedRep ? [d.lead.assignedRep] : []);
+      d.lead.assignedRep = null;
+      return;
+    case 'erase':
+      d.startCadence(null);
+      Object.assign(d.s, { erased: true, finished: true, scheduled: [], repWait: null, handoff: null, unreportedCalls: null, held: [] });
+      return;
+    case 'tick':
+      return; // settle fires what is due
+    case 'effectDone':
+    case 'effectFailed':
+      return reported(d, event);
+  }
+}
+
+function isClosedStage(d: Draft): boolean {
+  return d.s.erased || d.lead.stage === 'converted' || d.lead.stage === 'disqualified';
+}
+
+function actorName(actor: { role: string; repId?: string | null }): string {
+  return actor.repId ? `${actor.role}:${actor.repId}` : actor.role;
+}
+
+/** R3, R4: the first capture welcomes the lead; a returning person re-enters the pipeline. */
+function captured(d: Draft, touch: CaptureTouch): void {
+  const { s, lead } = d;
+  if (s.erased) return;
+  lead.captures += 1;
+  s.firstTouch ??= { at: touch.at, channel: touch.source.channel };
+  if (touch.marketingConsent) s.marketingConsent = true;
+  if (touch.buyerStage && touch.buyerStage !== lead.buyerStage) {
+    lead.buyerStage = touch.buyerStage;
+    d.followBuyerStage(); // R13: another stage, another track, progress kept
+  }
+  if (lead.stage === 'new' && !s.returning) return welcome(d);
+  s.returning = false;
+  d.noteActivity();
+  d.rescore('captured again');
+  if (lead.stage === 'converted') {
+    // R15: a returning customer is a new sales case for the rep, not a new lead.
+    if (!lead.assignedRep) d.assign('returning', 'returning customer');
+    d.moveTo('qualified', 'returning customer: a new opportunity for the rep (R15)');
+  } else if (lead.stage === 'contacting' || lead.stage === 'nurturing' || lead.stage === 'qualified' || lead.stage === 'handed_off') {
+    if (lead.buyerStage === 'decision' && lead.stage !== 'qualified' && lead.stage !== 'handed_off') d.moveTo('qualified', 'returned in the decision stage (R13)');
+    else if (!s.flow && !s.handoff && lead.stage !== 'handed_off') reenter(d); // a run restarted on a stored stage
+  } else {
+    reenter(d);
+  }
+}
+
+/** R4, R6: back to contacting with a rep (the former one when available) who is told, an SLA and the contact cadence. */
+function reenter(d: Draft): void {
+  const { lead } = d;
+  if (lead.stage === 'contacting') {
+    d.openContacting();
+    d.startCadence('contact');
+  } else {
+    d.moveTo('contacting', 're-engaged: captured again (R4)');
+  }
+  if (!lead.assignedRep) d.assign('returning', 'returning lead');
+  d.notifyRep('returning_lead'); // the rep, or the rep routing finds
+}
+
+/** R16, R6, R7: route to a rep and answer personally at once, in one effect; everything else follows it. */
+function welcome(d: Draft): void {
+  const { s } = d;
+  d.emit({ kind: 'welcome', at: d.iso(), sendFirstTouch: d.mayEmail('first-touch') }, 'welcome');
+  s.welcoming = true;
+  s.routing = true;
+  d.notifyRep('new_lead');
+  d.moveTo('contacting', 'captured: first contact under way (R6)');
+  d.rescore('captured');
+  if (isAdvanced(d.lead.buyerStage ?? undefined, false)) d.moveTo('qualified', 'captured in the decision stage (R13)');
+}
+
+/** R12: engagement that arrived; a reply stops every cadence and goes to the rep (R17). */
+function engaged(d: Draft, signals: EngagementSignal[]): void {
+  const { s, lead } = d;
+  if (s.erased || signals.length === 0) return;
+  for (const signal of signals.filter((x) => !x.recorded)) {
+    const channel = signal.event.startsWith('email') || signal.event === 'reply' ? 'email' : 'web';
+    d.emit({ kind: 'recordTouch', at: signal.at, touchKind: 'engagement', channel, details: { event: signal.event, path: signal.path } }, `engagement-${signal.requestId}`);
+  }
+  const events = signals.map((x) => x.event);
+  d.noteActivity();
+  for (const x of signals) d.noteEngagement(x.event, Number.isFinite(Date.parse(x.at)) ? Math.min(Date.parse(x.at), d.now) : d.now);
+  const latest = Math.max(d.now, ...signals.map((x) => Date.parse(x.at)).filter((t) => Number.isFinite(t)));
+  d.rescore(`engagement ${describeEvents(events)}`, d.iso(latest));
+  if (isClosedStage(d)) return;
+  const has = (e: string) => events.includes(e as EngagementSignal['event']);
+  if (has('meeting')) s.meetingBooked = true; // new evidence
+  if (has('reply') || has('meeting')) {
+    if (lead.stage === 'contacting') d.contacted();
+    d.becomeContact();
+  }
+  if (has('meeting') && lead.stage !== 'qualified' && lead.stage !== 'handed_off') {
+    d.moveTo('qualified', 'meeting booked: skips the slow nurture track (R13)');
+  } else if (has('reply')) {
+    if (lead.stage === 'contacting' || lead.stage === 'not_interested') d.moveTo('nurturing', 'replied: reached, not ready yet (R17)');
+    d.notifyRep('replied');
+    if (lead.stage === 'nurturing') {
+      d.startCadence(null); // no automated e-mail after a person wrote back: over to the rep
+      waitForRep(d);
+    }
+  } else if (has('form_submit') && lead.stage === 'not_interested') {
+    reenter(d);
+  }
+}
+
+/** `page_visit`, or `1000 events: 998 × page_visit, 2 × email_open` for a batch. */
+function describeEvents(events: string[]): string {
+  if (events.length === 1) return events[0]!;
+  const counts = new Map<string, number>();
+  for (const e of events) counts.set(e, (counts.get(e) ?? 0) + 1);
+  return `${events.length} events: ${[...counts].map(([e, n]) => `${n} × ${e}`).join(', ')}`;
+}
+
+/** R8, R13, R15, R17: what the rep reports moves the lead. */
+function outcomeReported(d: Draft, report: OutcomeReport): void {
+  const { s, lead } = d;
+  const at = d.iso();
+  d.emit({ kind: 'recordTouch', at, touchKind: 'outcome', channel: 'phone', details: { outcome: report.outcome, note: report.note, by: actorName(report.actor) } }, `outcome-${report.requestId}`);
+  const effect = outcomeEffect(lead.stage, report.outcome, { attempts: lead.attempts, maxAttempts: d.config.policy.maxAttempts, buyerStage: lead.buyerStage ?? undefined });
+  d.contacted();
+  if (effect.countsAsAttempt) lead.attempts += 1;
+  if (effect.reached) d.becomeContact();
+  if (report.outcome === 'meeting_booked') s.meetingBooked = true;
+  if (effect.stopMail) lead.mailStopped ??= 'wrong_contact';
+  d.noteActivity();
+  s.repWait = null; // the rep answered: their outcome decides what follows
+  s.unreportedCalls = null;
+  if (report.nextActivity) {
+    d.emit({ kind: 'createTask', repId: lead.assignedRep, taskKind: report.nextActivity.kind, title: `${report.nextActivity.kind} scheduled by the rep`, dueAt: report.nextActivity.at }, 'next-activity');
+    remember(d, { kind: report.nextActivity.kind, at: Date.parse(report.nextActivity.at) });
+  }
+  d.rescore(`outcome ${report.outcome}`);
+  if (effect.next) d.moveTo(effect.next.stage, effect.next.reason, actorName(report.actor));
+  if (lead.stage === 'nurturing' && !s.flow) {
+    d.logCadence(`the rep reported ${report.outcome}: nurture resumes`);
+    d.startCadence('nurture');
+  }
+}
+
+/** R15, R18: sales accepts (a contact and an opportunity) or rejects back to nurture until new evidence. */
+function handoffDecided(d: Draft, decision: HandoffDecision): void {
+  const actor = actorName(decision.actor);
+  if (decision.decision === 'accept') {
+    d.emit({ kind: 'openOpportunity', repId: d.lead.assignedRep, at: d.iso() }, 'opportunity');
+    d.becomeContact();
+    d.moveTo('handed_off', 'accepted by sales (SQL)', actor);
+  } else {
+    backToNurture(d, `handoff rejected: ${decision.reason ?? 'no reason given'}`, actor);
+  }
+}
+
+function opportunityClosed(d: Draft, close: OpportunityClose): void {
+  d.emit({ kind: 'closeOpportunity', status: close.status, at: d.iso() }, `opportunity-${close.status}`);
+  if (close.status === 'won') d.moveTo('converted', 'opportunity won', actorName(close.actor));
+  else backToNurture(d, `opportunity lost: ${close.reason ?? 'no reason given'}`, actorName(close.actor));
+}
+
+/** The evidence that qualified the lead is spent: only a new meeting, a score crossing from below or a decision-stage capture qualifies it again. */
+function backToNurture(d: Draft, reason: string, actor: string): void {
+  d.lead.recycleCount += 1;
+  d.s.meetingBooked = false;
+  d.moveTo('nurturing', reason, actor);
+}
+
+/** R5: anyone with a rep role flags "please delete"; an admin decides. */
+function junkFlagged(d: Draft, request: JunkFlagRequest): void {
+  d.emit({ kind: 'recordJunkFlag', reason: request.reason, by: actorName(request.actor), at: d.iso() }, 'junk-flag');
+  d.lead.junkFlagged = true;
+}
+
+function junkReviewed(d: Draft, request: JunkReviewRequest): void {
+  d.emit({ kind: 'decideJunkFlag', decision: request.decision === 'confirm' ? 'confirmed' : 'cleared', by: actorName(request.actor), at: d.iso() }, 'junk-review');
+  d.lead.junkFlagged = false;
+  if (request.decision === 'confirm') d.moveTo('disqualified', 'junk confirmed by an admin (R5)', actorName(request.actor));
+}
+
+/** R7: the rep's task at once, and a reminder when it is due. */
+function scheduled(d: Draft, schedule: ActivitySchedule): void {
+  const title = `${schedule.kind} scheduled by the rep${schedule.note ? `: ${schedule.note}` : ''}`;
+  d.emit({ kind: 'createTask', repId: d.lead.assignedRep, taskKind: schedule.kind, title, dueAt: schedule.at }, 'scheduled-activity');
+  remember(d, { kind: schedule.kind, at: Date.parse(schedule.at), note: schedule.note });
+}
+
+function remember(d: Draft, activity: { kind: 'call' | 'meeting'; at: number; note?: string }): void {
+  const note = activity.note?.slice(0, NOTE_KEPT);
+  d.s.scheduled = [...d.s.scheduled, { kind: activity.kind, at: activity.at, ...(note ? { note } : {}) }].slice(-MAX_SCHEDULED);
+}
+
+/** An effect reported back: what it found decides what follows. */
+function reported(d: Draft, event: Extract<JourneyEvent, { type: 'effectDone' | 'effectFailed' }>): void {
+  const { s, lead } = d;
+  const effect = s.inFlight.find((e) => e.key === event.key);
+  if (!effect) return; // reported twice, or from before an erasure
+  s.inFlight = s.inFlight.filter((e) => e !== effect);
+  const failed = event.type === 'effectFailed';
+  if (failed) d.problem(`${effect.kind} failed: ${event.error}`);
+  const result = failed ? undefined : event.result;
+  switch (effect.kind) {
+    case 'welcome': {
+      const welcomed = result as EffectResults['welcome'] | undefined;
+      s.welcoming = false;
+      d.effects.push(...s.held);
+      s.held = [];
+      if (welcomed?.email) {
+        const status = welcomed.email.status;
+        lead.firstTouchEmailSent = status === undefined || status === 'sent' || status === 'already_sent';
+        afterSend(d, status);
+      }
+      return d.assigned(welcomed?.assignment?.repId ?? null);
+    }
+    case 'assignRep': {
+      const repId = (result as EffectResults['assignRep'] | undefined)?.repId ?? null;
+      const before = lead.assignedRep;
+      if (effect.purpose === 'sla_breach' && repId && repId !== before) {
+        d.assigned(repId);
+        d.notifyRep('new_lead');
+        if (lead.stage === 'contacting' && s.awaitingFirstContact) {
+          s.slaHandled = false; // the new rep gets the SLA afresh
+          lead.slaDeadline = d.iso(d.now + d.ms(d.config.policy.firstContactSla));
+        }
+        return;
+      }
+      if (effect.purpose === 'reassign' && repId) {
+        d.assigned(repId);
+        d.notifyRep('new_lead');
+        d.notifyManager('lead_reassigned');
+        return;
+      }
+      return d.assigned(repId);
+    }
+    case 'sendEmail':
+      return afterSend(d, (result as EffectResults['sendEmail'] | undefined)?.status);
+    case 'score': {
+      const score = result as EffectResults['score'] | undefined;
+      const again = s.scoring.again;
+      s.scoring = { inFlight: false, again: null };
+      if (score) {
+        lead.score = score.score;
+        lead.grade = score.grade;
+        const crossed = score.mql && !s.mql; // R14: crossing the threshold from below is new evidence
+        s.mql = score.mql;
+        if (crossed && (lead.stage === 'contacting' || lead.stage === 'nurturing' || lead.stage === 'not_interested')) {
+          d.moveTo('qualified', 'score crossed the MQL threshold (R14)');
+        }
+      }
+      if (again && !s.erased) d.rescore(again);
+      return;
+    }
+    case 'loadProfile':
+      s.profile = (result as EffectResults['loadProfile'] | undefined) ?? { timeZone: 'UTC', attributes: {} };
+      return;
+    default:
+      return;
+  }
+}
+
+/** What a send told us: a hard bounce or a suppressed address stops the mail. */
+function afterSend(d: Draft, status: string | undefined): void {
+  if (status === 'bounced') d.lead.mailStopped ??= 'hard_bounce';
+  else if (status === 'suppressed') d.lead.mailStopped ??= 'suppressed';
+}

@@ -1,0 +1,92 @@
+/**
+ * The effect runner: starts each effect the decision core asks for as an activity, at once and
+ * on its own, and reports its result back as an event. Nothing waits for an effect but the
+ * effects queued behind it in its lane (the lead row's writes keep their order); a retrying
+ * activity holds up neither the lead's events nor its timers.
+ */
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import type { Effect, EffectKind, JourneyEvent } from '../domain/journey';
+import { activities, mail } from './activities';
+
+/** Effects that must land in the order decided: the stage audit and board writes to the lead row, an opportunity's open and close, a junk flag and its review. */
+const LANES: Partial<Record<EffectKind, string>> = {
+  recordStage: 'lead-row',
+  syncLead: 'lead-row',
+  openOpportunity: 'opportunity',
+  closeOpportunity: 'opportunity',
+  recordJunkFlag: 'junk',
+  decideJunkFlag: 'junk',
+};
+
+export class EffectRunner {
+  private readonly lanes = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly leadId: string,
+    private readonly report: (event: JourneyEvent) => void,
+  ) {}
+
+  start(effect: Effect): void {
+    const run = () =>
+      perform(this.leadId, effect).then(
+        (result) => this.report({ type: 'effectDone', key: effect.key, result: result ?? null }),
+        (err: unknown) => this.report({ type: 'effectFailed', key: effect.key, error: failureMessage(err) }),
+      );
+    const lane = LANES[effect.kind];
+    if (!lane) {
+      void run();
+      return;
+    }
+    this.lanes.set(lane, (this.lanes.get(lane) ?? Promise.resolve()).then(run));
+  }
+}
+
+/** Why an activity failed for good (its retries are its own): the cause's type and message, no personal data. */
+function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** One effect as its activity, with a summary a manager understands in the timeline. */
+function perform(leadId: string, effect: Effect): Promise<unknown> {
+  const key = effect.key;
+  switch (effect.kind) {
+    case 'welcome':
+      return mail().welcomeLead.executeWithOptions({ summary: 'route the lead and send the personal first touch' }, [{ leadId, key, at: effect.at, sendFirstTouch: effect.sendFirstTouch }]);
+    case 'assignRep':
+      return activities.assignRep.executeWithOptions({ summary: `find a rep: ${effect.reason}` }, [
+        { leadId, assignmentKey: key, at: effect.at, exclude: effect.exclude, reason: effect.reason, preferFormer: effect.preferFormer },
+      ]);
+    case 'sendEmail':
+      return mail().sendLeadEmail.executeWithOptions({ summary: effect.summary }, [{ leadId, repId: effect.repId, template: effect.template, sendKey: key }]);
+    case 'notifyRep':
+      return mail().notifyRep.executeWithOptions({ summary: `tell the rep: ${effect.notice}` }, [{ leadId, repId: effect.repId, kind: effect.notice, sendKey: key, ...(effect.why ? { why: effect.why } : {}) }]);
+    case 'notifyManager':
+      return mail().notifyManager.executeWithOptions({ summary: `tell the manager: ${effect.notice}` }, [{ leadId, repId: effect.repId, kind: effect.notice, sendKey: key }]);
+    case 'createTask':
+      return activities.createTask.executeWithOptions({ summary: `${effect.taskKind} task: ${effect.title}` }, [
+        { leadId, repId: effect.repId, taskKey: key, kind: effect.taskKind, title: effect.title, dueAt: effect.dueAt },
+      ]);
+    case 'recordStage':
+      return activities.recordStage.executeWithOptions({ summary: `record the stage: ${effect.to}` }, [
+        { leadId, changeKey: key, from: effect.from, to: effect.to, reason: effect.reason, actor: effect.actor, at: effect.at },
+      ]);
+    case 'recordTouch':
+      return activities.recordTouch({ leadId, touchKey: key, at: effect.at, kind: effect.touchKind, channel: effect.channel, details: effect.details });
+    case 'score':
+      return activities.scoreLead.executeWithOptions({ summary: `score: ${effect.reason}` }, [{ leadId, scoreKey: key, at: effect.at, reason: effect.reason }]);
+    case 'loadProfile':
+      return activities.cadenceProfile({ leadId, fallbackTimeZone: 'Europe/Helsinki' });
+    case 'openOpportunity':
+      return activities.openOpportunity({ leadId, repId: effect.repId, opportunityKey: key, at: effect.at });
+    case 'closeOpportunity':
+      return activities.closeOpportunity({ leadId, status: effect.status, at: effect.at });
+    case 'recordJunkFlag':
+      return activities.recordJunkFlag({ leadId, flagKey: key, reason: effect.reason, by: effect.by, at: effect.at });
+    case 'decideJunkFlag':
+      return activities.decideJunkFlag({ leadId, decision: effect.decision, by: effect.by, at: effect.at });
+    case 'syncLead':
+      return activities.syncLead({ leadId, ...effect.board });
+  }
+}
