@@ -93,7 +93,7 @@ export function acceptsOutcomes(stage: LeadStage): boolean {
 export function outcomeEffect(
   stage: LeadStage,
   outcome: RepOutcome,
-  lead: { attempts: number; maxAttempts: number; buyerStage?: string },
+  lead: { attempts: number; maxAttempts: number; buyerStage?: string; recycled?: boolean },
 ): OutcomeEffect {
   switch (outcome) {
     case 'no_answer':
@@ -108,8 +108,8 @@ export function outcomeEffect(
     case 'reached':
     case 'replied': {
       const counts = stage === 'contacting';
-      // The decision stage qualifies at the first reach; after a rejected handoff only new evidence does (a meeting, a score crossing, a capture).
-      if (isAdvanced(lead.buyerStage, false) && (stage === 'contacting' || stage === 'not_interested')) {
+      // The decision stage qualifies at the first reach; once sales has turned the lead back, only new evidence does (a meeting, a score crossing, a capture).
+      if (isAdvanced(lead.buyerStage, false) && !lead.recycled && (stage === 'contacting' || stage === 'not_interested')) {
         return { countsAsAttempt: counts, reached: true, next: { stage: 'qualified', reason: `${outcome} in the decision stage (R13)` } };
       }
       if (stage === 'contacting' || stage === 'not_interested') {

@@ -116,7 +116,7 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
   const scenario = async (): Promise<{ startedAt: number; end: LeadState }> => {
     await env.sleep(nextMondayMorning(await env.currentTimeMs(), timeZone) - (await env.currentTimeMs()));
     const source = { channel: 'preview' };
-    const input: LeadWorkflowInput = { leadId, source, reachableBy: { email: true, phone: true }, buyerStage: lead.buyerStage };
+    const input: LeadWorkflowInput = { leadId, source, reachableBy: { email: true, phone: true }, buyerStage: lead.buyerStage, marketingConsent: lead.consent !== false };
     await env.client.workflow.signalWithStart('leadWorkflow', {
       workflowId: leadWorkflowId(leadId),
       taskQueue,
@@ -204,7 +204,7 @@ export async function previewMany(options: Omit<PreviewOptions, 'events'> & { co
     const ids = Array.from({ length: options.count }, () => randomUUID());
     const handles = await Promise.all(
       ids.map(async (leadId) => {
-        const input: LeadWorkflowInput = { leadId, source, reachableBy: { email: true, phone: true }, buyerStage: lead.buyerStage };
+        const input: LeadWorkflowInput = { leadId, source, reachableBy: { email: true, phone: true }, buyerStage: lead.buyerStage, marketingConsent: lead.consent !== false };
         const at = new Date(await env.currentTimeMs()).toISOString();
         await env.client.workflow.signalWithStart('leadWorkflow', { workflowId: leadWorkflowId(leadId), taskQueue, args: [input], signal: captureSignal, signalArgs: [{ touchId: randomUUID(), at, source }] });
         const handle = env.client.workflow.getHandle(leadWorkflowId(leadId));

@@ -47,7 +47,7 @@ export function createStubActivities(lead: PreviewLead, options: { model?: Scori
 
   const activities: LeadActivities = {
     async welcomeLead(input) {
-      return { assignment: await activities.assignRep({ leadId: input.leadId, assignmentKey: `${input.key}/assign`, at: input.at }), email: input.sendFirstTouch ? send(`${input.key}/first-touch`, 'first-touch') : null };
+      return { assignment: await activities.assignRep({ leadId: input.leadId, assignmentKey: input.assignmentKey, at: input.at }), email: input.sendFirstTouch ? send(input.sendKey, 'first-touch') : null };
     },
     async sendFirstTouchEmail(input) {
       return send(input.sendKey, 'first-touch');

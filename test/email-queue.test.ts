@@ -37,6 +37,8 @@ it('schedules every send on <queue>-email, and a burst of first touches goes out
   const history = await stack.client.workflow.getHandle(leadWorkflowId(leadIds[0]!)).fetchHistory();
   const scheduled = history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
   const queueOf = (type: string) => scheduled.find((a) => a.activityType?.name === type)?.taskQueue?.name;
-  expect(queueOf('sendFirstTouchEmail')).toBe(`${stack.taskQueue}-email`);
-  expect(queueOf('assignRep')).toBe(stack.taskQueue);
+  // The welcome (routing, then the first touch) is an e-mail activity; the lead row's writes stay on the lead queue.
+  expect(queueOf('welcomeLead')).toBe(`${stack.taskQueue}-email`);
+  expect(queueOf('notifyRep') ?? queueOf('notifyManager')).toBe(`${stack.taskQueue}-email`);
+  expect(queueOf('recordStage')).toBe(stack.taskQueue);
 });

@@ -261,10 +261,11 @@ describe('POST /v1/inbound', () => {
     expect(res).toEqual({ status: 200, body: { type: 'reply', leadId, matched: true, action: 'engaged', autoReply: false, duplicate: false, forwarded: true } });
 
     await stack.smtp.waitFor((m) => m.envelopeTo.includes(repEmail()) && m.parsed.subject === 'Riikka Vastaaja replied');
-    // Reached, not ready yet (R17) — and no automated e-mail or call task until the rep acts.
-    // (A nurture cadence would show its next step here; the stage changes a moment before the plan does.)
-    const after = await stateWhen(leadId, (s) => s.stage === 'nurturing' && s.waitingFor === 'the rep or the lead to act');
-    expect(after.nextAction).toBeNull();
+    // Reached, not ready yet (R17) — and no automated e-mail or call task until the rep acts: the lead waits
+    // for the rep, with a deadline after which the manager is told.
+    const after = await stateWhen(leadId, (s) => s.stage === 'nurturing');
+    expect(after.waitingFor).toBe('the rep to answer the lead who wrote back');
+    expect(after.cadence?.step ?? null).toBeNull();
     expect((await touches(leadId)).map((t) => t.details)).toEqual([{ event: 'reply', subject: reply.subject, via: 'inbound' }]);
 
     const retried = await post('/v1/inbound', inbound, reply);

@@ -20,6 +20,8 @@ const LANES: Partial<Record<EffectKind, string>> = {
 
 export class EffectRunner {
   private readonly lanes = new Map<string, Promise<void>>();
+  /** Effects not yet reported back, by key, for those that must follow them. */
+  private readonly running = new Map<string, Promise<void>>();
 
   constructor(
     private readonly leadId: string,
@@ -33,11 +35,10 @@ export class EffectRunner {
         (err: unknown) => this.report({ type: 'effectFailed', key: effect.key, error: failureMessage(err) }),
       );
     const lane = LANES[effect.kind];
-    if (!lane) {
-      void run();
-      return;
-    }
-    this.lanes.set(lane, (this.lanes.get(lane) ?? Promise.resolve()).then(run));
+    const before = [...(effect.after ?? []).map((key) => this.running.get(key)), lane ? this.lanes.get(lane) : undefined].filter((p) => p !== undefined);
+    const done = (before.length > 0 ? Promise.all(before).then(run) : run()).finally(() => this.running.delete(effect.key));
+    this.running.set(effect.key, done);
+    if (lane) this.lanes.set(lane, done);
   }
 }
 
@@ -53,7 +54,7 @@ function perform(leadId: string, effect: Effect): Promise<unknown> {
   const key = effect.key;
   switch (effect.kind) {
     case 'welcome':
-      return mail().welcomeLead.executeWithOptions({ summary: 'route the lead and send the personal first touch' }, [{ leadId, key, at: effect.at, sendFirstTouch: effect.sendFirstTouch }]);
+      return mail().welcomeLead.executeWithOptions({ summary: 'route the lead and send the personal first touch' }, [{ leadId, assignmentKey: key, at: effect.at, sendFirstTouch: effect.sendFirstTouch, sendKey: effect.sendKey }]);
     case 'assignRep':
       return activities.assignRep.executeWithOptions({ summary: `find a rep: ${effect.reason}` }, [
         { leadId, assignmentKey: key, at: effect.at, exclude: effect.exclude, reason: effect.reason, preferFormer: effect.preferFormer },

@@ -45,7 +45,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =
     input.carried?.journey ??
-    initialState({ leadId: input.leadId, keyPrefix: `${workflowId}/${firstExecutionRunId}`, reachableBy: input.reachableBy, buyerStage: input.buyerStage, marketingConsent: input.marketingConsent, storedStage: input.storedStage }, Date.now());
+    initialState({ leadId: input.leadId, workflowId, firstRunId: firstExecutionRunId, reachableBy: input.reachableBy, buyerStage: input.buyerStage, marketingConsent: input.marketingConsent, storedStage: input.storedStage }, Date.now());
   const answered = new Map<string, LeadState>(input.carried?.answered ?? []);
   const runner = new EffectRunner(input.leadId, (event) => void apply(event));
   let published = '';
@@ -77,6 +77,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     return answer;
   }
 
+  // Effects a previous run started and never heard back from run again (their keys make that safe),
+  // before any handler is set: a buffered signal is applied the moment its handler is.
+  for (const effect of state.inFlight) runner.start(effect);
+
   setHandler(leadStateQuery, () => state.lead);
   setHandler(captureSignal, (touch) => void apply({ type: 'capture', touch }));
   setHandler(engagementSignal, (signal) => void apply({ type: 'engagement', signals: [signal] }));
@@ -91,8 +95,6 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   onRequest(closeOpportunityUpdate, (close) => ({ type: 'opportunity', close }));
   onRequest(scheduleActivityUpdate, (schedule) => ({ type: 'schedule', schedule }));
 
-  // Effects a previous run started and never heard back from run again: their keys make that safe.
-  for (const effect of state.inFlight) runner.start(effect);
   apply({ type: 'tick' });
 
   const historyLimit = input.historyLimit ?? HISTORY_EVENTS_BEFORE_CONTINUE;

@@ -11,8 +11,10 @@ import type { Decided, JourneyConfig, JourneyEvent, JourneyState, LeadStage } fr
 
 export interface NewLead {
   leadId: string;
-  /** The workflow id and the chain's first run id: every effect key starts with it. */
-  keyPrefix: string;
+  /** The workflow id. */
+  workflowId: string;
+  /** The chain's first run id: with the workflow id, every effect key starts with it. */
+  firstRunId: string;
   reachableBy: { email: boolean; phone: boolean };
   buyerStage?: string;
   marketingConsent?: boolean;
@@ -45,7 +47,8 @@ export function initialState(lead: NewLead, now: number): JourneyState {
       cadence: null,
       problems: [],
     },
-    keyPrefix: lead.keyPrefix,
+    keyPrefix: `${lead.workflowId}/${lead.firstRunId}`,
+    firstTouchKey: `${lead.workflowId}/first-touch`,
     seq: 0,
     reachable: lead.reachableBy,
     marketingConsent: lead.marketingConsent ?? false,
@@ -64,7 +67,7 @@ export function initialState(lead: NewLead, now: number): JourneyState {
     lastActivityAt: now,
     meetingBooked: false,
     mql: false,
-    scoring: { inFlight: false, again: null },
+    scoring: { inFlight: false, queue: [] },
     erased: false,
     finished: false,
     flow: null,
@@ -85,6 +88,11 @@ export function initialState(lead: NewLead, now: number): JourneyState {
 /** Applies one event at `now`: the next state (the given one is not changed) and the effects to start. */
 export function decide(state: JourneyState, event: JourneyEvent, now: number, config: JourneyConfig): Decided {
   const d = new Draft(JSON.parse(JSON.stringify(state)) as JourneyState, config, now);
+  if (state.erased) {
+    // Nothing more is done for an erased person: results still coming in are only struck off.
+    if (event.type === 'effectDone' || event.type === 'effectFailed') d.s.inFlight = d.s.inFlight.filter((e) => e.key !== event.key);
+    return { state: d.s, effects: [] };
+  }
   apply(d, event);
   settle(d);
   d.s.inFlight.push(...d.effects);
@@ -100,6 +108,8 @@ export function runIsOver(state: JourneyState): boolean {
 export function refusal(state: JourneyState, event: JourneyEvent): string | null {
   const { stage } = state.lead;
   const closed = runIsOver(state) ? `The lead is ${state.erased ? 'erased' : stage}` : null;
+  const updates: JourneyEvent['type'][] = ['outcome', 'handoff', 'opportunity', 'junkFlag', 'junkReview', 'schedule'];
+  if (state.erased && updates.includes(event.type)) return 'The lead is erased: nothing more is done for this person';
   switch (event.type) {
     case 'outcome':
       return closed || !acceptsOutcomes(stage) ? `${closed ?? `The lead is ${stage}`}: it takes no more outcomes` : null;

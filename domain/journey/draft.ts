@@ -67,7 +67,12 @@ export class Draft {
 
   /** Tells the lead's rep; while the rep is being routed, the notice waits for them. */
   notifyRep(notice: RepNotice, why?: string): void {
-    if (this.lead.assignedRep) this.emit({ kind: 'notifyRep', repId: this.lead.assignedRep, notice, ...(why ? { why } : {}) }, `notify-${notice}`);
+    if (this.lead.assignedRep) {
+      const effect = this.emit({ kind: 'notifyRep', repId: this.lead.assignedRep, notice, ...(why ? { why } : {}) }, `notify-${notice}`);
+      // R15: the handoff tells the rep why the lead qualified: it follows the score being computed.
+      const scores = notice === 'handoff' ? [...this.s.inFlight, ...this.s.held, ...this.effects].filter((e) => e.kind === 'score').map((e) => e.key) : [];
+      if (scores.length > 0) effect.after = scores;
+    }
     else if (this.s.routing) this.s.repNotices.push({ notice, ...(why ? { why } : {}) });
   }
 
@@ -95,14 +100,30 @@ export class Draft {
     this.lead.problems = [...this.lead.problems, { at: this.iso(), what }].slice(-PROBLEMS_KEPT);
   }
 
-  /** Re-scores the lead (R14); one score at a time, a later reason waits for it. */
+  /**
+   * Re-scores the lead (R14) as of `at`. One score at a time: a reason that comes meanwhile waits
+   * its turn, and engagement waiting together is scored once (a burst of page views, one score).
+   */
   rescore(reason: string, at = this.iso()): void {
-    if (this.s.scoring.inFlight) {
-      this.s.scoring.again = reason;
+    const { scoring } = this.s;
+    if (!scoring.inFlight) {
+      scoring.inFlight = true;
+      const score = this.emit({ kind: 'score', at, reason }, 'score');
+      // The score counts the touches decided before it: it follows their writes.
+      const touches = [...this.s.inFlight, ...this.s.held, ...this.effects].filter((e) => e.kind === 'recordTouch').map((e) => e.key);
+      if (touches.length > 0) score.after = touches;
       return;
     }
-    this.s.scoring = { inFlight: true, again: null };
-    this.emit({ kind: 'score', at, reason }, 'score');
+    const last = scoring.queue.at(-1);
+    if (last && last.reason.startsWith('engagement') && reason.startsWith('engagement')) scoring.queue[scoring.queue.length - 1] = { reason: 'engagement since the last score', at };
+    else scoring.queue.push({ reason, at });
+  }
+
+  /** The score in flight reported back: the next reason waiting is scored. */
+  scored(): void {
+    const next = this.s.scoring.queue.shift();
+    this.s.scoring.inFlight = false;
+    if (next && !this.s.erased) this.rescore(next.reason, next.at);
   }
 
   /** Asks for a rep; the result decides whom to tell. */

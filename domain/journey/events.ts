@@ -51,7 +51,7 @@ export function apply(d: Draft, event: JourneyEvent): void {
       return;
     case 'erase':
       d.startCadence(null);
-      Object.assign(d.s, { erased: true, finished: true, scheduled: [], repWait: null, handoff: null, unreportedCalls: null, held: [] });
+      Object.assign(d.s, { erased: true, finished: true, scheduled: [], repWait: null, handoff: null, unreportedCalls: null, held: [], repNotices: [], scoring: { inFlight: false, queue: [] } });
       return;
     case 'tick':
       return; // settle fires what is due
@@ -84,9 +84,10 @@ function captured(d: Draft, touch: CaptureTouch): void {
   s.returning = false;
   d.noteActivity();
   d.rescore('captured again');
+  // A returning lead is owned from this capture on: its rep, or the rep routing finds (the former one when available).
+  if (!lead.assignedRep && !s.routing) d.assign('returning', 'returning lead');
   if (lead.stage === 'converted') {
     // R15: a returning customer is a new sales case for the rep, not a new lead.
-    if (!lead.assignedRep) d.assign('returning', 'returning customer');
     d.moveTo('qualified', 'returning customer: a new opportunity for the rep (R15)');
   } else if (lead.stage === 'contacting' || lead.stage === 'nurturing' || lead.stage === 'qualified' || lead.stage === 'handed_off') {
     if (lead.buyerStage === 'decision' && lead.stage !== 'qualified' && lead.stage !== 'handed_off') d.moveTo('qualified', 'returned in the decision stage (R13)');
@@ -105,14 +106,13 @@ function reenter(d: Draft): void {
   } else {
     d.moveTo('contacting', 're-engaged: captured again (R4)');
   }
-  if (!lead.assignedRep) d.assign('returning', 'returning lead');
   d.notifyRep('returning_lead'); // the rep, or the rep routing finds
 }
 
 /** R16, R6, R7: route to a rep and answer personally at once, in one effect; everything else follows it. */
 function welcome(d: Draft): void {
   const { s } = d;
-  d.emit({ kind: 'welcome', at: d.iso(), sendFirstTouch: d.mayEmail('first-touch') }, 'welcome');
+  d.emit({ kind: 'welcome', at: d.iso(), sendFirstTouch: d.mayEmail('first-touch'), sendKey: s.firstTouchKey }, 'welcome');
   s.welcoming = true;
   s.routing = true;
   d.notifyRep('new_lead');
@@ -168,7 +168,7 @@ function outcomeReported(d: Draft, report: OutcomeReport): void {
   const { s, lead } = d;
   const at = d.iso();
   d.emit({ kind: 'recordTouch', at, touchKind: 'outcome', channel: 'phone', details: { outcome: report.outcome, note: report.note, by: actorName(report.actor) } }, `outcome-${report.requestId}`);
-  const effect = outcomeEffect(lead.stage, report.outcome, { attempts: lead.attempts, maxAttempts: d.config.policy.maxAttempts, buyerStage: lead.buyerStage ?? undefined });
+  const effect = outcomeEffect(lead.stage, report.outcome, { attempts: lead.attempts, maxAttempts: d.config.policy.maxAttempts, buyerStage: lead.buyerStage ?? undefined, recycled: lead.recycleCount > 0 });
   d.contacted();
   if (effect.countsAsAttempt) lead.attempts += 1;
   if (effect.reached) d.becomeContact();
@@ -280,12 +280,13 @@ function reported(d: Draft, event: Extract<JourneyEvent, { type: 'effectDone' | 
       }
       return d.assigned(repId);
     }
-    case 'sendEmail':
-      return afterSend(d, (result as EffectResults['sendEmail'] | undefined)?.status);
+    case 'sendEmail': {
+      const status = (result as EffectResults['sendEmail'] | undefined)?.status;
+      d.logCadence(`email ${effect.template}: ${failed ? 'failed' : (status ?? 'sent')}`);
+      return afterSend(d, status);
+    }
     case 'score': {
       const score = result as EffectResults['score'] | undefined;
-      const again = s.scoring.again;
-      s.scoring = { inFlight: false, again: null };
       if (score) {
         lead.score = score.score;
         lead.grade = score.grade;
@@ -295,8 +296,7 @@ function reported(d: Draft, event: Extract<JourneyEvent, { type: 'effectDone' | 
           d.moveTo('qualified', 'score crossed the MQL threshold (R14)');
         }
       }
-      if (again && !s.erased) d.rescore(again);
-      return;
+      return d.scored();
     }
     case 'loadProfile':
       s.profile = (result as EffectResults['loadProfile'] | undefined) ?? { timeZone: 'UTC', attributes: {} };

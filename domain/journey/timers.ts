@@ -136,7 +136,6 @@ function act(d: Draft): void {
     if (d.mayEmail(template)) {
       d.emit({ kind: 'sendEmail', template, repId: rep, summary }, template);
       d.noteSent(template);
-      d.logCadence(`email ${template}`);
       if (d.lead.stage === 'contacting') d.lead.attempts += 1; // an e-mail attempt (R8)
     } else {
       d.logCadence(`email ${template}: skipped, ${whyNoMail(d)}`);
@@ -200,25 +199,14 @@ function remind(d: Draft, activity: { kind: string; at: number; note?: string })
   d.notifyRep('activity_due', `Scheduled ${activity.kind} at ${d.iso(activity.at)}${activity.note ? `: ${activity.note}` : ''}`);
 }
 
-/** R17: a lead who wrote back waits for the rep; silence past the SLA tells the manager, and after that nurture resumes. */
+/** R17: a lead who wrote back waits for the rep; no automated e-mail goes out meanwhile. Silence past the SLA tells the manager, weekly while it lasts. */
 export function waitForRep(d: Draft): void {
   d.s.repWait = { since: d.now, deadline: d.now + d.ms(d.config.policy.replySla), managerTold: false };
 }
 
 function repSilent(d: Draft): void {
   const wait = d.s.repWait!;
-  if (!wait.managerTold) {
-    wait.managerTold = true;
-    wait.deadline = d.now + d.ms(d.config.policy.replySla);
-    d.notifyManager('reply_unanswered');
-    return;
-  }
-  d.s.repWait = null;
-  if (d.lead.stage !== 'nurturing') return;
-  if (d.lead.mailStopped || !d.s.reachable.email) {
-    d.s.finished = true; // nothing automated can reach the lead and the rep stayed silent: the run ends, the lead stays (R4)
-    return;
-  }
-  d.logCadence('the rep stayed silent: nurture resumes');
-  d.startCadence('nurture');
+  wait.managerTold = true;
+  wait.deadline = d.now + 7 * d.ms(d.config.policy.replySla);
+  d.notifyManager('reply_unanswered');
 }

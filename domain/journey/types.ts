@@ -135,11 +135,15 @@ export interface LeadState {
 /** Why an assignment is asked for: it decides whom to tell once the rep is known. */
 export type AssignPurpose = 'sla_breach' | 'returning' | 'reassign';
 
-/** Something for the workflow to do outside itself. Each has a key unique in the lead's run chain (its idempotency key). */
-export type Effect = { key: string } & EffectBody;
+/**
+ * Something for the workflow to do outside itself. Each has a key unique in the lead's run chain
+ * (its idempotency key) and may name effects it must follow (`after`: e.g. the handoff notice
+ * explains the score still being computed).
+ */
+export type Effect = { key: string; after?: string[] } & EffectBody;
 export type EffectBody =
   /** Route the lead and send the personal first touch signed by that rep, in one activity (R6, R7, R16). */
-  | { kind: 'welcome'; at: string; sendFirstTouch: boolean }
+  | { kind: 'welcome'; at: string; sendFirstTouch: boolean; sendKey: string }
   | { kind: 'assignRep'; at: string; exclude: string[]; preferFormer: boolean; purpose: AssignPurpose; reason: string }
   | { kind: 'sendEmail'; template: string; repId: string | null; summary: string }
   | { kind: 'notifyRep'; repId: string; notice: RepNotice; why?: string }
@@ -230,6 +234,8 @@ export interface JourneyState {
   lead: LeadState;
   /** Prefix of every effect key: the workflow id and the chain's first run id. */
   keyPrefix: string;
+  /** The first touch's send key: one per lead, whatever its runs (R7: one first touch ever). */
+  firstTouchKey: string;
   seq: number;
   reachable: { email: boolean; phone: boolean };
   marketingConsent: boolean;
@@ -258,7 +264,8 @@ export interface JourneyState {
   meetingBooked: boolean;
   /** Whether the last score was at or above the MQL threshold: qualifying needs a crossing from below. */
   mql: boolean;
-  scoring: { inFlight: boolean; again: string | null };
+  /** One score at a time (each reads what the one before wrote); reasons waiting meanwhile, engagement bursts merged into one. */
+  scoring: { inFlight: boolean; queue: { reason: string; at: string }[] };
   erased: boolean;
   /** The lead's run is over (a year of long-term nurture without a sign, or erased): the run ends, the lead stays (R4). */
   finished: boolean;
