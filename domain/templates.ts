@@ -60,6 +60,10 @@ export const TEMPLATES: Record<Locale, Record<string, TemplateSource>> = {
       subject: 'Would a short demo help, {{name}}?',
       body: ['If it would help to see it with your own data, I can show you in 30 minutes. Reply with a time that suits you.'],
     },
+    'nurture-week-5': {
+      subject: 'What our customers measured in their first quarter',
+      body: ['Numbers from three customers like you: time saved, errors avoided and what the first quarter cost them.', { label: 'Read the results', url: `${CONTENT}/customer-results` }],
+    },
     'long-term-check-in': {
       subject: 'Checking in, {{name}}',
       body: ["It's been a while since we last talked. Has anything changed on your side? Here is what is new with us, in case the timing is better now."],
@@ -96,6 +100,10 @@ export const TEMPLATES: Record<Locale, Record<string, TemplateSource>> = {
     'nurture-week-4': {
       subject: 'Auttaisiko lyhyt esittely{{#if firstName}}, {{firstName}}{{/if}}?',
       body: ['Jos haluat nähdä ratkaisun omilla tiedoillasi, voin näyttää sen 30 minuutissa. Vastaa sinulle sopivalla ajalla.'],
+    },
+    'nurture-week-5': {
+      subject: 'Mitä asiakkaamme mittasivat ensimmäisen neljänneksen aikana',
+      body: ['Luvut kolmelta kaltaiseltanne asiakkaalta: säästetty aika, vältetyt virheet ja ensimmäisen neljänneksen kustannukset.', { label: 'Lue tulokset', url: `${CONTENT}/customer-results` }],
     },
     'long-term-check-in': {
       subject: 'Kuulumisia{{#if firstName}}, {{firstName}}{{/if}}',

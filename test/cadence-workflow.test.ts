@@ -15,7 +15,7 @@ afterAll(() => h.close());
 
 const email = (name: string) => `${name}.${h.tag}.${Math.random().toString(36).slice(2, 6)}@example.com`;
 const reached = (repId: string) => ({ requestId: randomUUID(), outcome: 'reached' as const, actor: { role: 'rep', repId } });
-const sends = (s: LeadState) => s.cadence!.log.filter((l) => / sent$/.test(l.what)).map((l) => ({ template: l.what.split(' ')[1]!.replace(':', ''), at: Date.parse(l.at) }));
+const sends = (s: LeadState) => s.cadence!.log.filter((l) => /^email [a-z0-9-]+$/.test(l.what)).map((l) => ({ template: l.what.split(' ')[1]!, at: Date.parse(l.at) }));
 
 it('nurtures a reached lead on the R10 playbook, e-mailing only in the office hours of its own time zone (R10, R17)', async () => {
   const ny = await h.addRep('ny', { country: 'US' });

@@ -123,6 +123,7 @@ describe('the interpreter (R10, R4, R13)', () => {
       'branch hot-yet: grade cold in [hot] → no, to the next step',
       '2026-04-20 09:00 Mon email nurture-week-3',
       '2026-04-27 09:00 Mon email nurture-week-4',
+      '2026-05-04 09:00 Mon email nurture-week-5', // R10 v2: five weekly e-mails
       'exit completed',
     ]);
   });
@@ -204,7 +205,7 @@ describe('tracks by buyer stage (R13)', () => {
     const moved = switchTrack(R10_HARD_LEAD, pos, ['nurture-week-1'], now);
     // R10's pack is its first act and has not gone: after one touch the lead lands on it, never on the story again.
     expect(R10_HARD_LEAD.steps[moved.at]!.id).toBe('after-pack');
-    expect(moved).toMatchObject({ cadence: 'r10-hard-lead', version: 1, startedAt: start, done: ['story'], skip: ['nurture-week-1'] });
+    expect(moved).toMatchObject({ cadence: 'r10-hard-lead', version: 2, startedAt: start, done: ['story'], skip: ['nurture-week-1'] });
     // Going on, it skips the content the lead had on the other track.
     const facts: LeadFacts = { now: now + 60 * DAY, score: 0, grade: 'cold', buyerStage: 'evaluation', attributes: {}, engagements: [], exits: [], timeZone: 'Europe/Helsinki', marketingSends: [], isMarketing: ctx.isMarketing };
     const onWeek1 = decide(R10_HARD_LEAD, { ...moved, at: R10_HARD_LEAD.steps.findIndex((s) => s.id === 'week-1') }, facts);
@@ -250,7 +251,7 @@ describe('the checker: run on every shipped cadence, and at worker start', () =>
 });
 
 describe('changing a cadence while leads run: pinned or migrate', () => {
-  const v1 = R10_HARD_LEAD;
+  const v1 = R10_HARD_LEAD.previous![0]!;
   const at = (c: Cadence, id: string): Position => ({ ...startPosition(c, 0), at: c.steps.findIndex((s) => s.id === id) });
   it('keeps a lead on its own version when the new one is pinned', () => {
     const v2: Cadence = { ...v1, version: 2, policy: 'pinned', previous: [v1] };

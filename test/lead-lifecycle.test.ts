@@ -34,7 +34,7 @@ it('takes a good lead from capture to conversion: routed, answered, qualified, h
   const { leadId, handle } = await h.capture({ email: to, firstName: 'Aino', company: 'Oulun Kone Oy', country: `F${h.tag}`, city: 'oulu', industry: 'manufacturing', companySize: '201-1000', title: 'Head of Operations' });
 
   // R16: the Oulu lead goes to the Oulu rep; R6, R7: the personal first touch is signed by that rep, who is told at once.
-  const contacting = await waitForState(handle, (s) => s.stage === 'contacting');
+  const contacting = await waitForState(handle, (s) => s.stage === 'contacting' && s.assignedRep !== null);
   expect(contacting.assignedRep).toBe(oulu.repId);
   const [firstTouch] = await h.smtp.waitFor((m) => m.envelopeTo.includes(to));
   expect(firstTouch!.parsed.text).toContain('Rep oulu');
@@ -101,6 +101,7 @@ it('marks a lead not interested after five unanswered attempts, keeps it, and re
   expect(reengaged.attempts).toBe(0);
   const [lead] = await h.db.query('SELECT first_source, (SELECT count(*)::int FROM leads WHERE email_normalized = $2) AS rows FROM leads WHERE id = $1', [leadId, to]);
   expect(lead).toEqual({ first_source: { channel: 'ebook' }, rows: 1 });
+  await waitUntil(async () => (await stageTrail(h.db, leadId)).at(-1) === 'not_interested→contacting');
   expect((await stageTrail(h.db, leadId)).slice(-2)).toEqual(['contacting→not_interested', 'not_interested→contacting']);
   await h.record('five-attempts-not-interested', firstRun, handle);
 });
@@ -109,7 +110,7 @@ it('escalates a missed 20-minute SLA to the manager and gives the lead to anothe
   const athens = await h.addRep('athens', { country: `G${h.tag}`, city: 'Athens' });
   const greece = await h.addRep('greece', { country: `G${h.tag}` });
   const { leadId, handle } = await h.capture({ email: email('nikos'), firstName: 'Nikos', country: `G${h.tag}`, city: 'Athens' });
-  const before = await waitForState(handle, (s) => s.stage === 'contacting' && s.slaDeadline !== null);
+  const before = await waitForState(handle, (s) => s.stage === 'contacting' && s.slaDeadline !== null && s.assignedRep !== null);
   expect(before.assignedRep).toBe(athens.repId);
   // A manager finds the lead by its deadline in the Temporal UI.
   await waitUntil(async () => (await handle.describe()).typedSearchAttributes.get(SearchAttributes.SlaDeadline)?.toISOString() === before.slaDeadline);
@@ -152,6 +153,8 @@ it('disqualifies a lead flagged as junk once an admin confirms, and sends nothin
   await waitForState(handle, (s) => s.stage === 'contacting');
   const flagged = await handle.executeUpdate(flagJunkUpdate, { args: [{ requestId: randomUUID(), reason: 'Mickey Mouse, phone 1234567', actor: rep }] });
   expect(flagged.junkFlagged).toBe(true);
+  // The update answers once decided; the flag's row follows.
+  await waitUntil(async () => (await h.db.query('SELECT 1 FROM junk_flags WHERE lead_id = $1', [leadId])).length === 1);
   expect(await h.db.query('SELECT reason FROM junk_flags WHERE lead_id = $1 AND decision IS NULL', [leadId])).toEqual([{ reason: 'Mickey Mouse, phone 1234567' }]);
 
   await handle.executeUpdate(reviewJunkUpdate, { args: [{ requestId: randomUUID(), decision: 'confirm', actor: admin }] });

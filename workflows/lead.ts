@@ -102,6 +102,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   while (!runIsOver(state)) {
     if (await sleepUntilWake(() => state, () => runIsOver(state) || mustContinue())) apply({ type: 'tick' });
     else if (mustContinue() && !runIsOver(state)) {
+      // Effects under way get a minute to report back; any still retrying then (an outage) start again in the next run.
+      await condition(() => state.inFlight.length === 0, '1 minute');
       await condition(allHandlersFinished);
       return continueAsNew<typeof leadWorkflow>({ ...input, carried: { journey: state, answered: [...answered] } });
     }

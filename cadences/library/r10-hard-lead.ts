@@ -1,13 +1,8 @@
 import { branch, call, email, OFFICE_HOURS, wait } from '../builder';
 import type { Cadence } from '../types';
 
-/**
- * R10, the playbook for hard leads: the information pack at once, a call after 3 days, then an
- * e-mail a week for a month, each with other content (R11). A lead that has grown hot by week 2
- * skips the comparison checklist and gets the demo invitation straight away. E-mail wakes only
- * in office hours in the lead's time zone; the first (the pack the lead asked for) goes at once.
- */
-export const R10_HARD_LEAD: Cadence = {
+/** Version 1: four weekly e-mails after the information pack (kept for leads whose position is on it, until they reach their next step). */
+const R10_V1: Cadence = {
   id: 'r10-hard-lead',
   version: 1,
   policy: 'migrate',
@@ -30,4 +25,19 @@ export const R10_HARD_LEAD: Cadence = {
     wait('to-week-4', '7 days'),
     email('week-4', 'nurture-week-4', 'week 4: invitation to a demo'),
   ],
+};
+
+/**
+ * R10, the playbook for hard leads: the information pack at once, a call after 3 days, then an
+ * e-mail a week for five weeks, each with other content (R11). A lead that has grown hot by week 2
+ * skips the comparison checklist and gets the demo invitation straight away. E-mail wakes only
+ * in office hours in the lead's time zone; the first (the pack the lead asked for) goes at once.
+ * Version 2 adds the fifth weekly e-mail R10 asks for; `migrate`: a lead inside version 1 moves
+ * to version 2 at its next step (N3).
+ */
+export const R10_HARD_LEAD: Cadence = {
+  ...R10_V1,
+  version: 2,
+  steps: [...R10_V1.steps, wait('to-week-5', '7 days'), email('week-5', 'nurture-week-5', 'week 5: results customers measured')],
+  previous: [R10_V1],
 };

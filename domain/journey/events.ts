@@ -282,7 +282,7 @@ function reported(d: Draft, event: Extract<JourneyEvent, { type: 'effectDone' | 
     }
     case 'sendEmail': {
       const status = (result as EffectResults['sendEmail'] | undefined)?.status;
-      d.logCadence(`email ${effect.template}: ${failed ? 'failed' : (status ?? 'sent')}`);
+      if (failed || (status && status !== 'sent' && status !== 'already_sent')) d.logCadence(`email ${effect.template}: ${status ?? 'failed'}`);
       return afterSend(d, status);
     }
     case 'score': {

@@ -10,7 +10,10 @@ import type { Draft } from './draft';
 
 interface Timer {
   at: number;
+  /** What the lead waits for (shown as waitingFor). */
   what: string;
+  /** The next act, when it differs from what the timer waits for (a cadence's next e-mail or task, shown as nextAction). */
+  next?: string;
   fire: () => void;
 }
 
@@ -33,15 +36,15 @@ export function settle(d: Draft): void {
   }
   const first = upcoming[0];
   d.s.wake = first?.at ?? null;
-  const shown = upcoming.find((t) => t.what.startsWith('cadence: ')) ?? first;
-  d.lead.nextAction = shown ? { what: shown.what.replace(/^cadence: /, ''), at: d.iso(shown.at) } : null;
+  const shown = upcoming.find((t) => t.next !== undefined) ?? first;
+  d.lead.nextAction = shown ? { what: shown.next ?? shown.what, at: d.iso(shown.at) } : null;
   d.lead.waitingFor = isOver(d)
     ? d.s.erased
       ? 'nothing: the lead was erased'
       : d.s.finished
         ? 'a new capture: the year of nurture is over'
         : 'nothing: the lead is closed'
-    : (first?.what.replace(/^cadence: /, '') ?? 'the rep or the lead to act');
+    : (first?.what ?? 'the rep or the lead to act');
   publishBoard(d);
 }
 
@@ -103,11 +106,11 @@ function cadenceTimer(d: Draft): Timer | undefined {
   switch (decision.type) {
     case 'email':
     case 'task':
-      return { at: d.now, what: `cadence: ${decision.step.summary}`, fire: () => act(d) };
+      return { at: d.now, what: decision.step.summary, next: decision.step.summary, fire: () => act(d) };
     case 'wait': {
       const next = cadence.steps.slice(decision.position.at).find((s) => s.kind === 'email' || s.kind === 'task');
       d.logCadence(`wait until ${d.localTime(decision.until)}: ${decision.why}`);
-      return { at: decision.until, what: `cadence: ${next && 'summary' in next ? next.summary : decision.why}`, fire: () => undefined };
+      return { at: decision.until, what: decision.why, next: next && 'summary' in next ? next.summary : decision.why, fire: () => undefined };
     }
     case 'exit': {
       const { stage } = d.lead;
@@ -136,6 +139,7 @@ function act(d: Draft): void {
     if (d.mayEmail(template)) {
       d.emit({ kind: 'sendEmail', template, repId: rep, summary }, template);
       d.noteSent(template);
+      d.logCadence(`email ${template}`);
       if (d.lead.stage === 'contacting') d.lead.attempts += 1; // an e-mail attempt (R8)
     } else {
       d.logCadence(`email ${template}: skipped, ${whyNoMail(d)}`);
