@@ -39,7 +39,6 @@ it('nurtures a reached lead on the R10 playbook, e-mailing only in the office ho
   const [task] = await h.db.query<{ title: string; slaMs: number }>("SELECT title, extract(epoch FROM due_at - $2::timestamptz)::int * 1000 AS \"slaMs\" FROM tasks WHERE lead_id = $1 AND title LIKE 'follow-up call%'", [leadId, state.cadence!.log.find((l) => l.what.startsWith('task call') && l.what.includes('follow-up call'))!.at]);
   expect(task).toEqual({ title: 'follow-up call after the information pack', slaMs: DAY });
   expect(state.cadence!.log.map((l) => l.what)).toEqual(expect.arrayContaining([expect.stringMatching(/^branch hot-yet: grade (cold|warm) in \[hot\] → no, to the next step$/), 'exit: completed', 'start long-term-nurture v1 (Long-term nurture for not-interested leads)']));
-  await h.record('cadence-language-r10', { workflowId: handle.workflowId });
 });
 
 it('switches a nurtured lead to the fast track when it returns in the evaluation stage, keeping its progress (R13)', async () => {

@@ -132,20 +132,6 @@ it('escalates a missed 20-minute SLA to the manager and gives the lead to anothe
   await h.record('sla-breach-reassigned', handle);
 });
 
-it('sends a rejected handoff back to nurture and keeps the recycle count (R13, R15, R17)', async () => {
-  const tehran = await h.addRep('tehran', { country: `I${h.tag}` });
-  const to = email('sara');
-  const { handle } = await h.capture({ email: to, firstName: 'Sara', country: `I${h.tag}`, buyerStage: 'decision', consent: { marketing: true } });
-  // R13: a lead in the decision stage skips slow nurture straight to sales.
-  await waitForState(handle, (s) => s.stage === 'qualified');
-  const rejected = await handle.executeUpdate(decideHandoffUpdate, { args: [{ requestId: randomUUID(), decision: 'reject', reason: 'budget frozen until Q3', actor: { ...rep, repId: tehran.repId } }] });
-  expect(rejected).toMatchObject({ stage: 'nurturing', recycleCount: 1 });
-  await h.smtp.waitFor((m) => m.envelopeTo.includes(to) && /information pack/.test(m.parsed.subject ?? ''));
-  const [change] = await h.db.query("SELECT reason FROM stage_changes WHERE lead_id = $1 AND to_stage = 'nurturing'", [rejected.leadId]);
-  expect(change!.reason).toBe('handoff rejected: budget frozen until Q3');
-  await h.record('handoff-rejected', handle);
-});
-
 it('disqualifies a lead flagged as junk once an admin confirms, and sends nothing more (R5)', async () => {
   await h.addRep('junk', { country: `J${h.tag}` });
   const to = email('mickey');

@@ -1,7 +1,7 @@
 /**
  * R7: a call or meeting the rep schedules is a timer in the lead's workflow: days later, when it
  * is due and not before, the rep gets a reminder. Time-skipping server, real activities, database
- * and SMTP. The history is stored for the replay test (patch `scheduled-activities`).
+ * and SMTP.
  */
 import { randomUUID } from 'node:crypto';
 import { reportOutcomeUpdate, scheduleActivityUpdate } from '../workflows/contracts';
@@ -45,5 +45,4 @@ it('reminds the rep of a scheduled meeting and of an outcome\'s next call when e
   await h.env.sleep(DAY);
   await waitForState(handle, () => true);
   expect(reminders()).toHaveLength(2); // each reminded once
-  await h.record('scheduled-activity-reminders', handle);
 });

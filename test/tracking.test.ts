@@ -4,12 +4,9 @@
  * burst of a thousand events for one lead.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { createApp } from '../api/app';
 import { freePort } from '../scripts/processes';
 import { addressHash, signToken } from '../domain/tokens';
@@ -61,12 +58,6 @@ async function stateWhen(leadId: string, predicate: (s: LeadState) => boolean, t
 async function signalsOf(leadId: string): Promise<string[]> {
   const history = await handleOf(leadId).fetchHistory();
   return (history.events ?? []).flatMap((e) => (e.workflowExecutionSignaledEventAttributes?.signalName ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
-}
-
-/** With RIPEN_RECORD_HISTORIES=1, stores the lead's current run for test/replay.test.ts (new names only: old histories stay). */
-async function recordHistory(name: string, leadId: string): Promise<void> {
-  if (process.env.RIPEN_RECORD_HISTORIES !== '1') return;
-  writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), historyToJSON(await handleOf(leadId).fetchHistory()));
 }
 
 const touches = (leadId: string, where = "kind = 'engagement'") =>
@@ -218,7 +209,6 @@ describe('POST /v1/events', () => {
     const reasons = await stack.db.query<{ reason: string }>("SELECT reason FROM score_changes WHERE lead_id = $1 AND reason LIKE 'engagement%'", [leadId]);
     expect(reasons).toEqual([{ reason: 'engagement 3 events: 1 × page_visit, 1 × pricing_page_visit, 1 × download' }]);
     expect((await signalsOf(leadId)).filter((s) => s.startsWith('engagement'))).toEqual(['engagements']);
-    await recordHistory('engagement-batch', leadId);
   });
 
   it('answers 400 naming the field, and 403 to a key without the capture role', async () => {
@@ -271,7 +261,6 @@ describe('POST /v1/inbound', () => {
     const retried = await post('/v1/inbound', inbound, reply);
     expect(retried.body).toMatchObject({ action: 'engaged', duplicate: true, forwarded: false });
     expect((await signalsOf(leadId)).filter((s) => s.startsWith('engagement'))).toEqual(['engagement']);
-    await recordHistory('inbound-reply-stops-cadence', leadId);
   });
 
   it.each([

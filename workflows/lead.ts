@@ -7,7 +7,7 @@
  */
 import { allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import { decide, initialState, refusal, runIsOver, type JourneyConfig, type JourneyEvent, type JourneyState } from '../domain/journey';
+import { decide, initialState, refusal, rememberedAnswer, REMEMBERED_ANSWERS, runIsOver, type JourneyConfig, type JourneyEvent, type JourneyState } from '../domain/journey';
 import { DEFAULT_POLICY } from '../domain/lifecycle';
 import {
   captureSignal,
@@ -32,8 +32,6 @@ import { sleepUntilWake } from './timers';
 
 /** Past this many history events the run continues as new, well before Temporal's limits. */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 2_000;
-/** How many answered requests to remember for idempotent repeats (Idempotency-Key). */
-const REMEMBERED_REQUESTS = 100;
 
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState> {
   const config: JourneyConfig = {
@@ -69,9 +67,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     });
   }
   function remember(requestId: string, answer: LeadState): LeadState {
-    answered.set(requestId, { ...answer, cadence: answer.cadence ? { ...answer.cadence, log: answer.cadence.log.slice(-3) } : null });
+    answered.set(requestId, rememberedAnswer(answer));
     for (const oldest of answered.keys()) {
-      if (answered.size <= REMEMBERED_REQUESTS) break;
+      if (answered.size <= REMEMBERED_ANSWERS) break;
       answered.delete(oldest);
     }
     return answer;

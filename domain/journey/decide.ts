@@ -7,7 +7,7 @@ import { acceptsOutcomes, isClosed } from '../lifecycle';
 import { Draft } from './draft';
 import { apply, MAX_SCHEDULED } from './events';
 import { settle } from './timers';
-import type { Decided, JourneyConfig, JourneyEvent, JourneyState, LeadStage } from './types';
+import type { Decided, JourneyConfig, JourneyEvent, JourneyState, LeadStage, LeadState } from './types';
 
 export interface NewLead {
   leadId: string;
@@ -97,6 +97,14 @@ export function decide(state: JourneyState, event: JourneyEvent, now: number, co
   settle(d);
   d.s.inFlight.push(...d.effects);
   return { state: d.s, effects: d.effects };
+}
+
+/** How many answered requests a lead remembers for idempotent repeats (Idempotency-Key), across continueAsNew. */
+export const REMEMBERED_ANSWERS = 100;
+
+/** An update's answer as remembered for a repeat: the state without all but the last lines of its cadence log (bounds the carried state). */
+export function rememberedAnswer(lead: LeadState): LeadState {
+  return { ...lead, cadence: lead.cadence ? { ...lead.cadence, log: lead.cadence.log.slice(-3) } : null };
 }
 
 /** Whether the lead's run is over: closed, erased, or its year of nurture done. */

@@ -32,6 +32,15 @@ const ENGAGEMENT_MEMORY_MS = 180 * 24 * 60 * 60 * 1000;
 const ENGAGEMENT_MEMORY_ENTRIES = 200;
 const PROBLEMS_KEPT = 10;
 
+/** Effects that go out through the mail provider's rate-limited queue. */
+const EMAIL_KINDS: readonly EffectBody['kind'][] = ['notifyRep', 'notifyManager', 'sendEmail'];
+
+function sameNotice(a: Effect, b: Effect): boolean {
+  if (a.kind === 'notifyRep' && b.kind === 'notifyRep') return a.notice === b.notice && a.repId === b.repId;
+  if (a.kind === 'notifyManager' && b.kind === 'notifyManager') return a.notice === b.notice;
+  return false;
+}
+
 /** What a stage asks of cadences; nurture picks its track by buyer stage (R13). */
 export type CadencePurpose = 'contact' | 'nurture' | 'long-term';
 
@@ -57,12 +66,25 @@ export class Draft {
     return durationMs(duration) / this.config.timeScale;
   }
 
-  /** Decides an effect. While the welcome is in flight, everything else waits behind it (R6: the first touch goes first). */
+  /**
+   * Decides an effect. While the welcome is in flight, e-mail waits behind it (R6: the first touch
+   * goes first on the provider's rate): one notice of a kind is enough for the rep meanwhile.
+   */
   emit(body: EffectBody, what: string = body.kind): Effect {
     const effect = { key: `${this.s.keyPrefix}/${++this.s.seq}-${what}`, ...body } as Effect;
-    if (this.s.welcoming && body.kind !== 'welcome') this.s.held.push(effect);
-    else this.effects.push(effect);
+    if (!this.s.welcoming || !EMAIL_KINDS.includes(body.kind)) this.effects.push(effect);
+    else if (!this.s.held.some((held) => sameNotice(held, effect))) this.s.held.push(effect);
     return effect;
+  }
+
+  /** The welcome reported back: the e-mail that waited behind it goes, unless the lead can no longer be mailed. */
+  releaseHeld(): void {
+    for (const effect of this.s.held) {
+      if (effect.kind === 'sendEmail' && !this.mayEmail(effect.template)) this.logCadence(`email ${effect.template}: skipped, mail stopped`);
+      else this.effects.push(effect);
+    }
+    this.s.held = [];
+    this.s.welcoming = false;
   }
 
   /** Tells the lead's rep; while the rep is being routed, the notice waits for them. */
@@ -208,7 +230,9 @@ export class Draft {
     if (this.lead.cadence) this.lead.cadence.step = null;
     if (!purpose) return;
     const cadence = purpose === 'contact' ? CONTACT_ATTEMPTS : purpose === 'long-term' ? LONG_TERM_NURTURE : cadenceById(trackFor(NURTURE_TRACKS, this.lead.buyerStage))!;
-    this.s.flow = startPosition(cadence, this.now);
+    // Never the same content twice in a lead's journey: a nurture started again skips what the lead already had.
+    const start = startPosition(cadence, this.now);
+    this.s.flow = purpose === 'nurture' && this.s.sentTemplates.length > 0 ? { ...start, skip: [...this.s.sentTemplates] } : start;
     this.logCadence(`start ${cadence.id} v${cadence.version} (${cadence.title})`, cadence);
     if (!this.s.profile && !this.s.profileRequested) {
       this.s.profileRequested = true;

@@ -250,14 +250,12 @@ function reported(d: Draft, event: Extract<JourneyEvent, { type: 'effectDone' | 
   switch (effect.kind) {
     case 'welcome': {
       const welcomed = result as EffectResults['welcome'] | undefined;
-      s.welcoming = false;
-      d.effects.push(...s.held);
-      s.held = [];
       if (welcomed?.email) {
         const status = welcomed.email.status;
         lead.firstTouchEmailSent = status === undefined || status === 'sent' || status === 'already_sent';
         afterSend(d, status);
       }
+      d.releaseHeld();
       return d.assigned(welcomed?.assignment?.repId ?? null);
     }
     case 'assignRep': {
