@@ -124,7 +124,8 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
       signal: captureSignal,
       signalArgs: [{ touchId: randomUUID(), at: new Date(await env.currentTimeMs()).toISOString(), source, buyerStage: lead.buyerStage }],
     });
-    await until('the capture', state, (s) => s.stage !== 'new');
+    // Settled after the capture: routed, welcomed, and the contact cadence's first act given.
+    await until('the capture', state, (s) => s.assignedRep !== null && s.firstTouchEmailSent && (s.cadence?.log.some((l) => l.what.startsWith('wait until')) ?? false));
     const entry = entryFor(cadence.id);
     if (entry) await handle.executeUpdate(reportOutcomeUpdate, { args: [{ requestId: randomUUID(), outcome: entry, actor }] });
     const inCadence = await until(`the start of ${cadence.id}`, state, (s) => s.cadence != null);
@@ -160,13 +161,19 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
     const fromStubs = stubs.records.filter((r) => r.leadId === leadId).filter((r) => r.kind === 'stage' || r.kind === 'score' || r.kind === 'notice').map((r) => ({ at: r.at, what: r.what }));
     const lines = [...fromStubs, ...fromLog]
       .map((l, i) => ({ ...l, i }))
-      .sort((a, b) => a.at - b.at || a.i - b.i)
+      // Effects decided together start at the same instant in any order: stage, then score, then notices.
+      .sort((a, b) => a.at - b.at || rank(a.what) - rank(b.what) || a.i - b.i)
       .map(({ at, what }) => ({ at, day: Math.max(0, calendarDays(startedAt, at, timeZone)), local: formatLocal(at, timeZone), what }));
     lines.push({ at: startedAt + (options.days ?? 90) * DAY_MS, day: calendarDays(startedAt, startedAt + (options.days ?? 90) * DAY_MS, timeZone), local: formatLocal(startedAt + (options.days ?? 90) * DAY_MS, timeZone), what: `end: stage ${end.stage}, score ${end.score ?? 0} (${end.grade ?? 'cold'}), ${end.cadence ? `cadence ${end.cadence.id} v${end.cadence.version} at ${end.cadence.step ?? 'its end'}` : 'no cadence'}; waiting for ${end.waitingFor}` });
     return { cadence: cadence.id, timeZone, startedAt, lines, end };
   } finally {
     await env.teardown();
   }
+}
+
+/** Where a timeline line goes among lines of the same instant. */
+function rank(what: string): number {
+  return what.startsWith('stage ') ? 0 : what.startsWith('score ') ? 1 : 2;
 }
 
 /** Calendar days between two instants on the lead's wall calendar (a DST hour or a few milliseconds never shift a day). */

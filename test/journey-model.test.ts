@@ -295,10 +295,10 @@ function slaInvariant({ next }: StepView): void {
 
 function nurtureHasNextStep({ next }: StepView): void {
   if (stageOf(next) !== 'nurturing' || runIsOver(next)) return;
-  const step = next.flow ? `cadence ${next.flow.cadence}` : next.scheduled.length > 0 ? 'a scheduled activity' : next.repWait?.deadline ? 'waiting for the rep' : null;
-  if (!step) fail('R17: a nurtured lead whose run is not over has a next step (a cadence, a scheduled activity, or a deadline for the rep); never silent forever', 'flow null, no scheduled activity, no repWait');
+  const step = next.position ? `cadence ${next.position.cadence}` : next.scheduled.length > 0 ? 'a scheduled activity' : next.repWait?.deadline ? 'waiting for the rep' : null;
+  if (!step) fail('R17: a nurtured lead whose run is not over has a next step (a cadence, a scheduled activity, or a deadline for the rep); never silent forever', 'no cadence position, no scheduled activity, no repWait');
   // The one wait without a timer: a cadence that waits for the lead's profile, whose load is under way (its result is the next event).
-  const profileLoading = next.flow && !next.profile && [...next.inFlight, ...next.held].some((e) => e.kind === 'loadProfile');
+  const profileLoading = next.position && !next.profile && [...next.inFlight, ...next.held].some((e) => e.kind === 'loadProfile');
   if (profileLoading) coverage.nurturingWaitingForProfile += 1;
   if (next.repWait) coverage.nurturingWaitingForRep += 1;
   if (next.wake === null && !profileLoading) {

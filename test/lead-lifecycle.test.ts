@@ -51,6 +51,7 @@ it('takes a good lead from capture to conversion: routed, answered, qualified, h
 
   const accepted = await handle.executeUpdate(decideHandoffUpdate, { args: [{ requestId: randomUUID(), decision: 'accept', actor: { ...rep, repId: oulu.repId } }] });
   expect(accepted.stage).toBe('handed_off');
+  await waitUntil(async () => (await h.db.query('SELECT 1 FROM opportunities WHERE lead_id = $1', [leadId])).length === 1);
   expect(await h.db.query("SELECT status FROM opportunities WHERE lead_id = $1", [leadId])).toEqual([{ status: 'open' }]);
   expect(await h.db.query('SELECT 1 FROM contacts WHERE lead_id = $1', [leadId])).toHaveLength(1);
 
@@ -69,7 +70,7 @@ it('marks a lead not interested after five unanswered attempts, keeps it, and re
   const kyiv = await h.addRep('kyiv', { country: `U${h.tag}` });
   const to = email('olena');
   const { leadId, handle } = await h.capture({ email: to, phone: '+380 44 123 4567', firstName: 'Olena', country: `U${h.tag}`, source: { channel: 'ebook' }, consent: { marketing: true } });
-  await waitForState(handle, (s) => s.stage === 'contacting');
+  await waitForState(handle, (s) => s.stage === 'contacting' && s.assignedRep !== null);
   const firstRun = { workflowId: handle.workflowId, runId: (await handle.describe()).runId };
 
   // The cadence: call now, e-mail after a day, call after 3 days, e-mail after 7, call after 14 (R8, R9).
@@ -83,7 +84,9 @@ it('marks a lead not interested after five unanswered attempts, keeps it, and re
   await h.env.sleep(7 * DAY);
   const afterFive = await handle.executeUpdate(reportOutcomeUpdate, { args: [outcome('no_answer', kyiv.repId)] }); // 5
   expect(afterFive).toMatchObject({ stage: 'not_interested', attempts: 5 });
-  expect((await h.db.query('SELECT count(*)::int AS n FROM tasks WHERE lead_id = $1 AND kind = $2', [leadId, 'call']))[0]!.n).toBe(3);
+  const calls = async () => (await h.db.query('SELECT count(*)::int AS n FROM tasks WHERE lead_id = $1 AND kind = $2', [leadId, 'call']))[0]!.n as number;
+  await waitUntil(async () => (await calls()) >= 3);
+  expect(await calls()).toBe(3);
   const subjects = h.smtp.sentTo(to).map((m) => m.parsed.subject);
   expect(subjects).toEqual(['Thanks for getting in touch, Olena', 'Following up, Olena', 'Should I close your request, Olena?']);
 

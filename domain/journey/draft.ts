@@ -6,7 +6,7 @@
 import {
   cadenceById,
   CONTACT_ATTEMPTS,
-  decide as decideCadence,
+  decide as interpret,
   definitionFor,
   LONG_TERM_NURTURE,
   migratePosition,
@@ -90,10 +90,10 @@ export class Draft {
   /** Tells the lead's rep; while the rep is being routed, the notice waits for them. */
   notifyRep(notice: RepNotice, why?: string): void {
     if (this.lead.assignedRep) {
-      const effect = this.emit({ kind: 'notifyRep', repId: this.lead.assignedRep, notice, ...(why ? { why } : {}) }, `notify-${notice}`);
-      // R15: the handoff tells the rep why the lead qualified: it follows the score being computed.
-      const scores = notice === 'handoff' ? [...this.s.inFlight, ...this.s.held, ...this.effects].filter((e) => e.kind === 'score').map((e) => e.key) : [];
-      if (scores.length > 0) effect.after = scores;
+      const body = { kind: 'notifyRep' as const, repId: this.lead.assignedRep, notice, ...(why ? { why } : {}) };
+      // R15: the handoff tells the rep why the lead qualified, so it waits for the scores under way.
+      if (notice === 'handoff' && this.s.scoring.inFlight) this.s.afterScoring = [body];
+      else this.emit(body, `notify-${notice}`);
     }
     else if (this.s.routing) this.s.repNotices.push({ notice, ...(why ? { why } : {}) });
   }
@@ -141,11 +141,15 @@ export class Draft {
     else scoring.queue.push({ reason, at });
   }
 
-  /** The score in flight reported back: the next reason waiting is scored. */
+  /** The score in flight reported back: the next reason waiting is scored; once none is left, what waited for the score goes. */
   scored(): void {
     const next = this.s.scoring.queue.shift();
     this.s.scoring.inFlight = false;
-    if (next && !this.s.erased) this.rescore(next.reason, next.at);
+    if (next) return this.rescore(next.reason, next.at);
+    for (const body of this.s.afterScoring) {
+      if (body.kind === 'notifyRep' && body.repId === this.lead.assignedRep && this.lead.stage === 'qualified') this.emit(body, `notify-${body.notice}`);
+    }
+    this.s.afterScoring = [];
   }
 
   /** Asks for a rep; the result decides whom to tell. */
@@ -223,16 +227,16 @@ export class Draft {
 
   /** Starts the cadence a purpose asks for, or stops every cadence (null). */
   startCadence(purpose: CadencePurpose | null): void {
-    const leaving = this.s.flow;
+    const leaving = this.s.position;
     if (leaving && this.lead.cadence?.step) this.logCadence(`stop ${leaving.cadence} at ${this.lead.cadence.step}: the lead is ${this.lead.stage}`);
-    this.s.flow = null;
-    this.s.flowEndedAt = null;
+    this.s.position = null;
+    this.s.cadenceEndedAt = null;
     if (this.lead.cadence) this.lead.cadence.step = null;
     if (!purpose) return;
     const cadence = purpose === 'contact' ? CONTACT_ATTEMPTS : purpose === 'long-term' ? LONG_TERM_NURTURE : cadenceById(trackFor(NURTURE_TRACKS, this.lead.buyerStage))!;
     // Never the same content twice in a lead's journey: a nurture started again skips what the lead already had.
     const start = startPosition(cadence, this.now);
-    this.s.flow = purpose === 'nurture' && this.s.sentTemplates.length > 0 ? { ...start, skip: [...this.s.sentTemplates] } : start;
+    this.s.position = purpose === 'nurture' && this.s.sentTemplates.length > 0 ? { ...start, skip: [...this.s.sentTemplates] } : start;
     this.logCadence(`start ${cadence.id} v${cadence.version} (${cadence.title})`, cadence);
     if (!this.s.profile && !this.s.profileRequested) {
       this.s.profileRequested = true;
@@ -241,18 +245,18 @@ export class Draft {
   }
 
   onLongTerm(): boolean {
-    return this.s.flow?.cadence === LONG_TERM_NURTURE.id;
+    return this.s.position?.cadence === LONG_TERM_NURTURE.id;
   }
 
   /** The definition the position follows, moving it to a newer version where that one migrates and the workflow allows it. */
-  flowCadence(): Cadence | undefined {
-    const flow = this.s.flow;
-    if (!flow) return undefined;
-    const found = definitionFor(flow);
+  currentCadence(): Cadence | undefined {
+    const position = this.s.position;
+    if (!position) return undefined;
+    const found = definitionFor(position);
     if (!found) return undefined;
     if (!found.migrate) return found.cadence;
     if (!found.from || this.config.mayMigrate(found.cadence.id, found.cadence.version)) {
-      this.s.flow = migratePosition(found.from, found.cadence, flow);
+      this.s.position = migratePosition(found.from, found.cadence, position);
       if (found.from) this.logCadence(`migrate to ${found.cadence.id} v${found.cadence.version}`, found.cadence);
       return found.cadence;
     }
@@ -260,19 +264,19 @@ export class Draft {
   }
 
   /** What the cadence wants now; stores where that leaves the lead. Undefined while no cadence runs or its profile is loading. */
-  decideFlow(): { cadence: Cadence; decision: Decision } | undefined {
-    if (!this.s.flow || !this.s.profile) return undefined;
-    const cadence = this.flowCadence();
-    const flow = this.s.flow;
-    if (!cadence || !flow) return undefined;
-    const decision = decideCadence(cadence, flow, this.flowFacts(flow.startedAt));
-    this.s.flow = decision.position;
+  decideCadence(): { cadence: Cadence; decision: Decision } | undefined {
+    if (!this.s.position || !this.s.profile) return undefined;
+    const cadence = this.currentCadence();
+    const position = this.s.position;
+    if (!cadence || !position) return undefined;
+    const decision = interpret(cadence, position, this.cadenceFacts(position.startedAt));
+    this.s.position = decision.position;
     for (const line of decision.trace) this.logCadence(line, cadence);
     if (this.lead.cadence) this.lead.cadence.step = decision.type === 'exit' ? null : (cadence.steps[decision.position.at]?.id ?? null);
     return { cadence, decision };
   }
 
-  private flowFacts(startedAt: number) {
+  private cadenceFacts(startedAt: number) {
     const { lead } = this;
     const exits: ExitCondition[] = [];
     if (this.s.engagements.some((e) => e.event === 'reply' && e.at >= startedAt)) exits.push('replied');
@@ -297,14 +301,14 @@ export class Draft {
 
   /** R13: a nurtured lead whose buyer stage moved switches to that stage's track, keeping its progress. */
   followBuyerStage(): void {
-    const flow = this.s.flow;
-    if (!flow || this.lead.stage !== 'nurturing' || this.onLongTerm()) return;
+    const position = this.s.position;
+    if (!position || this.lead.stage !== 'nurturing' || this.onLongTerm()) return;
     const track = trackFor(NURTURE_TRACKS, this.lead.buyerStage);
-    if (track === flow.cadence) return;
+    if (track === position.cadence) return;
     const to = cadenceById(track)!;
-    this.s.flow = switchTrack(to, flow, this.s.sentTemplates, this.now);
-    this.s.flowEndedAt = null;
-    this.logCadence(`switch track: buyer stage ${this.lead.buyerStage ?? 'unknown'} → ${to.id} v${to.version}, at step ${to.steps[this.s.flow.at]?.id ?? 'end'} (R13)`, to);
+    this.s.position = switchTrack(to, position, this.s.sentTemplates, this.now);
+    this.s.cadenceEndedAt = null;
+    this.logCadence(`switch track: buyer stage ${this.lead.buyerStage ?? 'unknown'} → ${to.id} v${to.version}, at step ${to.steps[this.s.position.at]?.id ?? 'end'} (R13)`, to);
   }
 
   /** R12: engagement a branch may look at, bounded so a burst cannot bloat the carried state. */

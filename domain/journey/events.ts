@@ -51,7 +51,7 @@ export function apply(d: Draft, event: JourneyEvent): void {
       return;
     case 'erase':
       d.startCadence(null);
-      Object.assign(d.s, { erased: true, finished: true, scheduled: [], repWait: null, handoff: null, unreportedCalls: null, held: [], repNotices: [], scoring: { inFlight: false, queue: [] } });
+      Object.assign(d.s, { erased: true, finished: true, scheduled: [], repWait: null, handoff: null, unreportedCalls: null, held: [], repNotices: [], scoring: { inFlight: false, queue: [] }, afterScoring: [] });
       return;
     case 'tick':
       return; // settle fires what is due
@@ -91,7 +91,7 @@ function captured(d: Draft, touch: CaptureTouch): void {
     d.moveTo('qualified', 'returning customer: a new opportunity for the rep (R15)');
   } else if (lead.stage === 'contacting' || lead.stage === 'nurturing' || lead.stage === 'qualified' || lead.stage === 'handed_off') {
     if (lead.buyerStage === 'decision' && lead.stage !== 'qualified' && lead.stage !== 'handed_off') d.moveTo('qualified', 'returned in the decision stage (R13)');
-    else if (!s.flow && !s.handoff && lead.stage !== 'handed_off') reenter(d); // a run restarted on a stored stage
+    else if (!s.position && !s.handoff && lead.stage !== 'handed_off') reenter(d); // a run restarted on a stored stage
   } else {
     reenter(d);
   }
@@ -183,7 +183,7 @@ function outcomeReported(d: Draft, report: OutcomeReport): void {
   }
   d.rescore(`outcome ${report.outcome}`);
   if (effect.next) d.moveTo(effect.next.stage, effect.next.reason, actorName(report.actor));
-  if (lead.stage === 'nurturing' && !s.flow) {
+  if (lead.stage === 'nurturing' && !s.position) {
     d.logCadence(`the rep reported ${report.outcome}: nurture resumes`);
     d.startCadence('nurture');
   }

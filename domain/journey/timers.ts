@@ -100,12 +100,14 @@ function timers(d: Draft): Timer[] {
 
 /** The cadence's next act (now), its wait, or its end; a cadence that exited for a reason just stops. */
 function cadenceTimer(d: Draft): Timer | undefined {
-  const decided = d.decideFlow();
+  const decided = d.decideCadence();
   if (!decided) return undefined;
   const { cadence, decision } = decided;
   switch (decision.type) {
     case 'email':
     case 'task':
+      // The rep signs the e-mail and takes the task: while routing finds them, the act waits for the result.
+      if (d.s.routing) return undefined;
       return { at: d.now, what: decision.step.summary, next: decision.step.summary, fire: () => act(d) };
     case 'wait': {
       const next = cadence.steps.slice(decision.position.at).find((s) => s.kind === 'email' || s.kind === 'task');
@@ -116,21 +118,21 @@ function cadenceTimer(d: Draft): Timer | undefined {
       const { stage } = d.lead;
       d.logCadence(`exit: ${decision.reason}`);
       if (decision.reason !== 'completed') {
-        d.s.flow = null;
+        d.s.position = null;
         if (stage === 'nurturing') waitForRep(d); // e.g. unsubscribed: the rep decides what follows
         return undefined;
       }
-      d.s.flowEndedAt ??= d.now;
+      d.s.cadenceEndedAt ??= d.now;
       const grace = stage === 'contacting' ? d.ms(d.config.policy.lastAttemptGrace) : 0;
       const what = stage === 'contacting' ? 'the outcome of the last attempt' : `the end of ${cadence.title}`;
-      return { at: d.s.flowEndedAt + grace, what, fire: () => cadenceDone(d) };
+      return { at: d.s.cadenceEndedAt + grace, what, fire: () => cadenceDone(d) };
     }
   }
 }
 
 /** Sends the e-mail or gives the task the cadence wants now, then moves on to its next step. */
 function act(d: Draft): void {
-  const decided = d.decideFlow();
+  const decided = d.decideCadence();
   if (!decided || (decided.decision.type !== 'email' && decided.decision.type !== 'task')) return;
   const { cadence, decision } = decided;
   const rep = d.lead.assignedRep;
@@ -151,8 +153,8 @@ function act(d: Draft): void {
   } else {
     d.logCadence(`task ${decision.step.task}: skipped, ${rep ? 'no phone number' : 'no rep'}`);
   }
-  const flow = d.s.flow;
-  if (flow) d.s.flow = completeStep(cadence, flow, d.now);
+  const position = d.s.position;
+  if (position) d.s.position = completeStep(cadence, position, d.now);
 }
 
 function whyNoMail(d: Draft): string {
@@ -165,8 +167,8 @@ function whyNoMail(d: Draft): string {
 function cadenceDone(d: Draft): void {
   const { lead, s } = d;
   const longTerm = d.onLongTerm();
-  s.flow = null;
-  s.flowEndedAt = null;
+  s.position = null;
+  s.cadenceEndedAt = null;
   if (lead.stage === 'contacting') {
     if (lead.attempts >= d.config.policy.maxAttempts) {
       d.moveTo('not_interested', `no reach after ${lead.attempts} attempts (R8)`);

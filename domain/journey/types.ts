@@ -266,11 +266,14 @@ export interface JourneyState {
   mql: boolean;
   /** One score at a time (each reads what the one before wrote); reasons waiting meanwhile, engagement bursts merged into one. */
   scoring: { inFlight: boolean; queue: { reason: string; at: string }[] };
+  /** What waits for the scores under way (the handoff notice, which explains the score). */
+  afterScoring: EffectBody[];
   erased: boolean;
   /** The lead's run is over (a year of long-term nurture without a sign, or erased): the run ends, the lead stays (R4). */
   finished: boolean;
-  flow: Position | null;
-  flowEndedAt: number | null;
+  /** Where the lead is in its cadence (the cadence language), or null when no cadence runs. */
+  position: Position | null;
+  cadenceEndedAt: number | null;
   profile: Profile | null;
   profileRequested: boolean;
   engagements: { event: string; at: number }[];
