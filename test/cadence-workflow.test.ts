@@ -23,12 +23,12 @@ it('nurtures a reached lead on the R10 playbook, e-mailing only in the office ho
   const { leadId, handle } = await h.capture({ email: to, phone: '+1 212 555 0100', firstName: 'Jane', country: 'US', consent: { marketing: true } });
   await waitForState(handle, (s) => s.stage === 'contacting');
   const nurturing = await handle.executeUpdate(reportOutcomeUpdate, { args: [reached(ny.repId)] });
-  expect(nurturing).toMatchObject({ stage: 'nurturing', cadence: { id: 'r10-hard-lead', version: 1 } });
+  expect(nurturing).toMatchObject({ stage: 'nurturing', cadence: { id: 'r10-hard-lead', version: 2 } });
 
-  await h.env.sleep(40 * DAY);
+  await h.env.sleep(47 * DAY);
   const state = await waitForState(handle, (s) => s.cadence?.id === 'long-term-nurture');
   const sent = sends(state);
-  expect(sent.map((s) => s.template)).toEqual(['nurture-info-pack', 'nurture-week-1', 'nurture-week-2', 'nurture-week-3', 'nurture-week-4']);
+  expect(sent.map((s) => s.template)).toEqual(['nurture-info-pack', 'nurture-week-1', 'nurture-week-2', 'nurture-week-3', 'nurture-week-4', 'nurture-week-5']);
   // The pack answers the lead at once; every later e-mail wakes in New York office hours.
   for (const s of sent.slice(1)) {
     const local = localTime(s.at, 'America/New_York');
@@ -53,14 +53,14 @@ it('switches a nurtured lead to the fast track when it returns in the evaluation
   await h.capture({ email: to, buyerStage: 'evaluation' });
   const switched = await waitForState(handle, (s) => s.cadence?.id === 'r10-hard-lead');
   expect(switched.stage).toBe('nurturing');
-  expect(switched.cadence!.log.map((l) => l.what)).toContainEqual(expect.stringMatching(/^switch track: buyer stage evaluation → r10-hard-lead v1, at step after-pack \(R13\)$/));
+  expect(switched.cadence!.log.map((l) => l.what)).toContainEqual(expect.stringMatching(/^switch track: buyer stage evaluation → r10-hard-lead v2, at step after-pack \(R13\)$/));
 
-  await h.env.sleep(40 * DAY);
+  await h.env.sleep(47 * DAY);
   const done = await waitForState(handle, (s) => s.cadence?.id === 'long-term-nurture');
   const templates = sends(done).map((s) => s.template);
   // Never the same content twice, and never back to the start of the new track.
   expect(new Set(templates).size).toBe(templates.length);
-  expect(templates).toEqual(['nurture-week-1', 'nurture-week-2', 'nurture-week-3', 'nurture-week-4']);
+  expect(templates).toEqual(['nurture-week-1', 'nurture-week-2', 'nurture-week-3', 'nurture-week-4', 'nurture-week-5']);
 });
 
 it('stops the nurture cadence when the lead replies, and sends nothing more from it (R12)', async () => {
@@ -69,7 +69,8 @@ it('stops the nurture cadence when the lead replies, and sends nothing more from
   const { handle } = await h.capture({ email: to, firstName: 'Ella', country: `RP${h.tag}`, consent: { marketing: true } });
   await waitForState(handle, (s) => s.stage === 'contacting');
   await handle.executeUpdate(reportOutcomeUpdate, { args: [reached(rep.repId)] });
-  await waitForState(handle, (s) => sends(s).length === 1); // the information pack
+  await waitForState(handle, (s) => sends(s).length === 1); // the information pack, decided
+  await h.smtp.waitFor((m) => m.envelopeTo.includes(to) && /information pack/.test(m.parsed.subject ?? '')); // and sent
   await handle.signal(engagementSignal, { requestId: randomUUID(), event: 'reply', at: new Date(await h.env.currentTimeMs()).toISOString() });
   const stopped = await waitForState(handle, (s) => s.cadence?.step === null);
   expect(stopped).toMatchObject({ stage: 'nurturing', cadence: { id: 'r10-hard-lead' } });

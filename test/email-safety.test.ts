@@ -108,7 +108,10 @@ describe('consent and bounces', () => {
     const to = address('eero');
     const leadId = await captureLead({ email: to, firstName: 'Eero' });
     await reachAndNurture(leadId);
-    await waitUntil(async () => (await stack.db.query("SELECT 1 FROM sent_emails WHERE lead_id = $1 AND template = 'nurture-info-pack' AND status = 'no_consent'", [leadId])).length === 1);
+    // The workflow knows the lead gave no marketing consent: it never asks for the send (R18), and says why.
+    const s = await stateWhen(leadId, (x) => x.cadence?.log.some((l) => l.what === 'email nurture-info-pack: skipped, no marketing consent') ?? false);
+    expect(s.stage).toBe('nurturing');
+    expect(await stack.db.query("SELECT 1 FROM sent_emails WHERE lead_id = $1 AND template = 'nurture-info-pack'", [leadId])).toEqual([]);
     expect(stack.smtp.sentTo(to).map((m) => m.parsed.subject)).toEqual(['Thanks for getting in touch, Eero']);
   });
 

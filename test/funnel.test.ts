@@ -185,6 +185,9 @@ it('counts leads that went through the real workflow: speed to lead from the fir
   for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM leads WHERE id = ANY($1) AND stage = 'contacting'", [ids])).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
   const reached = await fetch(`${stack.apiUrl}/v1/leads/${ids[0]}/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json', ...live }, body: JSON.stringify({ outcome: 'reached' }) });
   expect(reached.status).toBe(200);
+  // The outcome is answered once decided; its touch and stage change are written just after.
+  for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM leads WHERE id = $1 AND stage = 'nurturing'", [ids[0]])).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM touches WHERE lead_id = $1 AND kind = 'outcome'", [ids[0]])).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
   const res = await get(`/v1/funnel?from=${since}&source=${source}`, manager);
   expect(res.status).toBe(200);
   expect(res.body.total).toMatchObject({

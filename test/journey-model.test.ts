@@ -297,11 +297,13 @@ function nurtureHasNextStep({ next }: StepView): void {
   if (stageOf(next) !== 'nurturing' || runIsOver(next)) return;
   const step = next.position ? `cadence ${next.position.cadence}` : next.scheduled.length > 0 ? 'a scheduled activity' : next.repWait?.deadline ? 'waiting for the rep' : null;
   if (!step) fail('R17: a nurtured lead whose run is not over has a next step (a cadence, a scheduled activity, or a deadline for the rep); never silent forever', 'no cadence position, no scheduled activity, no repWait');
-  // The one wait without a timer: a cadence that waits for the lead's profile, whose load is under way (its result is the next event).
+  // The waits without a timer: a cadence that waits for the lead's profile or for its rep, whose load or routing is
+  // under way (its result is the next event).
   const profileLoading = next.position && !next.profile && [...next.inFlight, ...next.held].some((e) => e.kind === 'loadProfile');
+  const routing = next.position && next.routing && next.inFlight.some((e) => e.kind === 'welcome' || e.kind === 'assignRep');
   if (profileLoading) coverage.nurturingWaitingForProfile += 1;
   if (next.repWait) coverage.nurturingWaitingForRep += 1;
-  if (next.wake === null && !profileLoading) {
+  if (next.wake === null && !profileLoading && !routing) {
     fail('R17: a nurtured lead whose run is not over has a timer (state.wake), never silent forever', `next step: ${step}, but wake is null`);
   }
 }

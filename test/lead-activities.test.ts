@@ -105,7 +105,8 @@ it('shows every touch across channels, every score change with its reason and ev
   let timeline: any[] = [];
   for (let i = 0; i < 100; i++) {
     timeline = (await call('GET', `/v1/leads/${leadId}`, oulu)).body.timeline;
-    if (timeline.some((e) => e.type === 'touch' && e.kind === 'engagement')) break;
+    // The outcome's answer comes once it is decided; its touch and score are written just after.
+    if (timeline.some((e) => e.type === 'touch' && e.kind === 'engagement') && timeline.some((e) => e.type === 'score' && e.reason === 'outcome reached')) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   const touches = timeline.filter((e) => e.type === 'touch').map((e) => `${e.kind}:${e.channel}`);

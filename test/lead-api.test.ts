@@ -66,6 +66,8 @@ it('applies a repeated request with the same Idempotency-Key once', async () => 
   expect(second.status).toBe(200);
   expect(second.body.state.attempts).toBe(1);
   expect(second.body.state).toEqual(first.body.state);
+  await waitUntil(async () => (await stack.db.query("SELECT 1 FROM touches WHERE lead_id = $1 AND kind = 'outcome'", [leadId])).length > 0);
+  await new Promise((r) => setTimeout(r, 500)); // a second touch, if the repeat had made one, would be written by now
   expect(await stack.db.query("SELECT 1 FROM touches WHERE lead_id = $1 AND kind = 'outcome'", [leadId])).toHaveLength(1);
   const third = await call('POST', `/v1/leads/${leadId}/outcomes`, oulu, { outcome: 'voicemail' }, { 'idempotency-key': `another-${leadId}` });
   expect(third.body.state.attempts).toBe(2);
@@ -97,6 +99,7 @@ it('runs the junk review: a rep flags, the admin lists and confirms, and outcome
   const leadId = await ouluLead('mickey');
   const flagged = await call('POST', `/v1/leads/${leadId}/flags`, oulu, { reason: 'Mickey Mouse, phone 1234567' });
   expect(flagged.status).toBe(202);
+  await waitUntil(async () => (await stack.db.query('SELECT 1 FROM junk_flags WHERE lead_id = $1', [leadId])).length === 1);
   const list = await call('GET', '/v1/admin/flags', admin);
   expect(list.body.flags).toEqual(expect.arrayContaining([expect.objectContaining({ leadId, reason: 'Mickey Mouse, phone 1234567', flaggedBy: `rep:oulu-${tag}` })]));
   const confirmed = await call('POST', `/v1/admin/leads/${leadId}/disqualify`, admin);

@@ -20,9 +20,12 @@ describe('rep outcomes while contacting (R8, R13, R15, R17)', () => {
     expect(outcomeEffect('nurturing', 'meeting_booked', lead).next?.stage).toBe('qualified');
   });
 
-  it('keeps a not-interested or wrong-contact lead and stops mailing a wrong contact (R4)', () => {
+  it('keeps a not-interested lead on its own word, and stops mailing a wrong contact without closing it (R4, R8)', () => {
     expect(outcomeEffect('contacting', 'not_interested', lead).next?.stage).toBe('not_interested');
-    expect(outcomeEffect('nurturing', 'wrong_contact', lead)).toMatchObject({ stopMail: true, countsAsAttempt: false, next: { stage: 'not_interested' } });
+    expect(outcomeEffect('nurturing', 'wrong_contact', lead)).toEqual({ stopMail: true, countsAsAttempt: false, reached: false, next: undefined });
+    // While contacting, a wrong contact is an attempt that did not reach the person: the fifth closes the lead (R8).
+    expect(outcomeEffect('contacting', 'wrong_contact', lead)).toMatchObject({ stopMail: true, countsAsAttempt: true });
+    expect(outcomeEffect('contacting', 'wrong_contact', { ...lead, attempts: 4 }).next?.stage).toBe('not_interested');
   });
 });
 

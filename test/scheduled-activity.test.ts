@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { reportOutcomeUpdate, scheduleActivityUpdate } from '../workflows/contracts';
 import { DAY, startHarness, waitForState, type Harness } from './helpers/lifecycle';
+import { waitUntil } from './helpers/wait';
 
 let h: Harness;
 beforeAll(async () => {
@@ -24,6 +25,8 @@ it('reminds the rep of a scheduled meeting and of an outcome\'s next call when e
 
   await handle.executeUpdate(scheduleActivityUpdate, { args: [{ requestId: randomUUID(), kind: 'meeting', at: meetingAt, note: 'demo in Piraeus', actor }] });
   await handle.executeUpdate(reportOutcomeUpdate, { args: [{ requestId: randomUUID(), outcome: 'no_answer', nextActivity: { kind: 'call', at: callAt }, actor }] });
+  // The updates answer once decided; the rep's tasks are written just after.
+  await waitUntil(async () => (await h.db.query("SELECT 1 FROM tasks WHERE lead_id = $1 AND title LIKE '% scheduled by the rep%'", [leadId])).length === 2);
   expect(await h.db.query('SELECT kind, due_at FROM tasks WHERE lead_id = $1 AND kind IN ($2, $3) ORDER BY due_at', [leadId, 'meeting', 'call'])).toEqual(
     expect.arrayContaining([{ kind: 'meeting', due_at: new Date(meetingAt) }, { kind: 'call', due_at: new Date(callAt) }]),
   );

@@ -23,7 +23,7 @@ afterAll(() => stack.close());
 
 const call: Stack['call'] = (...args) => stack.call(...args);
 
-/** What Temporal shows of the lead, next to its board card, once both have caught up with `attempts`. */
+/** What Temporal shows of the lead, next to its board card, once both have caught up with `attempts` and agree (each side is written a moment after the decision). */
 async function bothSides(leadId: string, attempts: number) {
   const handle = stack.client.workflow.getHandle(leadWorkflowId(leadId));
   let last: unknown;
@@ -40,10 +40,11 @@ async function bothSides(leadId: string, attempts: number) {
     };
     const card = (await call('GET', '/v1/leads', rep)).body.leads.find((c: { id: string }) => c.id === leadId);
     last = { temporal, card };
-    if (card && temporal.attempts === attempts && card.attempts === attempts) return { temporal, card };
+    const agree = card && (['stage', 'grade', 'score', 'assignedRep', 'stalled'] as const).every((k) => temporal[k] === card[k]);
+    if (agree && temporal.attempts === attempts && card.attempts === attempts) return { temporal, card };
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`Temporal and PostgreSQL never both showed ${attempts} attempts: ${JSON.stringify(last)}`);
+  throw new Error(`Temporal and PostgreSQL never agreed on a lead with ${attempts} attempts: ${JSON.stringify(last)}`);
 }
 
 it("shows the same attempts, stage, grade, score, rep and stalled flag in the workflow's search attributes as on the board", async () => {
@@ -51,7 +52,9 @@ it("shows the same attempts, stage, grade, score, rep and stalled flag in the wo
   expect(created.status).toBe(201);
   const leadId: string = created.body.leadId;
 
-  for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM leads WHERE id = $1 AND stage = 'contacting'", [leadId])).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  // Routed and scored: the welcome and the first score report back after the stage is decided.
+  for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM leads WHERE id = $1 AND stage = 'contacting' AND assigned_rep_id IS NOT NULL", [leadId])).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && (await call('GET', `/v1/leads/${leadId}`, rep)).body.state?.score == null; i++) await new Promise((r) => setTimeout(r, 50));
   const before = await bothSides(leadId, 0);
   expect(before.temporal).toEqual({ stage: before.card.stage, attempts: 0, grade: before.card.grade, score: before.card.score, assignedRep: `kyiv-${tag}`, stalled: false, source: 'ebook' });
 

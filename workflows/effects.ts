@@ -1,25 +1,14 @@
 /**
  * The effect runner: starts each effect the decision core asks for as an activity, at once and
  * on its own, and reports its result back as an event. Nothing waits for an effect but the
- * effects queued behind it in its lane (the lead row's writes keep their order); a retrying
- * activity holds up neither the lead's events nor its timers.
+ * effects the core put after it (`after`: the lead row's writes keep their order, a score follows
+ * the touches it counts); a retrying activity holds up neither the lead's events nor its timers.
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import type { Effect, EffectKind, JourneyEvent } from '../domain/journey';
+import type { Effect, JourneyEvent } from '../domain/journey';
 import { activities, mail } from './activities';
 
-/** Effects that must land in the order decided: the stage audit and board writes to the lead row, an opportunity's open and close, a junk flag and its review. */
-const LANES: Partial<Record<EffectKind, string>> = {
-  recordStage: 'lead-row',
-  syncLead: 'lead-row',
-  openOpportunity: 'opportunity',
-  closeOpportunity: 'opportunity',
-  recordJunkFlag: 'junk',
-  decideJunkFlag: 'junk',
-};
-
 export class EffectRunner {
-  private readonly lanes = new Map<string, Promise<void>>();
   /** Effects not yet reported back, by key, for those that must follow them. */
   private readonly running = new Map<string, Promise<void>>();
 
@@ -34,11 +23,9 @@ export class EffectRunner {
         (result) => this.report({ type: 'effectDone', key: effect.key, result: result ?? null }),
         (err: unknown) => this.report({ type: 'effectFailed', key: effect.key, error: failureMessage(err) }),
       );
-    const lane = LANES[effect.kind];
-    const before = [...(effect.after ?? []).map((key) => this.running.get(key)), lane ? this.lanes.get(lane) : undefined].filter((p) => p !== undefined);
+    const before = (effect.after ?? []).map((key) => this.running.get(key)).filter((p) => p !== undefined);
     const done = (before.length > 0 ? Promise.all(before).then(run) : run()).finally(() => this.running.delete(effect.key));
     this.running.set(effect.key, done);
-    if (lane) this.lanes.set(lane, done);
   }
 }
 

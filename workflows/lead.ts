@@ -100,8 +100,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   while (!runIsOver(state)) {
     if (await sleepUntilWake(() => state, () => runIsOver(state) || mustContinue())) apply({ type: 'tick' });
     else if (mustContinue() && !runIsOver(state)) {
-      // Effects under way get a minute to report back; any still retrying then (an outage) start again in the next run.
-      await condition(() => state.inFlight.length === 0, '1 minute');
+      // The effects under way now get a minute to report back (new ones may start meanwhile); any still
+      // retrying then (an outage) start again in the next run.
+      const underWay = new Set(state.inFlight.map((effect) => effect.key));
+      await condition(() => !state.inFlight.some((effect) => underWay.has(effect.key)), '1 minute');
       await condition(allHandlersFinished);
       return continueAsNew<typeof leadWorkflow>({ ...input, carried: { journey: state, answered: [...answered] } });
     }

@@ -32,6 +32,16 @@ const ENGAGEMENT_MEMORY_MS = 180 * 24 * 60 * 60 * 1000;
 const ENGAGEMENT_MEMORY_ENTRIES = 200;
 const PROBLEMS_KEPT = 10;
 
+/** Effects that must land in the order decided: the lead row's stage and board writes, an opportunity's open and close, a junk flag and its review. */
+const LANES: Partial<Record<EffectBody['kind'], string>> = {
+  recordStage: 'lead-row',
+  syncLead: 'lead-row',
+  openOpportunity: 'opportunity',
+  closeOpportunity: 'opportunity',
+  recordJunkFlag: 'junk',
+  decideJunkFlag: 'junk',
+};
+
 /** Effects that go out through the mail provider's rate-limited queue. */
 const EMAIL_KINDS: readonly EffectBody['kind'][] = ['notifyRep', 'notifyManager', 'sendEmail'];
 
@@ -72,6 +82,10 @@ export class Draft {
    */
   emit(body: EffectBody, what: string = body.kind): Effect {
     const effect = { key: `${this.s.keyPrefix}/${++this.s.seq}-${what}`, ...body } as Effect;
+    // Writes that must land in the order decided follow the last one of their kind still under way.
+    const lane = LANES[body.kind];
+    const before = lane && [...this.s.inFlight, ...this.effects].reverse().find((e) => LANES[e.kind] === lane);
+    if (before) effect.after = [before.key];
     if (!this.s.welcoming || !EMAIL_KINDS.includes(body.kind)) this.effects.push(effect);
     else if (!this.s.held.some((held) => sameNotice(held, effect))) this.s.held.push(effect);
     return effect;
@@ -94,8 +108,9 @@ export class Draft {
       // R15: the handoff tells the rep why the lead qualified, so it waits for the scores under way.
       if (notice === 'handoff' && this.s.scoring.inFlight) this.s.afterScoring = [body];
       else this.emit(body, `notify-${notice}`);
+    } else if (this.s.routing && !this.s.repNotices.some((n) => n.notice === notice)) {
+      this.s.repNotices.push({ notice, ...(why ? { why } : {}) });
     }
-    else if (this.s.routing) this.s.repNotices.push({ notice, ...(why ? { why } : {}) });
   }
 
   /** A rep was found (or not): the notices that waited for one go out, the owner is known. */
