@@ -177,7 +177,7 @@ it('lives a year across continueAsNew with nothing lost (long-lived leads)', asy
   // A limit the welcome and the first outcome stay under: the time-skipping test server can lose its
   // clock when a run continues as new while a query or an update is in flight (the real server does
   // not), so the runs turn over during the year's signals and sleeps instead.
-  const { handle } = await h.capture({ email: email('pekka'), firstName: 'Pekka', country: `Y${h.tag}` }, { historyLimit: 150 });
+  const { handle } = await h.capture({ email: email('pekka'), firstName: 'Pekka', country: `Y${h.tag}` }, { historyLimit: 300 });
   await waitForState(handle, (s) => s.stage === 'contacting');
   await handle.executeUpdate(reportOutcomeUpdate, { args: [outcome('reached', rep1.repId)] });
   for (let week = 0; week < 52; week += 4) {
