@@ -8,6 +8,7 @@ import type { Db } from '../db';
 import { boardPage, GRADES, LEAD_STAGES, type BoardCursor, type BoardFilter, type BoardPage } from '../db/board';
 import { requireRole } from './auth';
 import { HttpError, parseOr400 } from './errors';
+import { text } from './fields';
 
 const CursorSchema = z
   .object({ asOf: z.iso.datetime({ offset: true }), urgency: z.number().int().min(0).max(3), sortAt: z.union([z.iso.datetime({ offset: true }), z.literal('infinity')]), id: z.uuid() })
@@ -16,16 +17,21 @@ const CursorSchema = z
 /** The board's and the search's query string: filters and a page. */
 export const BoardQuerySchema = z
   .object({
-    rep: z.string().trim().min(1).max(100).optional(),
+    rep: text(100).optional(),
     stage: z
       .string()
       .transform((s) => s.split(',').map((x) => x.trim()))
       .pipe(z.array(z.enum(LEAD_STAGES)).min(1))
       .optional(),
     grade: z.enum(GRADES).optional(),
-    source: z.string().trim().min(1).max(64).optional(),
+    source: text(64).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(500).optional(),
+    cursor: z
+      .string()
+      .max(500)
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be the nextCursor of an earlier page (base64url)')
+      .optional()
+      .meta({ description: "the previous page's `nextCursor`, as given (base64url)" }),
   })
   .strict();
 

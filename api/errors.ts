@@ -20,13 +20,15 @@ export class HttpError extends Error {
   }
 }
 
-/** Turns zod issues into field problems: `source.utm.campaign`, or each unknown key by name. */
+/** Turns zod issues into field problems: `source.utm.campaign`, or each unknown key by name; the first problem of each field. */
 export function fieldProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.flatMap((issue) =>
+  const problems = error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'unknown field' }))
       : [{ field: issue.path.join('.') || '(body)', message: issue.message }],
   );
+  // A value that is not a date-time is also outside the range: say the first, once.
+  return problems.filter((p, i) => problems.findIndex((q) => q.field === p.field) === i);
 }
 
 export function validationError(error: z.ZodError): HttpError {

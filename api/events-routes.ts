@@ -16,6 +16,7 @@ import type { EngagementSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { forwardEngagements } from './engagement';
 import { parseOr400 } from './errors';
+import { emailAddress, instant, opaqueId, text } from './fields';
 
 export const MAX_EVENTS_PER_REQUEST = 100;
 /** Clocks differ: an event up to this far ahead of ours is taken as it is. */
@@ -26,11 +27,11 @@ export const WEB_EVENTS = ['page_visit', 'pricing_page_visit', 'download', 'form
 const EventSchema = z
   .object({
     type: z.enum(WEB_EVENTS),
-    at: z.iso.datetime({ offset: true }).optional(),
-    leadId: z.string().uuid().optional(),
-    email: z.string().trim().max(254).pipe(z.email()).optional(),
-    path: z.string().trim().min(1).max(2000).refine((p) => !p.includes('\0'), 'must not contain NUL characters').optional(),
-    requestId: z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1–200 visible ASCII characters').optional(),
+    at: instant().optional(),
+    leadId: z.uuid().optional(),
+    email: emailAddress().optional(),
+    path: text(2000).optional(),
+    requestId: opaqueId().optional(),
   })
   .strict()
   .refine((e) => (e.leadId === undefined) !== (e.email === undefined), { message: 'give the lead as leadId or email (exactly one)', path: ['leadId'] })
