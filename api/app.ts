@@ -15,6 +15,8 @@ import { DEFAULT_RATE_LIMITS, limiter, securityHeaders, type RateLimits } from '
 import { createHttpMetrics, observeRequests, type HttpMetrics } from './request-observability';
 import { createLogger, type Logger } from '../observability/logger';
 import { webRoutes } from './web-routes';
+import { openRequest } from './idempotency';
+import { answerRequest, forgetRequest } from '../db/requests';
 import { CaptureLeadSchema } from './schemas';
 import { trackingRoutes } from './tracking-routes';
 
@@ -74,8 +76,16 @@ export function createApp(deps: AppDeps): express.Express {
 
   v1.post('/leads', requireRole('capture'), ...json, async (req, res) => {
     const body = parseOr400(CaptureLeadSchema, req.body);
-    const outcome = await capture(captureDeps, body);
-    res.status(outcome.created ? 201 : 200).json({ leadId: outcome.leadId, workflowId: outcome.workflowId, created: outcome.created });
+    const request = await openRequest(deps.db, req, 'POST /v1/leads', null, body, { always: false });
+    if (request?.replay) return void res.status(request.replay.status).json(request.replay.body);
+    const outcome = await capture(captureDeps, body).catch(async (err: unknown) => {
+      // Nothing was captured: the key is free for the retry.
+      if (request && !request.earlier) await forgetRequest(deps.db, request.keyId, request.requestKey).catch(() => undefined);
+      throw err;
+    });
+    const answer = { status: outcome.created ? 201 : 200, body: { leadId: outcome.leadId, workflowId: outcome.workflowId, created: outcome.created } };
+    if (request) await answerRequest(deps.db, request.keyId, request.requestKey, 'done', answer);
+    res.status(answer.status).json(answer.body);
   });
 
   v1.use(emailSafety.adminRoutes);

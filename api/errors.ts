@@ -46,7 +46,7 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown): z.in
 /** gRPC status codes that mean the Temporal server could not be reached in time. */
 const TEMPORAL_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
 
-function isTemporalUnavailable(err: unknown): boolean {
+export function isTemporalUnavailable(err: unknown): boolean {
   // Walks the cause chain duck-typed (errors may come from another realm).
   for (let e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | undefined; e && typeof e === 'object'; e = e.cause as typeof e) {
     if (e.name === 'ServiceError' && typeof e.message === 'string' && /unavailable|deadline|connect/i.test(e.message)) return true;

@@ -16,6 +16,7 @@ import type { EngagementSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { forwardEngagements } from './engagement';
 import { parseOr400 } from './errors';
+import { idempotentWrite } from './idempotency';
 import { emailAddress, instant, opaqueId, text } from './fields';
 
 export const MAX_EVENTS_PER_REQUEST = 100;
@@ -53,7 +54,7 @@ export interface EventRouteDeps {
 export function eventRoutes(deps: EventRouteDeps, json: express.RequestHandler[]): express.Router {
   const router = express.Router();
 
-  router.post('/events', requireRole('capture'), ...json, async (req, res) => {
+  router.post('/events', requireRole('capture'), ...json, idempotentWrite(deps.db, 'POST /v1/events'), async (req, res) => {
     const { events } = parseOr400(EventBatchSchema, req.body);
     const now = new Date().toISOString();
     const leads = await findLeads(

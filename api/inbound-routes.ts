@@ -20,6 +20,7 @@ import { leadWorkflowId, mailStoppedSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { forwardEngagements, isWorkflowGone } from './engagement';
 import { parseOr400 } from './errors';
+import { idempotentWrite } from './idempotency';
 import { emailAddress, instant, opaqueId, text } from './fields';
 
 const address = emailAddress();
@@ -68,7 +69,7 @@ export function inboundRoutes(deps: InboundRouteDeps, json: express.RequestHandl
   const { db, temporal, secret } = deps;
   const router = express.Router();
 
-  router.post('/inbound', requireRole('inbound'), ...json, async (req, res) => {
+  router.post('/inbound', requireRole('inbound'), ...json, idempotentWrite(db, 'POST /v1/inbound'), async (req, res) => {
     const body = parseOr400(InboundSchema, req.body);
     const at = body.at ? new Date(body.at).toISOString() : new Date().toISOString();
     const effect = inboundEffect({ type: body.type, subject: body.subject, headers: body.headers, bounce: body.bounce });

@@ -1,0 +1,127 @@
+/**
+ * Issue 12, honest answers: 503 with Retry-After only when nothing was stored; a change the lead's
+ * workflow received but answered late is 202 with where to read the answer; an Idempotency-Key is
+ * one request, so the same key on another route or with another body is 422, never a replay.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../api/app';
+import { freePort } from '../scripts/processes';
+import { SECRET, startStack, uniqueTaskQueue, type Stack } from './helpers/stack';
+import { waitUntil } from './helpers/wait';
+
+let stack: Stack;
+let tag: string;
+let capture: Record<string, string>;
+let rep: Record<string, string>;
+let manager: Record<string, string>;
+
+beforeAll(async () => {
+  // A short deadline, so a late answer is late within the test.
+  stack = await startStack('honest-answers', { app: { temporalDeadlineMs: 1_500 } });
+  tag = stack.taskQueue.slice(-6);
+  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [`rep-${tag}`, 'Rep Honest', `rep-${tag}@reps.ripen.test`]);
+  await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [`rep-${tag}`, `FI-${tag}`, 'Oulu']);
+  [capture, rep, manager] = await Promise.all([stack.authAs('capture'), stack.authAs('rep', `rep-${tag}`), stack.authAs('manager')]);
+});
+afterAll(() => stack.close());
+
+async function contactingLead(name: string): Promise<string> {
+  const res = await stack.call('POST', '/v1/leads', capture, { email: `${name}.${Date.now()}@example.fi`, firstName: name, country: `FI-${tag}`, city: 'Oulu' });
+  expect(res.status).toBe(201);
+  const leadId: string = res.body.leadId;
+  await waitUntil(async () => (await stack.call('GET', `/v1/leads/${leadId}`, manager)).body.state?.stage === 'contacting');
+  return leadId;
+}
+
+it('answers 202 with where to read the answer when the workflow took the outcome but answered late, and the answer can be read afterwards', async () => {
+  const leadId = await contactingLead('late');
+  // Hold the lead's row: the outcome's touch (a foreign key to it) waits, so the accepted update cannot finish.
+  const db = await stack.db.withTransaction(async (tx) => {
+    await tx.query('SELECT 1 FROM leads WHERE id = $1 FOR UPDATE', [leadId]);
+    const res = await fetch(`${stack.apiUrl}/v1/leads/${leadId}/outcomes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `late-${tag}`, ...rep },
+      body: JSON.stringify({ outcome: 'no_answer', note: 'rang once' }),
+    });
+    const body = (await res.json()) as { requestId: string; status: string; location: string };
+    const pending = await stack.call('GET', `/v1/leads/${leadId}/requests/late-${tag}`, rep);
+    return { status: res.status, location: res.headers.get('location'), body, pending };
+  });
+  expect(db.status).toBe(202);
+  expect(db.body).toMatchObject({ requestId: `late-${tag}`, status: 'pending', location: `/v1/leads/${leadId}/requests/late-${tag}` });
+  expect(db.location).toBe(`/v1/leads/${leadId}/requests/late-${tag}`);
+  expect(db.pending.status).toBe(200);
+  expect(db.pending.body).toMatchObject({ requestId: `late-${tag}`, status: 'pending', route: `POST /v1/leads/${leadId}/outcomes` });
+
+  // The row is free again: the outcome applies, and its answer is there to read.
+  let read: { status: number; body: any } | undefined;
+  await waitUntil(async () => (read = await stack.call('GET', `/v1/leads/${leadId}/requests/late-${tag}`, rep)).body.status === 'done', 10_000);
+  expect(read!.body.answer).toMatchObject({ status: 200, body: { state: { stage: 'contacting', attempts: 1 } } });
+
+  // The same request again is the same answer, applied once.
+  const again = await stack.call('POST', `/v1/leads/${leadId}/outcomes`, rep, { outcome: 'no_answer', note: 'rang once' }, { 'idempotency-key': `late-${tag}` });
+  expect(again).toEqual({ status: 200, body: read!.body.answer.body });
+  expect((await stack.call('GET', `/v1/leads/${leadId}`, rep)).body.state.attempts).toBe(1);
+});
+
+it('answers 422 for an Idempotency-Key used on another route, another lead or with another body, and applies nothing', async () => {
+  const leadId = await contactingLead('reuse');
+  const key = { 'idempotency-key': `reuse-${tag}` };
+  expect((await stack.call('POST', `/v1/leads/${leadId}/outcomes`, rep, { outcome: 'no_answer' }, key)).status).toBe(200);
+
+  const otherRoute = await stack.call('POST', `/v1/leads/${leadId}/flags`, rep, { reason: 'Mickey Mouse' }, key);
+  expect(otherRoute.status).toBe(422);
+  expect(otherRoute.body.error).toMatchObject({ code: 'idempotency_key_reused', fields: [{ field: 'Idempotency-Key', message: `already used for POST /v1/leads/:id/outcomes for lead ${leadId}` }] });
+  const otherBody = await stack.call('POST', `/v1/leads/${leadId}/outcomes`, rep, { outcome: 'reached' }, key);
+  expect(otherBody.status).toBe(422);
+  expect(otherBody.body.error.fields).toEqual([{ field: 'Idempotency-Key', message: 'already used with another body' }]);
+  const otherLead = await contactingLead('reuse-other');
+  expect((await stack.call('POST', `/v1/leads/${otherLead}/outcomes`, rep, { outcome: 'no_answer' }, key)).status).toBe(422);
+  const otherNote = await stack.call('POST', `/v1/leads/${leadId}/notes`, rep, { body: 'a note' }, key);
+  expect(otherNote.status).toBe(422);
+
+  const { body } = await stack.call('GET', `/v1/leads/${leadId}`, rep);
+  expect(body.state).toMatchObject({ attempts: 1, junkFlagged: false });
+  expect(body.timeline.filter((e: { type: string }) => e.type === 'note')).toEqual([]);
+  expect((await stack.call('GET', `/v1/leads/${otherLead}`, rep)).body.state.attempts).toBe(0);
+});
+
+it('replays a capture sent again with the same Idempotency-Key, and refuses the key on a capture of someone else', async () => {
+  const key = { 'idempotency-key': `capture-${tag}` };
+  const lead = { email: `twice.${Date.now()}@example.fi`, country: `FI-${tag}`, city: 'Oulu' };
+  const first = await stack.call('POST', '/v1/leads', capture, lead, key);
+  expect(first.status).toBe(201);
+  expect(await stack.call('POST', '/v1/leads', capture, lead, key)).toEqual(first);
+  const [touches] = await stack.db.query<{ n: number }>("SELECT count(*)::int AS n FROM touches WHERE lead_id = $1 AND kind = 'capture'", [first.body.leadId]);
+  expect(touches!.n).toBe(1);
+  expect((await stack.call('POST', '/v1/leads', capture, { ...lead, email: `other.${Date.now()}@example.fi` }, key)).status).toBe(422);
+});
+
+it('answers 503 with Retry-After and stores nothing, not even the request, when Temporal cannot be reached for a change', async () => {
+  const leadId = await contactingLead('unreachable');
+  // No retry interceptor: a retry still pending when the connection closes would fail a later test.
+  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] });
+  const app = createApp({ db: stack.db, temporal: new Client({ connection }), taskQueue: uniqueTaskQueue('unreachable'), secret: SECRET, temporalDeadlineMs: 1_000 });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/leads/${leadId}/outcomes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `down-${tag}`, ...rep },
+      body: JSON.stringify({ outcome: 'no_answer' }),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'temporal_unavailable', message: expect.stringContaining('nothing was stored') });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    await connection.close();
+  }
+  expect(await stack.db.query('SELECT 1 FROM api_requests WHERE request_key = $1', [`down-${tag}`])).toEqual([]);
+  expect(await stack.db.query("SELECT 1 FROM touches WHERE lead_id = $1 AND kind = 'outcome'", [leadId])).toEqual([]);
+  // The same key through the working API applies it.
+  expect((await stack.call('POST', `/v1/leads/${leadId}/outcomes`, rep, { outcome: 'no_answer' }, { 'idempotency-key': `down-${tag}` })).status).toBe(200);
+});
