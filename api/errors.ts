@@ -57,6 +57,9 @@ export function isTemporalUnavailable(err: unknown): boolean {
 
 export const RETRY_AFTER_SECONDS = '5';
 
+/** PostgreSQL data exceptions (class 22) a request's value can cause: datetime overflow, time zone displacement, bad number or text representation, out of range. */
+const DATA_EXCEPTIONS = new Set(['22003', '22007', '22008', '22009', '22P02', '22001']);
+
 /** The last middleware: every error becomes `{ error: { code, message, fields? } }`; only real bugs are 500. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let httpError: HttpError;
@@ -75,6 +78,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   } else if (err?.code === '22021' || err?.code === '22P05') {
     // PostgreSQL cannot store the text (a NUL character, an invalid byte sequence): the client's input, not our bug.
     httpError = new HttpError(400, 'invalid_text', 'The request contains text that cannot be stored (e.g. a NUL character)');
+  } else if (typeof err?.code === 'string' && DATA_EXCEPTIONS.has(err.code)) {
+    // A value PostgreSQL refused as data (a time out of its range, a malformed number): the input's fault; the fields check should have caught it.
+    req.log.warn({ err, method: req.method }, 'value refused by PostgreSQL');
+    httpError = new HttpError(400, 'invalid_value', 'The request contains a value that cannot be stored or compared');
   } else if (isDatabaseUnavailable(err)) {
     httpError = new HttpError(503, 'database_unavailable', 'The database is unreachable; nothing was stored. Try again later.', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
   } else if (isTemporalUnavailable(err)) {

@@ -37,7 +37,11 @@ const EventSchema = z
   .strict()
   .refine((e) => (e.leadId === undefined) !== (e.email === undefined), { message: 'give the lead as leadId or email (exactly one)', path: ['leadId'] })
   .refine((e) => e.type !== 'page_visit' || e.path !== undefined, { message: 'a page_visit needs the path visited', path: ['path'] })
-  .refine((e) => e.at === undefined || Date.parse(e.at) <= Date.now() + CLOCK_SKEW_MS, { message: 'must not be in the future', path: ['at'] });
+  .refine((e) => e.at === undefined || Date.parse(e.at) <= Date.now() + CLOCK_SKEW_MS, { message: 'must not be in the future', path: ['at'] })
+  .meta({
+    allOf: [{ oneOf: [{ required: ['leadId'] }, { required: ['email'] }] }, { anyOf: [{ properties: { type: { enum: WEB_EVENTS.filter((t) => t !== 'page_visit') } } }, { required: ['path'] }] }],
+    description: 'The lead by `leadId` or `email` (exactly one); a `page_visit` needs its `path`; `at` is not in the future (5 minutes of clock skew allowed).',
+  });
 
 export const EventBatchSchema = z.object({ events: z.array(EventSchema).min(1).max(MAX_EVENTS_PER_REQUEST) }).strict();
 

@@ -24,7 +24,7 @@ import { idempotentWrite } from './idempotency';
 import { emailAddress, instant, opaqueId, text } from './fields';
 
 const address = emailAddress();
-const headerValue = text(4000, { min: 0 });
+const headerValue = text(4000, { allowEmpty: true });
 
 export const InboundSchema = z
   .object({
@@ -32,19 +32,20 @@ export const InboundSchema = z
     /** The provider's event id: a retried webhook with the same id applies once. */
     id: opaqueId().optional(),
     /** The Message-ID of our e-mail this answers, bounced or was complained about. */
-    messageId: text(998, { min: 3 }).optional(),
+    messageId: text(998).optional(),
     /** Who wrote: the lead, for a reply. */
     from: address.optional(),
     /** The address our e-mail went to: for a bounce or a complaint. */
     to: address.optional(),
-    subject: text(998, { min: 0 }).optional(),
-    headers: z.record(text(200), z.union([headerValue, z.array(headerValue).max(50)])).optional(),
-    text: text(200_000, { min: 0, multiline: true }).optional(),
+    subject: text(998, { allowEmpty: true }).optional(),
+    headers: z.record(z.string(), z.union([headerValue, z.array(headerValue).max(50)])).optional(),
+    text: text(200_000, { allowEmpty: true, multiline: true }).optional(),
     bounce: z.enum(['hard', 'soft']).optional(),
     at: instant().optional(),
   })
   .strict()
-  .refine((m) => m.type === 'bounce' || m.bounce === undefined, { message: 'only a bounce has a bounce type', path: ['bounce'] });
+  .refine((m) => m.type === 'bounce' || m.bounce === undefined, { message: 'only a bounce has a bounce type', path: ['bounce'] })
+  .meta({ anyOf: [{ properties: { type: { enum: ['bounce'] } } }, { not: { required: ['bounce'] } }], description: 'Only a bounce has a `bounce` type.' });
 
 export type InboundBody = z.infer<typeof InboundSchema>;
 

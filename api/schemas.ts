@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BUYER_STAGES, REP_OUTCOMES } from '../domain/lifecycle';
 import { isTimeZone } from '../cadences/send-window';
-import { emailAddress, instant, text } from './fields';
+import { emailAddress, instant, phoneNumber, text } from './fields';
 
 /** R2: where the lead came from. */
 export const SourceSchema = z
@@ -22,13 +22,7 @@ export const SourceSchema = z
 export const CaptureLeadSchema = z
   .object({
     email: emailAddress().optional(),
-    phone: z
-      .string()
-      .trim()
-      .max(40)
-      .regex(/^\+?[\d\s().\-/]*\d[\d\s().\-/]*$/, 'must be a phone number (digits, spaces, + ( ) . - /)')
-      .refine((p) => p.replace(/\D/g, '').length >= 5, 'must have at least 5 digits')
-      .optional(),
+    phone: phoneNumber().optional(),
     firstName: text(100).optional(),
     lastName: text(100).optional(),
     company: text(200).optional(),
@@ -39,10 +33,13 @@ export const CaptureLeadSchema = z
     industry: text(100).optional(),
     companySize: text(50).optional(),
     revenue: z.number().finite().nonnegative().optional(),
-    message: text(5000, { min: 0, multiline: true }).optional(),
+    message: text(5000, { allowEmpty: true, multiline: true }).optional(),
     buyerStage: z.enum(BUYER_STAGES).optional(),
     /** The lead's IANA time zone; cadences e-mail in its office hours (else the country's). */
-    timeZone: text(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Helsinki').optional(),
+    timeZone: text(64)
+      .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Helsinki')
+      .meta({ enum: Intl.supportedValuesOf('timeZone') })
+      .optional(),
     consent: z
       .object({
         marketing: z.boolean(),
@@ -57,7 +54,8 @@ export const CaptureLeadSchema = z
   .refine((lead) => lead.email !== undefined || lead.phone !== undefined, {
     message: 'email or phone is required',
     path: ['email'],
-  });
+  })
+  .meta({ anyOf: [{ required: ['email'] }, { required: ['phone'] }], description: 'R1: `email` or `phone` (or both) is required; every other field is optional.' });
 
 export type CaptureLeadBody = z.infer<typeof CaptureLeadSchema>;
 
@@ -65,7 +63,7 @@ export type CaptureLeadBody = z.infer<typeof CaptureLeadSchema>;
 export const OutcomeSchema = z
   .object({
     outcome: z.enum(REP_OUTCOMES),
-    note: text(2000, { min: 0, multiline: true }).optional(),
+    note: text(2000, { allowEmpty: true, multiline: true }).optional(),
     nextActivity: z.object({ kind: z.enum(['call', 'meeting']), at: instant() }).strict().optional(),
   })
   .strict();
@@ -74,7 +72,8 @@ export const OutcomeSchema = z
 export const HandoffDecisionSchema = z
   .object({ decision: z.enum(['accept', 'reject']), reason: text(1000, { multiline: true }).optional() })
   .strict()
-  .refine((d) => d.decision === 'accept' || d.reason !== undefined, { message: 'a rejection needs a reason', path: ['reason'] });
+  .refine((d) => d.decision === 'accept' || d.reason !== undefined, { message: 'a rejection needs a reason', path: ['reason'] })
+  .meta({ anyOf: [{ properties: { decision: { enum: ['accept'] } } }, { required: ['reason'] }], description: 'A rejection needs a reason.' });
 
 export const CloseOpportunitySchema = z.object({ status: z.enum(['won', 'lost']), reason: text(1000, { multiline: true }).optional() }).strict();
 

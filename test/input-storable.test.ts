@@ -47,8 +47,9 @@ it('answers 400 naming note for a rep outcome whose note holds a NUL, and the le
 
 it.each([
   ['a lone surrogate', 'half \ud83d of a smiley', 'must be valid Unicode (no lone surrogate)'],
-  ['a control character', 'bell \u0007', 'must not contain NUL or control characters (tab and line breaks are fine)'],
-  ['only spaces', '   ', 'Too small: expected string to have >=1 characters'],
+  ['a control character', 'bell \u0007', 'must not contain NUL or control characters (tab and line breaks are fine), nor be blank'],
+  ['only spaces', ' \t\u00a0\u3000 ', 'must not contain NUL or control characters (tab and line breaks are fine), nor be blank'],
+  ['longer than 500 characters (code points, as JSON Schema counts)', '😀'.repeat(501), 'must be at most 500 characters'],
 ])('answers 400 naming reason for a junk flag whose reason is %s', async (_what, reason, message) => {
   const leadId = await contactingLead('flag');
   const res = await stack.call('POST', `/v1/leads/${leadId}/flags`, rep, { reason });
