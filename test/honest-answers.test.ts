@@ -8,7 +8,11 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { freePort } from '../scripts/processes';
-import { SECRET, startStack, uniqueTaskQueue, type Stack } from './helpers/stack';
+import { NativeConnection } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { createLeadWorker } from '../worker';
+import { testRun } from './setup/run';
+import { MAIL, SECRET, startStack, uniqueTaskQueue, workflowBundle, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
 
 let stack: Stack;
@@ -18,8 +22,7 @@ let rep: Record<string, string>;
 let manager: Record<string, string>;
 
 beforeAll(async () => {
-  // A short deadline, so a late answer is late within the test.
-  stack = await startStack('honest-answers', { app: { temporalDeadlineMs: 1_500 } });
+  stack = await startStack('honest-answers');
   tag = stack.taskQueue.slice(-6);
   await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [`rep-${tag}`, 'Rep Honest', `rep-${tag}@reps.ripen.test`]);
   await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [`rep-${tag}`, `FI-${tag}`, 'Oulu']);
@@ -35,36 +38,50 @@ async function contactingLead(name: string): Promise<string> {
   return leadId;
 }
 
-it('answers 202 with where to read the answer when the workflow took the outcome but answered late, and the answer can be read afterwards', async () => {
-  const leadId = await contactingLead('late');
-  // Hold the lead's row: the outcome's touch (a foreign key to it) waits, so the accepted update cannot finish.
-  const db = await stack.db.withTransaction(async (tx) => {
-    await tx.query('SELECT 1 FROM leads WHERE id = $1 FOR UPDATE', [leadId]);
-    const res = await fetch(`${stack.apiUrl}/v1/leads/${leadId}/outcomes`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `late-${tag}`, ...rep },
-      body: JSON.stringify({ outcome: 'no_answer', note: 'rang once' }),
-    });
-    const body = (await res.json()) as { requestId: string; status: string; location: string };
-    const pending = await stack.call('GET', `/v1/leads/${leadId}/requests/late-${tag}`, rep);
-    return { status: res.status, location: res.headers.get('location'), body, pending };
-  });
-  expect(db.status).toBe(202);
-  expect(db.body).toMatchObject({ requestId: `late-${tag}`, status: 'pending', location: `/v1/leads/${leadId}/requests/late-${tag}` });
-  expect(db.location).toBe(`/v1/leads/${leadId}/requests/late-${tag}`);
-  expect(db.pending.status).toBe(200);
-  expect(db.pending.body).toMatchObject({ requestId: `late-${tag}`, status: 'pending', route: `POST /v1/leads/${leadId}/outcomes` });
+it('answers 202 with where to read the answer when the workflow has the outcome but no worker answers in time, and the answer can be read once one does', async () => {
+  // A stack of its own whose task queue has no worker yet: the lead's workflow exists, nothing runs it.
+  const idle = await startStack('honest-answers-idle', { worker: false, app: { temporalDeadlineMs: 1_500 } });
+  let worker: { shutdown(): void; run(): Promise<void> } | undefined;
+  let workerRun: Promise<void> | undefined;
+  let connection: NativeConnection | undefined;
+  const mailer = nodemailer.createTransport(idle.smtp.url);
+  try {
+    const [idleCapture, idleManager] = await Promise.all([idle.authAs('capture'), idle.authAs('manager')]);
+    const captured = await idle.call('POST', '/v1/leads', idleCapture, { email: `late.${Date.now()}@example.fi`, firstName: 'Late' });
+    expect(captured.status).toBe(201);
+    const leadId: string = captured.body.leadId;
+    const key = { 'idempotency-key': `late-${tag}` };
 
-  // The row is free again: the outcome applies, and its answer is there to read.
-  let read: { status: number; body: any } | undefined;
-  await waitUntil(async () => (read = await stack.call('GET', `/v1/leads/${leadId}/requests/late-${tag}`, rep)).body.status === 'done', 10_000);
-  expect(read!.body.answer).toMatchObject({ status: 200, body: { state: { stage: 'contacting', attempts: 1 } } });
+    const res = await fetch(`${idle.apiUrl}/v1/leads/${leadId}/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json', ...key, ...idleManager }, body: JSON.stringify({ outcome: 'no_answer', note: 'rang once' }) });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('location')).toBe(`/v1/leads/${leadId}/requests/late-${tag}`);
+    expect(await res.json()).toMatchObject({ requestId: `late-${tag}`, status: 'pending', location: `/v1/leads/${leadId}/requests/late-${tag}` });
+    const pending = await idle.call('GET', `/v1/leads/${leadId}/requests/late-${tag}`, idleManager);
+    expect(pending).toMatchObject({ status: 200, body: { requestId: `late-${tag}`, status: 'pending', route: `POST /v1/leads/${leadId}/outcomes` } });
+    // Another key cannot read it.
+    expect((await idle.call('GET', `/v1/leads/${leadId}/requests/late-${tag}`, await idle.authAs('manager'))).status).toBe(404);
 
-  // The same request again is the same answer, applied once.
-  const again = await stack.call('POST', `/v1/leads/${leadId}/outcomes`, rep, { outcome: 'no_answer', note: 'rang once' }, { 'idempotency-key': `late-${tag}` });
-  expect(again).toEqual({ status: 200, body: read!.body.answer.body });
-  expect((await stack.call('GET', `/v1/leads/${leadId}`, rep)).body.state.attempts).toBe(1);
-});
+    // A worker comes: the outcome applies once, and its answer is there to read.
+    connection = await NativeConnection.connect({ address: testRun().temporalAddress });
+    worker = await createLeadWorker({ connection, namespace: 'default', taskQueue: idle.taskQueue, deps: { db: idle.db, mailer, mail: MAIL }, workflowBundle: workflowBundle() });
+    workerRun = worker.run();
+    let read: { status: number; body: any } | undefined;
+    await waitUntil(async () => (read = await idle.call('GET', `/v1/leads/${leadId}/requests/late-${tag}`, idleManager)).body.status === 'done', 15_000);
+    expect(read!.body.answer).toMatchObject({ status: 200, body: { state: { leadId } } });
+
+    // The same request again is the same answer; the outcome was recorded once.
+    const again = await idle.call('POST', `/v1/leads/${leadId}/outcomes`, idleManager, { outcome: 'no_answer', note: 'rang once' }, key);
+    expect(again).toEqual({ status: 200, body: read!.body.answer.body });
+    await waitUntil(async () => (await idle.db.query("SELECT 1 FROM touches WHERE lead_id = $1 AND kind = 'outcome'", [leadId])).length > 0);
+    expect(await idle.db.query("SELECT 1 FROM touches WHERE lead_id = $1 AND kind = 'outcome'", [leadId])).toHaveLength(1);
+  } finally {
+    worker?.shutdown();
+    await workerRun;
+    await connection?.close();
+    mailer.close();
+    await idle.close();
+  }
+}, 60_000);
 
 it('answers 422 for an Idempotency-Key used on another route, another lead or with another body, and applies nothing', async () => {
   const leadId = await contactingLead('reuse');
