@@ -27,7 +27,8 @@ async function contactingLead(name: string): Promise<string> {
   const res = await stack.call('POST', '/v1/leads', capture, { email: `${name}.${Date.now()}@example.fi`, firstName: name, country: `FI-${tag}`, city: 'Oulu' });
   expect(res.status).toBe(201);
   const leadId: string = res.body.leadId;
-  await waitUntil(async () => (await stack.call('GET', `/v1/leads/${leadId}`, manager)).body.state?.stage === 'contacting');
+  // Contacting, and its row assigned to the rep, so the rep's routes reach it (the row follows the workflow).
+  await waitUntil(async () => (await stack.call('GET', `/v1/leads/${leadId}`, rep)).body.state?.stage === 'contacting');
   return leadId;
 }
 

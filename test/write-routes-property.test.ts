@@ -37,7 +37,8 @@ async function contactingLead(name: string): Promise<Lead> {
   const email = `${name}.${Date.now()}@example.fi`;
   const res = await stack.call('POST', '/v1/leads', keys.capture, { email, firstName: name, country: `FI-${tag}`, city: 'Oulu' });
   expect(res.status).toBe(201);
-  await waitUntil(async () => (await stack.call('GET', `/v1/leads/${res.body.leadId}`, keys.manager)).body.state?.stage === 'contacting');
+  // Contacting, and its row assigned to the rep, so the rep's routes reach it (the row follows the workflow).
+  await waitUntil(async () => (await stack.call('GET', `/v1/leads/${res.body.leadId}`, keys.rep)).body.state?.stage === 'contacting');
   return { id: res.body.leadId, email };
 }
 
