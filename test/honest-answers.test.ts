@@ -143,3 +143,18 @@ it('answers 503 with Retry-After and stores nothing, not even the request, when 
   // The same key through the working API applies it.
   expect((await stack.call('POST', `/v1/leads/${leadId}/outcomes`, rep, { outcome: 'no_answer' }, { 'idempotency-key': `down-${tag}` })).status).toBe(200);
 });
+
+it('replays a batch of events sent again with the same Idempotency-Key, and refuses the key on another route', async () => {
+  const leadId = await contactingLead('events');
+  const key = { 'idempotency-key': `events-${tag}` };
+  const batch = { events: [{ type: 'download', leadId, path: '/ebook.pdf' }] };
+  const first = await stack.call('POST', '/v1/events', capture, batch, key);
+  expect(first.status).toBe(200);
+  expect(first.body).toMatchObject({ recorded: 1, duplicate: 0 });
+  // Without its own requestId each event would count again; the key makes the batch one request.
+  expect(await stack.call('POST', '/v1/events', capture, batch, key)).toEqual(first);
+  expect(await stack.db.query("SELECT 1 FROM touches WHERE lead_id = $1 AND details->>'event' = 'download'", [leadId])).toHaveLength(1);
+  const elsewhere = await stack.call('POST', '/v1/leads', capture, { email: `events.${Date.now()}@example.fi` }, key);
+  expect(elsewhere.status).toBe(422);
+  expect(elsewhere.body.error.code).toBe('idempotency_key_reused');
+});
