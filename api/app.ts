@@ -15,6 +15,9 @@ import { DEFAULT_RATE_LIMITS, limiter, securityHeaders, type RateLimits } from '
 import { createHttpMetrics, observeRequests, type HttpMetrics } from './request-observability';
 import { createLogger, type Logger } from '../observability/logger';
 import { webRoutes } from './web-routes';
+import { allowedMethods } from './openapi';
+import { openRequest } from './idempotency';
+import { answerRequest, forgetRequest } from '../db/requests';
 import { CaptureLeadSchema } from './schemas';
 import { trackingRoutes } from './tracking-routes';
 
@@ -54,6 +57,13 @@ export function createApp(deps: AppDeps): express.Express {
   // Without a logger of its own (tests), only bugs are logged, to stderr.
   app.use(observeRequests(deps.logger ?? createLogger({ level: 'error', destination: process.stderr }), metrics));
   app.use(securityHeaders);
+  app.use((req, res, next) => {
+    // OPTIONS: the methods the path serves, from the route table (Express would list only one router's).
+    if (req.method !== 'OPTIONS') return next();
+    const allow = allowedMethods(req.path);
+    if (allow.length === 0) return next();
+    res.set('Allow', [...allow, 'OPTIONS'].join(', ')).status(204).end();
+  });
   app.use(operationsRoutes({ db: deps.db, temporal: deps.temporal, metrics }));
   app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));
   app.use(['/t', '/u'], limiter('e-mail link', limits.publicPerWindow, limits.windowMs));
@@ -74,8 +84,16 @@ export function createApp(deps: AppDeps): express.Express {
 
   v1.post('/leads', requireRole('capture'), ...json, async (req, res) => {
     const body = parseOr400(CaptureLeadSchema, req.body);
-    const outcome = await capture(captureDeps, body);
-    res.status(outcome.created ? 201 : 200).json({ leadId: outcome.leadId, workflowId: outcome.workflowId, created: outcome.created });
+    const request = await openRequest(deps.db, req, 'POST /v1/leads', null, body, { always: false });
+    if (request?.replay) return void res.status(request.replay.status).json(request.replay.body);
+    const outcome = await capture(captureDeps, body).catch(async (err: unknown) => {
+      // Nothing was captured: the key is free for the retry.
+      if (request && !request.earlier) await forgetRequest(deps.db, request.keyId, request.requestKey).catch(() => undefined);
+      throw err;
+    });
+    const answer = { status: outcome.created ? 201 : 200, body: { leadId: outcome.leadId, workflowId: outcome.workflowId, created: outcome.created } };
+    if (request) await answerRequest(deps.db, request.keyId, request.requestKey, 'done', answer);
+    res.status(answer.status).json(answer.body);
   });
 
   v1.use(emailSafety.adminRoutes);
@@ -88,7 +106,12 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use('/v1', v1);
   app.use(webRoutes());
-  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
+  app.use((req, _res, next) => {
+    // A path the API serves, with a method it does not: 405 naming the methods it does (RFC 9110 §15.5.6).
+    const allow = allowedMethods(req.path);
+    if (allow.length > 0 && !allow.includes(req.method)) return next(new HttpError(405, 'method_not_allowed', `${req.method} is not served on ${req.path}; it takes ${allow.join(', ')}`, undefined, { Allow: allow.join(', ') }));
+    next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));
+  });
   app.use(errorHandler);
   return app;
 }

@@ -8,41 +8,40 @@ import type { Db } from '../db';
 import { boardPage, GRADES, LEAD_STAGES, type BoardCursor, type BoardFilter, type BoardPage } from '../db/board';
 import { requireRole } from './auth';
 import { HttpError, parseOr400 } from './errors';
+import { INSTANT_PATTERN, text } from './fields';
 
-const CursorSchema = z
-  .object({ asOf: z.iso.datetime({ offset: true }), urgency: z.number().int().min(0).max(3), sortAt: z.union([z.iso.datetime({ offset: true }), z.literal('infinity')]), id: z.uuid() })
-  .strict();
+const INSTANT = INSTANT_PATTERN.slice(1, -1);
+/** `<asOf>~<urgency>~<sortAt>~<id>`: where the previous page ended, readable, and as the OpenAPI document says. */
+const CURSOR_PATTERN = `^(${INSTANT})~([0-3])~(${INSTANT}|infinity)~([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$`;
 
 /** The board's and the search's query string: filters and a page. */
 export const BoardQuerySchema = z
   .object({
-    rep: z.string().trim().min(1).max(100).optional(),
+    rep: text(100).optional(),
     stage: z
       .string()
       .transform((s) => s.split(',').map((x) => x.trim()))
       .pipe(z.array(z.enum(LEAD_STAGES)).min(1))
-      .optional(),
+      .optional()
+      .meta({ pattern: `^[${' \\t'}]*(?:${LEAD_STAGES.join('|')})[${' \\t'}]*(?:,[${' \\t'}]*(?:${LEAD_STAGES.join('|')})[${' \\t'}]*)*$`, description: 'stages, comma-separated' }),
     grade: z.enum(GRADES).optional(),
-    source: z.string().trim().min(1).max(64).optional(),
+    source: text(64).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(500).optional(),
+    cursor: z
+      .string()
+      .regex(new RegExp(CURSOR_PATTERN), "must be the previous page's nextCursor")
+      .optional()
+      .meta({ description: "the previous page's `nextCursor`, as given: `<asOf>~<urgency>~<sortAt>~<id>`" }),
   })
   .strict();
 
 export function encodeCursor(cursor: BoardCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+  return [cursor.asOf, cursor.urgency, cursor.sortAt, cursor.id].join('~');
 }
 
 function decodeCursor(text: string): BoardCursor {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    value = undefined;
-  }
-  const parsed = CursorSchema.safeParse(value);
-  if (!parsed.success) throw new HttpError(400, 'invalid_request', 'cursor: not a cursor this API gave out', [{ field: 'cursor', message: 'not a cursor this API gave out' }]);
-  return parsed.data;
+  const [, asOf, urgency, sortAt, id] = new RegExp(CURSOR_PATTERN).exec(text)!; // the query schema checked the pattern
+  return { asOf: asOf!, urgency: Number(urgency), sortAt: sortAt!, id: id! };
 }
 
 /** The filter a caller may use: a rep is held to their own leads and may not ask for another rep's (403). */

@@ -14,6 +14,7 @@ import { addressHash, verifyToken } from '../domain/tokens';
 import { leadWorkflowId, mailStoppedSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { HttpError } from './errors';
+import { idempotentWrite } from './idempotency';
 
 export interface EmailSafetyDeps {
   db: Db;
@@ -81,7 +82,7 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): { publicRoutes: expres
   });
 
   const adminRoutes = express.Router();
-  adminRoutes.post('/admin/leads/:id/erase', requireRole('admin'), async (req, res) => {
+  adminRoutes.post('/admin/leads/:id/erase', requireRole('admin'), idempotentWrite(db, 'POST /v1/admin/leads/:id/erase'), async (req, res) => {
     const id = z.string().uuid().safeParse(req.params.id);
     const [lead] = id.success ? await db.query<{ id: string }>('SELECT id FROM leads WHERE id = $1', [id.data]) : [];
     if (!lead) throw new HttpError(404, 'lead_not_found', `No lead ${String(req.params.id)}`);

@@ -20,13 +20,15 @@ export class HttpError extends Error {
   }
 }
 
-/** Turns zod issues into field problems: `source.utm.campaign`, or each unknown key by name. */
+/** Turns zod issues into field problems: `source.utm.campaign`, or each unknown key by name; the first problem of each field. */
 export function fieldProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.flatMap((issue) =>
+  const problems = error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'unknown field' }))
       : [{ field: issue.path.join('.') || '(body)', message: issue.message }],
   );
+  // A value that is not a date-time is also outside the range: say the first, once.
+  return problems.filter((p, i) => problems.findIndex((q) => q.field === p.field) === i);
 }
 
 export function validationError(error: z.ZodError): HttpError {
@@ -44,7 +46,7 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown): z.in
 /** gRPC status codes that mean the Temporal server could not be reached in time. */
 const TEMPORAL_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
 
-function isTemporalUnavailable(err: unknown): boolean {
+export function isTemporalUnavailable(err: unknown): boolean {
   // Walks the cause chain duck-typed (errors may come from another realm).
   for (let e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | undefined; e && typeof e === 'object'; e = e.cause as typeof e) {
     if (e.name === 'ServiceError' && typeof e.message === 'string' && /unavailable|deadline|connect/i.test(e.message)) return true;
@@ -54,6 +56,9 @@ function isTemporalUnavailable(err: unknown): boolean {
 }
 
 export const RETRY_AFTER_SECONDS = '5';
+
+/** PostgreSQL data exceptions (class 22) a request's value can cause: datetime overflow, time zone displacement, bad number or text representation, out of range. */
+const DATA_EXCEPTIONS = new Set(['22003', '22007', '22008', '22009', '22P02', '22001']);
 
 /** The last middleware: every error becomes `{ error: { code, message, fields? } }`; only real bugs are 500. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
@@ -73,6 +78,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   } else if (err?.code === '22021' || err?.code === '22P05') {
     // PostgreSQL cannot store the text (a NUL character, an invalid byte sequence): the client's input, not our bug.
     httpError = new HttpError(400, 'invalid_text', 'The request contains text that cannot be stored (e.g. a NUL character)');
+  } else if (typeof err?.code === 'string' && DATA_EXCEPTIONS.has(err.code)) {
+    // A value PostgreSQL refused as data (a time out of its range, a malformed number): the input's fault; the fields check should have caught it.
+    req.log.warn({ err, method: req.method }, 'value refused by PostgreSQL');
+    httpError = new HttpError(400, 'invalid_value', 'The request contains a value that cannot be stored or compared');
   } else if (isDatabaseUnavailable(err)) {
     httpError = new HttpError(503, 'database_unavailable', 'The database is unreachable; nothing was stored. Try again later.', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
   } else if (isTemporalUnavailable(err)) {

@@ -16,6 +16,8 @@ import type { EngagementSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { forwardEngagements } from './engagement';
 import { parseOr400 } from './errors';
+import { idempotentWrite } from './idempotency';
+import { emailAddress, instant, opaqueId, text } from './fields';
 
 export const MAX_EVENTS_PER_REQUEST = 100;
 /** Clocks differ: an event up to this far ahead of ours is taken as it is. */
@@ -26,16 +28,20 @@ export const WEB_EVENTS = ['page_visit', 'pricing_page_visit', 'download', 'form
 const EventSchema = z
   .object({
     type: z.enum(WEB_EVENTS),
-    at: z.iso.datetime({ offset: true }).optional(),
-    leadId: z.string().uuid().optional(),
-    email: z.string().trim().max(254).pipe(z.email()).optional(),
-    path: z.string().trim().min(1).max(2000).refine((p) => !p.includes('\0'), 'must not contain NUL characters').optional(),
-    requestId: z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1–200 visible ASCII characters').optional(),
+    at: instant().optional(),
+    leadId: z.uuid().optional(),
+    email: emailAddress().optional(),
+    path: text(2000).optional(),
+    requestId: opaqueId().optional(),
   })
   .strict()
   .refine((e) => (e.leadId === undefined) !== (e.email === undefined), { message: 'give the lead as leadId or email (exactly one)', path: ['leadId'] })
   .refine((e) => e.type !== 'page_visit' || e.path !== undefined, { message: 'a page_visit needs the path visited', path: ['path'] })
-  .refine((e) => e.at === undefined || Date.parse(e.at) <= Date.now() + CLOCK_SKEW_MS, { message: 'must not be in the future', path: ['at'] });
+  .refine((e) => e.at === undefined || Date.parse(e.at) <= Date.now() + CLOCK_SKEW_MS, { message: 'must not be in the future', path: ['at'] })
+  .meta({
+    allOf: [{ oneOf: [{ required: ['leadId'] }, { required: ['email'] }] }, { anyOf: [{ properties: { type: { enum: WEB_EVENTS.filter((t) => t !== 'page_visit') } } }, { required: ['path'] }] }],
+    description: 'The lead by `leadId` or `email` (exactly one); a `page_visit` needs its `path`; `at` is not in the future (5 minutes of clock skew allowed).',
+  });
 
 export const EventBatchSchema = z.object({ events: z.array(EventSchema).min(1).max(MAX_EVENTS_PER_REQUEST) }).strict();
 
@@ -52,7 +58,7 @@ export interface EventRouteDeps {
 export function eventRoutes(deps: EventRouteDeps, json: express.RequestHandler[]): express.Router {
   const router = express.Router();
 
-  router.post('/events', requireRole('capture'), ...json, async (req, res) => {
+  router.post('/events', requireRole('capture'), ...json, idempotentWrite(deps.db, 'POST /v1/events'), async (req, res) => {
     const { events } = parseOr400(EventBatchSchema, req.body);
     const now = new Date().toISOString();
     const leads = await findLeads(

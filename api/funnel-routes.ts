@@ -8,6 +8,7 @@ import type { Db } from '../db';
 import { funnel, scoringReport, stalledLeads } from '../db/funnel';
 import { requireRole } from './auth';
 import { HttpError, parseOr400 } from './errors';
+import { instant, text } from './fields';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Without `from`, the funnel covers this many days up to `to`. */
@@ -16,10 +17,10 @@ export const DEFAULT_FUNNEL_DAYS = 30;
 /** The cohort: leads first touched in [from, to), optionally one rep's or one source's. */
 export const FunnelQuerySchema = z
   .object({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    rep: z.string().trim().min(1).max(100).optional(),
-    source: z.string().trim().min(1).max(64).optional(),
+    from: instant().optional(),
+    to: instant().optional(),
+    rep: text(100).optional(),
+    source: text(64).optional(),
   })
   .strict()
   .transform((q, ctx) => {

@@ -20,31 +20,32 @@ import { leadWorkflowId, mailStoppedSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { forwardEngagements, isWorkflowGone } from './engagement';
 import { parseOr400 } from './errors';
+import { idempotentWrite } from './idempotency';
+import { emailAddress, instant, opaqueId, text } from './fields';
 
-const address = z.string().trim().max(254).pipe(z.email());
-/** Text PostgreSQL can store and compare: no NUL characters. */
-const text = (max: number, min = 0) => z.string().trim().min(min).max(max).refine((s) => !s.includes('\0'), 'must not contain NUL characters');
-const headerValue = text(4000);
+const address = emailAddress();
+const headerValue = text(4000, { allowEmpty: true });
 
 export const InboundSchema = z
   .object({
     type: z.enum(['reply', 'bounce', 'complaint']),
     /** The provider's event id: a retried webhook with the same id applies once. */
-    id: z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1–200 visible ASCII characters').optional(),
+    id: opaqueId().optional(),
     /** The Message-ID of our e-mail this answers, bounced or was complained about. */
-    messageId: text(998, 3).optional(),
+    messageId: text(998).optional(),
     /** Who wrote: the lead, for a reply. */
     from: address.optional(),
     /** The address our e-mail went to: for a bounce or a complaint. */
     to: address.optional(),
-    subject: text(998).optional(),
-    headers: z.record(text(200, 1), z.union([headerValue, z.array(headerValue).max(50)])).optional(),
-    text: text(200_000).optional(),
+    subject: text(998, { allowEmpty: true }).optional(),
+    headers: z.record(z.string(), z.union([headerValue, z.array(headerValue).max(50)])).optional(),
+    text: text(200_000, { allowEmpty: true, multiline: true }).optional(),
     bounce: z.enum(['hard', 'soft']).optional(),
-    at: z.iso.datetime({ offset: true }).optional(),
+    at: instant().optional(),
   })
   .strict()
-  .refine((m) => m.type === 'bounce' || m.bounce === undefined, { message: 'only a bounce has a bounce type', path: ['bounce'] });
+  .refine((m) => m.type === 'bounce' || m.bounce === undefined, { message: 'only a bounce has a bounce type', path: ['bounce'] })
+  .meta({ anyOf: [{ properties: { type: { enum: ['bounce'] } } }, { not: { required: ['bounce'] } }], description: 'Only a bounce has a `bounce` type.' });
 
 export type InboundBody = z.infer<typeof InboundSchema>;
 
@@ -69,7 +70,7 @@ export function inboundRoutes(deps: InboundRouteDeps, json: express.RequestHandl
   const { db, temporal, secret } = deps;
   const router = express.Router();
 
-  router.post('/inbound', requireRole('inbound'), ...json, async (req, res) => {
+  router.post('/inbound', requireRole('inbound'), ...json, idempotentWrite(db, 'POST /v1/inbound'), async (req, res) => {
     const body = parseOr400(InboundSchema, req.body);
     const at = body.at ? new Date(body.at).toISOString() : new Date().toISOString();
     const effect = inboundEffect({ type: body.type, subject: body.subject, headers: body.headers, bounce: body.bounce });

@@ -12,6 +12,7 @@ import { BoardQuerySchema } from './board-routes';
 import { EventBatchSchema } from './events-routes';
 import { FunnelQuerySchema, StalledQuerySchema } from './funnel-routes';
 import { InboundSchema } from './inbound-routes';
+import { IdempotencyKeySchema } from './idempotency';
 import { CaptureLeadSchema, CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, NoteSchema, OutcomeSchema, ScheduleActivitySchema } from './schemas';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -30,8 +31,12 @@ export interface RouteDoc {
   query?: z.ZodObject;
   /** The success answer; JSON unless contentType says otherwise. */
   ok: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  /** Another success answer, e.g. 200 for a capture of a returning person. */
+  alsoOk?: { status: number; description: string; schema?: z.ZodType };
   /** Error statuses this route can answer, each with the shape of ErrorBodySchema. */
   errors: number[];
+  /** A change sent to the lead's workflow: answers 202 (LateAnswerSchema) when the workflow took it but answered late. */
+  late?: true;
 }
 
 /** api/errors.ts errorHandler: every error, whatever the route. */
@@ -45,6 +50,9 @@ export const ErrorBodySchema = z.object({
 /** The same, registered as the document's `Error` component. */
 const ErrorComponent = ErrorBodySchema.meta({ id: 'Error' });
 
+const IDEMPOTENCY =
+  'Send one on every write (a UUID will do): a retry with the same key applies once and gets the first answer. The same key on another route, another lead or with another body is 422.';
+
 const ERROR_MEANING: Record<number, string> = {
   400: 'a bad field (each named in `fields`), malformed JSON or a bad Idempotency-Key',
   401: 'no key, or an unknown or revoked one',
@@ -52,15 +60,32 @@ const ERROR_MEANING: Record<number, string> = {
   404: 'no such lead, or one this key may not see; an unknown link',
   409: 'a change the lead cannot take (closed, or not in that stage); an erased person',
   413: 'a body over 16 kB',
+  422: 'an `Idempotency-Key` this API key already used on another route, another lead or with another body',
   415: 'a body that is not application/json',
   429: 'too many requests from this client; `Retry-After` says when to retry',
-  503: 'PostgreSQL or Temporal unreachable; nothing was stored; `Retry-After` says when to retry',
+  503: 'PostgreSQL or Temporal unreachable; nothing was stored; `Retry-After` says when to retry (with the same `Idempotency-Key`)',
 };
 
 const CaptureResponse = z.object({ leadId: z.uuid(), workflowId: z.string(), created: z.boolean() });
 const LeadStateResponse = z.object({ state: z.record(z.string(), z.unknown()).meta({ description: "the lead's state after the change (the workflow's answer)" }) });
-const READ = [401, 403, 404, 429, 503];
-const WRITE = [400, 401, 403, 404, 409, 413, 415, 429, 503];
+/** The 202 of a change the lead's workflow took but answered late (api/lead-routes.ts). */
+const LateAnswerSchema = z.object({
+  requestId: z.string().meta({ description: 'the Idempotency-Key, or the id the API gave the request' }),
+  status: z.literal('pending'),
+  message: z.string(),
+  location: z.string().meta({ description: 'where to read the answer (also the `Location` header)' }),
+});
+const RequestAnswerSchema = z.object({
+  requestId: z.string(),
+  route: z.string(),
+  status: z.enum(['pending', 'done', 'rejected', 'unknown']),
+  answer: z.object({ status: z.number().int(), body: z.record(z.string(), z.unknown()) }).optional().meta({ description: 'done: what the change answered; rejected: the 409' }),
+  message: z.string().optional(),
+  receivedAt: z.string(),
+  answeredAt: z.string().nullable(),
+});
+const READ = [400, 401, 403, 404, 429, 503];
+const WRITE = [400, 401, 403, 404, 409, 413, 415, 422, 429, 503];
 const HTML = 'text/html';
 
 export const ROUTES: RouteDoc[] = [
@@ -81,7 +106,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/docs', access: 'public', tag: 'operations', summary: 'This document as a page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
 
   // Capture (R1–R3)
-  { method: 'post', path: '/v1/leads', access: ['capture'], tag: 'capture', summary: 'Capture a lead (201 new, 200 returning person)', body: CaptureLeadSchema, ok: { status: 201, description: 'a new lead (200: a returning person, their lead re-engaged)', schema: CaptureResponse }, errors: [400, 401, 403, 409, 413, 415, 429, 503] },
+  { method: 'post', path: '/v1/leads', access: ['capture'], tag: 'capture', summary: 'Capture a lead (201 new, 200 returning person)', body: CaptureLeadSchema, ok: { status: 201, description: 'a new lead', schema: CaptureResponse }, alsoOk: { status: 200, description: 'a returning person: their lead re-engaged (R3)', schema: CaptureResponse }, errors: [400, 401, 403, 409, 413, 415, 422, 429, 503] },
 
   // Engagement (R12)
   {
@@ -93,7 +118,7 @@ export const ROUTES: RouteDoc[] = [
     description: 'A `requestId` per event makes it count once however often it is sent. Each event gets a result: recorded, duplicate, unknown_lead or lead_erased.',
     body: EventBatchSchema,
     ok: { status: 200, description: '`{ recorded, duplicate, unknownLead, results }`' },
-    errors: [400, 401, 403, 413, 415, 429, 503],
+    errors: [400, 401, 403, 413, 415, 422, 429, 503],
   },
   {
     method: 'post',
@@ -104,7 +129,7 @@ export const ROUTES: RouteDoc[] = [
     description: 'A reply stops every cadence; an automatic reply changes nothing; a hard bounce or a complaint suppresses the address. A retried webhook applies once (by `id`, or by the body).',
     body: InboundSchema,
     ok: { status: 200, description: 'what was done: `{ type, leadId, matched, action, … }`' },
-    errors: [400, 401, 403, 413, 415, 429, 503],
+    errors: [400, 401, 403, 413, 415, 422, 429, 503],
   },
 
   // Reps and managers
@@ -114,33 +139,39 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/v1/funnel/scoring', access: ['manager'], tag: 'board', summary: 'Is the scoring reliable? (R19): conversion rate by grade and by score band', query: FunnelQuerySchema.in, ok: { status: 200, description: 'the scoring report' }, errors: [400, 401, 403, 429, 503] },
   { method: 'get', path: '/v1/stalled', access: ['rep', 'manager'], tag: 'board', summary: 'Leads whose workflow raised the silence alert (R20), with how long; a rep sees own leads only', query: StalledQuerySchema, ok: { status: 200, description: '`{ rep, leads }`' }, errors: [400, 401, 403, 429, 503] },
   { method: 'get', path: '/v1/leads/:id', access: ['rep', 'manager'], tag: 'leads', summary: 'The lead, its live state and its timeline (a rep sees own leads only)', ok: { status: 200, description: 'lead, state, running, timeline' }, errors: READ },
-  { method: 'post', path: '/v1/leads/:id/outcomes', access: ['rep', 'manager'], tag: 'leads', summary: 'Report what happened on a contact (R7, R8)', description: 'Send `Idempotency-Key` to make a retried request apply once.', body: OutcomeSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
+  {
+    method: 'get',
+    path: '/v1/leads/:id/requests/:requestId',
+    access: ['rep', 'manager'],
+    tag: 'leads',
+    summary: 'The answer to a change answered 202: pending, done (with its answer), rejected, or unknown to the workflow (send it again with the same Idempotency-Key)',
+    description: 'Only the API key that sent the request can read it; `requestId` is its Idempotency-Key or the id the 202 gave.',
+    ok: { status: 200, description: 'the request and its answer', schema: RequestAnswerSchema },
+    errors: READ,
+  },
+  { method: 'post', path: '/v1/leads/:id/outcomes', access: ['rep', 'manager'], tag: 'leads', summary: 'Report what happened on a contact (R7, R8)', description: 'Send `Idempotency-Key` to make a retried request apply once.', body: OutcomeSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE, late: true },
   { method: 'post', path: '/v1/leads/:id/notes', access: ['rep', 'manager'], tag: 'leads', summary: "A note on the lead's timeline (R7, R21)", body: NoteSchema, ok: { status: 201, description: '`{ note }`' }, errors: WRITE },
-  { method: 'post', path: '/v1/leads/:id/activities', access: ['rep', 'manager'], tag: 'leads', summary: 'Schedule the next call or meeting: a task for the rep, a reminder when due (R7)', body: ScheduleActivitySchema, ok: { status: 201, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
-  { method: 'post', path: '/v1/leads/:id/handoff', access: ['rep', 'manager'], tag: 'leads', summary: 'Accept or reject a handed-off lead (R15)', body: HandoffDecisionSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
-  { method: 'post', path: '/v1/leads/:id/opportunity', access: ['rep', 'manager'], tag: 'leads', summary: 'Close the opportunity: won converts, lost recycles to nurture', body: CloseOpportunitySchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE },
-  { method: 'post', path: '/v1/leads/:id/flags', access: ['rep', 'manager'], tag: 'leads', summary: 'Flag a lead "please delete" with a reason (R5)', body: FlagJunkSchema, ok: { status: 202, description: 'flagged for admin review', schema: LeadStateResponse }, errors: WRITE },
+  { method: 'post', path: '/v1/leads/:id/activities', access: ['rep', 'manager'], tag: 'leads', summary: 'Schedule the next call or meeting: a task for the rep, a reminder when due (R7)', body: ScheduleActivitySchema, ok: { status: 201, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE, late: true },
+  { method: 'post', path: '/v1/leads/:id/handoff', access: ['rep', 'manager'], tag: 'leads', summary: 'Accept or reject a handed-off lead (R15)', body: HandoffDecisionSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE, late: true },
+  { method: 'post', path: '/v1/leads/:id/opportunity', access: ['rep', 'manager'], tag: 'leads', summary: 'Close the opportunity: won converts, lost recycles to nurture', body: CloseOpportunitySchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE, late: true },
+  { method: 'post', path: '/v1/leads/:id/flags', access: ['rep', 'manager'], tag: 'leads', summary: 'Flag a lead "please delete" with a reason (R5)', body: FlagJunkSchema, ok: { status: 202, description: 'flagged for admin review', schema: LeadStateResponse }, errors: WRITE, late: true },
 
   // Admin
   { method: 'get', path: '/v1/admin/flags', access: ['admin'], tag: 'admin', summary: 'Flagged leads awaiting review (R5)', ok: { status: 200, description: '`{ flags: [...] }`' }, errors: [401, 403, 429, 503] },
-  { method: 'post', path: '/v1/admin/leads/:id/disqualify', access: ['admin'], tag: 'admin', summary: 'Confirm a junk flag: the lead is disqualified (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409) },
-  { method: 'post', path: '/v1/admin/leads/:id/clear-flag', access: ['admin'], tag: 'admin', summary: 'Clear a junk flag (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409) },
-  { method: 'post', path: '/v1/admin/leads/:id/erase', access: ['admin'], tag: 'admin', summary: "Erase a person's data on request; the workflow ends", ok: { status: 200, description: '`{ leadId, erased, alreadyErased }`' }, errors: READ },
+  { method: 'post', path: '/v1/admin/leads/:id/disqualify', access: ['admin'], tag: 'admin', summary: 'Confirm a junk flag: the lead is disqualified (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409, 422), late: true },
+  { method: 'post', path: '/v1/admin/leads/:id/clear-flag', access: ['admin'], tag: 'admin', summary: 'Clear a junk flag (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409, 422), late: true },
+  { method: 'post', path: '/v1/admin/leads/:id/erase', access: ['admin'], tag: 'admin', summary: "Erase a person's data on request; the workflow ends", ok: { status: 200, description: '`{ leadId, erased, alreadyErased }`' }, errors: READ.concat(422) },
 
   // Pages for people (each figure on them needs a key)
   { method: 'get', path: '/board', access: 'public', tag: 'pages', summary: 'The board page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
   { method: 'get', path: '/funnel', access: 'public', tag: 'pages', summary: 'The funnel page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
-  { method: 'get', path: '/web/:file', access: 'public', tag: 'pages', summary: "The pages' scripts", ok: { status: 200, description: 'JavaScript', contentType: 'text/javascript' }, errors: [404] },
+  { method: 'get', path: '/web/:file', access: 'public', tag: 'pages', summary: "The pages' scripts", ok: { status: 200, description: 'JavaScript', contentType: 'text/javascript' }, errors: [400, 404] },
 
   // Links in e-mails (no key: the signed token is the credential)
-  { method: 'get', path: '/t/o/:token', access: 'public', tag: 'e-mail links', summary: 'Open pixel: records an open (R12) and answers a 1×1 GIF; unknown or tampered tokens 404 and record nothing', ok: { status: 200, description: 'image/gif', contentType: 'image/gif' }, errors: [404, 429] },
-  { method: 'get', path: '/t/c/:token', access: 'public', tag: 'e-mail links', summary: 'Tracked link: records a click (R12) and redirects to the link as stored when the e-mail was sent (no open redirect)', ok: { status: 302, description: 'redirect to the original link' }, errors: [404, 429] },
-  { method: 'post', path: '/v1/events', access: ['capture'], tag: 'capture', summary: "Up to 100 web-site events (page visit, pricing page, download, form) for leads by id or e-mail; each result reported", body: EventBatchSchema, ok: { status: 200, description: '`{ recorded, duplicate, unknownLead, results: [...] }`' }, errors: [400, 401, 403, 413, 415, 429, 503] },
-  { method: 'post', path: '/v1/inbound', access: ['inbound', 'admin'], tag: 'capture', summary: "The mail provider's webhook: replies stop cadences and alert the rep (auto-replies do not), bounces and complaints suppress", body: InboundSchema, ok: { status: 200, description: 'what was done with the message' }, errors: [400, 401, 403, 413, 415, 429, 503] },
-  { method: 'get', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe page (masked address, one button)', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [404, 429, 503] },
-  { method: 'get', path: '/t/o/:token', access: 'public', tag: 'e-mail links', summary: 'Open pixel: records an open (R12), answers a 1×1 GIF', ok: { status: 200, description: 'image/gif', contentType: 'image/gif' }, errors: [404, 429, 503] },
-  { method: 'get', path: '/t/c/:token', access: 'public', tag: 'e-mail links', summary: 'Tracked link: records a click (R12), redirects to a link the e-mail contained', ok: { status: 302, description: 'redirect to the link', contentType: 'text/plain' }, errors: [404, 429, 503] },
-  { method: 'post', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe, RFC 8058 one-click: the address is suppressed at once', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [404, 429, 503] },
+  { method: 'get', path: '/t/o/:token', access: 'public', tag: 'e-mail links', summary: 'Open pixel: records an open (R12) and answers a 1×1 GIF; unknown or tampered tokens 404 and record nothing', ok: { status: 200, description: 'image/gif', contentType: 'image/gif' }, errors: [400, 404, 429, 503] },
+  { method: 'get', path: '/t/c/:token', access: 'public', tag: 'e-mail links', summary: 'Tracked link: records a click (R12) and redirects to the link as stored when the e-mail was sent (no open redirect)', ok: { status: 302, description: 'redirect to the original link', contentType: 'text/plain' }, errors: [400, 404, 429, 503] },
+  { method: 'get', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe page (masked address, one button)', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [400, 404, 429, 503] },
+  { method: 'post', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe, RFC 8058 one-click: the address is suppressed at once', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [400, 404, 429, 503] },
 ];
 
 const PARAM = /:(\w+)/g;
@@ -159,6 +190,7 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV3['generateDocume
     const params = [...route.path.matchAll(PARAM)].map((m) => m[1]!);
     const roles = route.access === 'public' ? 'none: public' : [...route.access, ...(route.access.includes('admin') ? [] : ['admin'])].join(', ');
     const json = route.ok.contentType === undefined;
+    const write = route.method !== 'get' && route.access !== 'public';
     registry.registerPath({
       method: route.method,
       path: toOpenApiPath(route.path),
@@ -168,7 +200,8 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV3['generateDocume
       security: route.access === 'public' ? [] : [{ [bearer.name]: [] }],
       'x-ripen-roles': route.access === 'public' ? [] : route.access,
       request: {
-        ...(params.length ? { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } : {}),
+        ...(params.length ? { params: z.object(Object.fromEntries(params.map((p) => [p, p === 'requestId' ? IdempotencyKeySchema : z.string()]))) } : {}),
+        ...(write ? { headers: z.object({ 'Idempotency-Key': IdempotencyKeySchema.optional().meta({ description: IDEMPOTENCY }) }) } : {}),
         ...(route.query ? { query: route.query } : {}),
         ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
       },
@@ -177,6 +210,10 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV3['generateDocume
           description: route.ok.description,
           content: { [route.ok.contentType ?? 'application/json']: { schema: route.ok.schema ?? (json ? z.record(z.string(), z.unknown()) : z.string()) } },
         },
+        ...(route.alsoOk ? { [route.alsoOk.status]: { description: route.alsoOk.description, content: { 'application/json': { schema: route.alsoOk.schema ?? z.record(z.string(), z.unknown()) } } } } : {}),
+        ...(route.late
+          ? { 202: { description: "the lead's workflow took the change but answered late: read the answer at `Location`", headers: { Location: { schema: { type: 'string' }, description: 'GET this for the answer' } }, content: { 'application/json': { schema: LateAnswerSchema } } } }
+          : {}),
         ...Object.fromEntries(route.errors.map((status) => [status, { description: ERROR_MEANING[status] ?? 'error', content: { 'application/json': { schema: ErrorComponent } } }])),
       },
     });
@@ -189,7 +226,9 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV3['generateDocume
       version: '1',
       description:
         'Lead capture and the lead pipeline. Errors are always `{ "error": { "code", "message", "fields"? } }` (the `Error` schema). ' +
-        'Every response carries `X-Request-Id` (sent back if the request had a valid one), to find the request in the logs.',
+        'Every response carries `X-Request-Id` (sent back if the request had a valid one), to find the request in the logs. ' +
+        'Send an `Idempotency-Key` on every write. A method a path does not serve is 405 with `Allow`. ' +
+        'Text is valid Unicode without NUL or control characters (tab, and line breaks where a field is multi-line, are fine); times are ISO 8601 with Z or an offset, from 2000 to 2100.',
     },
   });
 }
@@ -210,6 +249,13 @@ const matchers: RouteMatcher[] = ROUTES.map((route) => ({
 export function routeTemplate(method: string, path: string): string | undefined {
   const m = method === 'HEAD' ? 'GET' : method;
   return matchers.find((r) => r.method === m && r.pattern.test(path))?.template;
+}
+
+/** The methods a documented path serves (`GET` brings `HEAD`), or none when no documented route has that path. */
+export function allowedMethods(path: string): string[] {
+  const methods = new Set(matchers.filter((r) => r.pattern.test(path)).map((r) => r.method));
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods];
 }
 
 /** `GET /docs`: the operations listed from the document, with no script or asset to load (works offline). */

