@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SCORING_MODELS } from './domain/scoring';
+import { parseKeyring, type Keyring } from './privacy/keyring';
 
 /**
  * All run-time settings, parsed once from the environment at start-up (STYLE 8).
@@ -30,6 +31,11 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Signs the tokens in e-mail links and keys the suppression list's address hashes. `npm start` generates one under data/. */
   RIPEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * Master keys that wrap the per-lead data keys of Temporal payloads, `id:base64(32 bytes)` comma-separated, current
+   * first (README "Secrets and rotation"). `npm start` generates one under data/.
+   */
+  RIPEN_MASTER_KEYS: z.string().min(1).optional(),
   /** Where the API is reachable from a lead's mail client: tracking, click and unsubscribe links point here. */
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   /** Sender identity and postal address, printed in every marketing e-mail's footer (CAN-SPAM, ePrivacy). */
@@ -87,6 +93,12 @@ export function temporalConnectionOptions(config: Config) {
 export function requireSecret(config: Config): string {
   if (!config.RIPEN_SECRET) throw new Error('Invalid configuration: RIPEN_SECRET is not set (32+ characters; `npm start` generates one under data/)');
   return config.RIPEN_SECRET;
+}
+
+/** The master keyring that wraps data keys; the API and the worker refuse to start without it. */
+export function requireMasterKeys(config: Config): Keyring {
+  if (!config.RIPEN_MASTER_KEYS) throw new Error('Invalid configuration: RIPEN_MASTER_KEYS is not set (`id:base64key`, 32-byte keys; `npm start` generates one under data/)');
+  return parseKeyring(config.RIPEN_MASTER_KEYS, { name: 'RIPEN_MASTER_KEYS', exactBytes: 32 });
 }
 
 /** What the e-mail activities need to know. */

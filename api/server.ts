@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, requireSecret, temporalConnectionOptions, type Config } from '../config';
+import { loadConfig, requireMasterKeys, requireSecret, temporalConnectionOptions, type Config } from '../config';
+import { dataConverterFor } from '../privacy/data-converter';
 import { collectDefaultMetrics } from 'prom-client';
 import { createDb } from '../db';
 import { createLogger, type Logger } from '../observability/logger';
@@ -17,7 +18,7 @@ export interface RunningApi {
 export async function startApi(config: Config = loadConfig(), logger: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<RunningApi> {
   const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   const connection = Connection.lazy(temporalConnectionOptions(config));
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(db, requireMasterKeys(config)) });
   const metrics = createHttpMetrics();
   collectDefaultMetrics({ register: metrics.registry }); // process CPU, memory, event-loop lag
   const app = createApp({

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import type { LogEntry } from '@temporalio/worker';
 import { startApi, type RunningApi } from '../api/server';
 import { loadConfig } from '../config';
+import { newKeyEntry } from '../privacy/keyring';
 import { createDb, migrate } from '../db';
 import { countAdminKeys, createApiKey } from '../db/keys';
 import { createLogger } from '../observability/logger';
@@ -116,6 +117,13 @@ function localSecret(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** The master keyring that wraps data keys: made once under data/, so payloads of earlier runs stay readable. */
+function localMasterKeys(): string {
+  const file = path.join(DATA, 'master-keys');
+  if (!existsSync(file)) writeFileSync(file, newKeyEntry('master'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 /** The first start creates an admin key and shows it once; later starts only say how to get another. */
 async function adminKeyLines(databaseUrl: string): Promise<string[]> {
   if (process.env.RIPEN_ADMIN_KEY) return ['Admin key      the one in RIPEN_ADMIN_KEY'];
@@ -181,7 +189,9 @@ async function main(): Promise<number> {
     const adminKey = await adminKeyLines(database.url);
     unlessStopping();
     // Before loadConfig() runs in startApi and runWorker, so both use what was just started.
-    Object.assign(process.env, { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url, SMTP_URL: mail.url, RIPEN_SECRET: process.env.RIPEN_SECRET ?? localSecret() });
+    Object.assign(process.env, { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url, SMTP_URL: mail.url, RIPEN_SECRET: process.env.RIPEN_SECRET ?? localSecret(),
+      RIPEN_MASTER_KEYS: process.env.RIPEN_MASTER_KEYS ?? localMasterKeys(),
+    });
     const config = loadConfig();
     api = await startApi(config, logger);
     unlessStopping();

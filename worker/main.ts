@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
-import { loadConfig, mailSettings, temporalConnectionOptions } from '../config';
+import { loadConfig, mailSettings, requireMasterKeys, temporalConnectionOptions } from '../config';
+import { dataConverterFor } from '../privacy/data-converter';
 import { createDb } from '../db';
 import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../observability/worker-runtime';
@@ -21,6 +22,7 @@ export async function runWorker(): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: { db, mailer, mail: mailSettings(config), scoringModel: SCORING_MODELS.get(config.SCORING_MODEL) },
       emailsPerSecond: config.EMAILS_PER_SECOND,
+      dataConverter: dataConverterFor(db, requireMasterKeys(config)),
     });
     await worker.run(); // the SDK shuts the worker down gracefully on SIGINT/SIGTERM
   } finally {

@@ -7,6 +7,9 @@ import nodemailer from 'nodemailer';
 import { createApp, type AppDeps } from '../../api/app';
 import { createDb, type Db } from '../../db';
 import { createApiKey, type Role } from '../../db/keys';
+import { ripenDataConverter } from '../../privacy/data-converter';
+import { createDataKeyStore, type DataKeyStore } from '../../privacy/data-keys';
+import { parseKeyring } from '../../privacy/keyring';
 import { createLeadWorker, type LeadWorkers } from '../../worker';
 import { testRun } from '../setup/run';
 import { startSmtpRecorder, type SmtpRecorder } from './smtp';
@@ -25,6 +28,15 @@ export const MAIL = {
   unsubscribeMailto: 'unsubscribe@ripen.test',
 };
 
+/** The test runs' master keyring (RIPEN_MASTER_KEYS): every test wraps its data keys with it. */
+export const MASTER_KEYS = 'test-master-1:' + Buffer.alloc(32, 7).toString('base64');
+export const masterKeyring = () => parseKeyring(MASTER_KEYS, { name: 'MASTER_KEYS', exactBytes: 32 });
+
+/** A data-key store on this database, as the API and the worker each have one. */
+export function testDataKeys(db: Db): DataKeyStore {
+  return createDataKeyStore(db, masterKeyring());
+}
+
 let bundleCode: string | undefined;
 /** The workflow bundle the global setup built once for the whole run. */
 export function workflowBundle(): { code: string } {
@@ -41,6 +53,8 @@ export interface Stack {
   db: Db;
   smtp: SmtpRecorder;
   client: Client;
+  /** The data keys the stack's client and worker encrypt with. */
+  keys: DataKeyStore;
   taskQueue: string;
   apiUrl: string;
   /** One JSON request to the API: its status and parsed body. */
@@ -60,14 +74,16 @@ export async function startStack(name: string, options: { worker?: boolean; emai
   const db = createDb(run.databaseUrl);
   const smtp = await startSmtpRecorder();
   const connection = await Connection.connect({ address: run.temporalAddress });
-  const client = new Client({ connection });
+  const keys = testDataKeys(db);
+  const dataConverter = ripenDataConverter(keys);
+  const client = new Client({ connection, dataConverter });
   let worker: LeadWorkers | undefined;
   let workerRun: Promise<void> | undefined;
   let nativeConnection: NativeConnection | undefined;
   const mailer = nodemailer.createTransport(smtp.url);
   if (options.worker !== false) {
     nativeConnection = await NativeConnection.connect({ address: run.temporalAddress });
-    worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), emailsPerSecond: options.emailsPerSecond });
+    worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), emailsPerSecond: options.emailsPerSecond, dataConverter });
     workerRun = worker.run();
   }
   // Every test client is 127.0.0.1, and bursts are what some tests are about: no rate limit unless a test sets one (test/operations.test.ts).
@@ -80,6 +96,7 @@ export async function startStack(name: string, options: { worker?: boolean; emai
     db,
     smtp,
     client,
+    keys,
     taskQueue,
     apiUrl,
     async call(method, path, auth, body, headers = {}) {

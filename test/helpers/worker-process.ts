@@ -12,7 +12,8 @@ import { createDb } from '../../db';
 import { createLogger } from '../../observability/logger';
 import { installWorkerRuntime } from '../../observability/worker-runtime';
 import { createLeadWorker } from '../../worker';
-import { MAIL } from './stack';
+import { ripenDataConverter } from '../../privacy/data-converter';
+import { MAIL, testDataKeys } from './stack';
 
 interface Settings {
   temporalAddress: string;
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     taskQueue: settings.taskQueue,
     deps: { db, mailer, mail: MAIL },
     workflowBundle: { code: readFileSync(settings.workflowBundlePath, 'utf8') },
+    dataConverter: ripenDataConverter(testDataKeys(db)),
   });
   process.stdout.write('ready\n');
   await worker.run(); // until SIGTERM, which the SDK turns into a graceful shutdown (or SIGKILL in fault tests)
