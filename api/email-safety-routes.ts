@@ -85,8 +85,8 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): { publicRoutes: expres
     const id = z.string().uuid().safeParse(req.params.id);
     const [lead] = id.success ? await db.query<{ id: string }>('SELECT id FROM leads WHERE id = $1', [id.data]) : [];
     if (!lead) throw new HttpError(404, 'lead_not_found', `No lead ${String(req.params.id)}`);
-    const erased = await db.withTransaction((tx) => eraseLead(tx, lead.id, (address) => addressHash(secret, address)));
-    // The workflow ends; its history holds the lead id only, never the person's data.
+    const erased = await db.withTransaction((tx) => eraseLead(tx, lead.id, (address) => [addressHash(secret, address)]));
+    // The workflow ends; what its history holds is encrypted under the data key just deleted, so nothing of it can be read again.
     await withDeadline(() => temporal.workflow.getHandle(leadWorkflowId(lead.id)).terminate('erased on request (data protection)')).catch((err: Error) => {
       if (!/not found|already completed/i.test(err.message)) throw err;
     });

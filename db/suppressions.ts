@@ -7,6 +7,15 @@ export async function suppress(db: Db | Tx, s: { addressHash: string; reason: Su
   await db.query('INSERT INTO suppressions (address_hash, reason, source) VALUES ($1, $2, $3) ON CONFLICT (address_hash) DO NOTHING', [s.addressHash, s.reason, s.source]);
 }
 
+/** Erasure overrides whatever the entry said before (an unsubscribe, a bounce): an erased person stays out (issue 13.4). */
+export async function markErased(db: Db | Tx, addressHash: string): Promise<void> {
+  await db.query(
+    `INSERT INTO suppressions (address_hash, reason, source) VALUES ($1, 'erased', 'erasure')
+     ON CONFLICT (address_hash) DO UPDATE SET reason = 'erased', source = 'erasure', at = now()`,
+    [addressHash],
+  );
+}
+
 export async function suppressionOf(db: Db | Tx, addressHash: string): Promise<SuppressionReason | undefined> {
   const [row] = await db.query<{ reason: SuppressionReason }>('SELECT reason FROM suppressions WHERE address_hash = $1', [addressHash]);
   return row?.reason;

@@ -4,9 +4,12 @@
  */
 import type { Payload } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
+import { addressHash } from '../domain/tokens';
 import { LeadPayloadCodec, isEncrypted, keyIdOf } from '../privacy/codec';
+import { createDataKeyStore } from '../privacy/data-keys';
+import { decodeHistory } from '../privacy/history';
 import { leadWorkflowId, leadStateQuery } from '../workflows/contracts';
-import { startStack, type Stack } from './helpers/stack';
+import { masterKeyring, SECRET, startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
 
 let stack: Stack;
@@ -61,5 +64,101 @@ describe('the payload codec (issue 13.1)', () => {
     const decoded = await codec.decode(payloads.map((p) => p.payload));
     expect(decoded.every((p) => !isEncrypted(p))).toBe(true);
     expect(decoded.map((p) => Buffer.from(p.data ?? []).toString()).join('\n')).toContain(leadId);
+  });
+});
+
+/** Every text and JSON column of every table (from information_schema): a new table is searched without changing this test. */
+async function columnsHolding(needles: string[]): Promise<string[]> {
+  const columns = await stack.db.query<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY', 'USER-DEFINED')
+      ORDER BY table_name, column_name`,
+  );
+  expect(columns.length).toBeGreaterThan(40);
+  const hits: string[] = [];
+  for (const { table_name, column_name } of columns) {
+    const [row] = await stack.db.query<{ needles: string[] }>(
+      `SELECT array_agg(n) AS needles FROM unnest($1::text[]) AS n WHERE EXISTS (SELECT 1 FROM "${table_name}" WHERE "${column_name}"::text ILIKE '%' || n || '%')`,
+      [needles],
+    );
+    for (const needle of row?.needles ?? []) hits.push(`${table_name}.${column_name}: ${needle}`);
+  }
+  return hits;
+}
+
+/** The texts of the lead's history as a fresh process reads it through the codec (no cached keys): event fields and every decoded payload. */
+async function historyTexts(leadId: string): Promise<string> {
+  const history = await stack.client.workflow.getHandle(leadWorkflowId(leadId)).fetchHistory();
+  await decodeHistory(history, new LeadPayloadCodec(createDataKeyStore(stack.db, masterKeyring())));
+  const payloadTexts = payloadsOf(history).map(({ payload }) => Buffer.from(payload.data ?? []).toString());
+  return [JSON.stringify(history), ...payloadTexts].join('\n');
+}
+
+describe('erasure: key deletion and a full scrub (issue 13.3, 13.4)', () => {
+  it('leaves nothing of the person in any text or JSON column of any table, nor in the lead’s decoded history', async () => {
+    const n = Math.random().toString().slice(2, 9);
+    const person = { firstName: `Zyxwa${tag}`, lastName: `Qorvath${tag}`, company: `Kuplat${tag} Oy`, email: `zyxwa.${tag}@erase-me.example`, phone: `+358 40 ${n}` };
+    const phoneDigits = `+35840${n}`;
+    const needles = [person.firstName, person.lastName, person.company, person.email, phoneDigits, person.phone];
+    const quote = `${person.firstName} ${person.lastName} of ${person.company}, ${person.email}, ${person.phone}`;
+    // A 550 that quotes the recipient, as real servers do: the SMTP reply is stored.
+    stack.smtp.rejectRecipient(person.email, 550, `5.1.1 <${person.email}>: Recipient address rejected: User unknown`);
+    const [manager, admin] = await Promise.all([stack.authAs('manager'), stack.authAs('admin')]);
+    const created = await stack.call('POST', '/v1/leads', capture, {
+      ...person,
+      title: `Head of ${person.lastName}`,
+      city: `Kaupunki${tag}`,
+      message: `Hello, this is ${quote}`,
+      consent: { marketing: true, basis: 'consent', text: `I, ${quote}, agree` },
+      source: { channel: 'web-form', campaign: `camp-${tag}` },
+    });
+    expect(created.status).toBe(201);
+    const leadId: string = created.body.leadId;
+    const handle = stack.client.workflow.getHandle(leadWorkflowId(leadId));
+    await waitUntil(async () => (await stack.db.query("SELECT 1 FROM sent_emails WHERE lead_id = $1 AND smtp_response IS NOT NULL AND template LIKE 'first%'", [leadId])).length > 0);
+    await waitUntil(async () => (await handle.query(leadStateQuery)).stage !== 'new');
+
+    // Everywhere the product writes free text: notes, a scheduled call's task, an outcome's note, a junk flag, a second capture.
+    const at = new Date(Date.now() + 86_400_000).toISOString();
+    expect((await stack.call('POST', `/v1/leads/${leadId}/notes`, manager, { body: `Spoke to ${quote}` })).status).toBe(201);
+    expect((await stack.call('POST', `/v1/leads/${leadId}/activities`, manager, { kind: 'call', at, note: `call ${quote}` })).status).toBe(201);
+    expect((await stack.call('POST', `/v1/leads/${leadId}/outcomes`, manager, { outcome: 'no_answer', note: `no answer from ${quote}` })).status).toBe(200);
+    expect((await stack.call('POST', `/v1/leads/${leadId}/flags`, manager, { reason: `is ${quote} real?` })).status).toBe(202);
+    expect((await stack.call('POST', '/v1/leads', capture, { email: person.email, message: `again ${quote}` })).status).toBe(200);
+    await waitUntil(async () => (await stack.db.query('SELECT 1 FROM junk_flags WHERE lead_id = $1', [leadId])).length > 0);
+
+    // Before: the person is in many columns and in the decoded history (so the searches below can fail).
+    const before = await columnsHolding(needles);
+    for (const column of ['leads.email', 'notes.body', 'tasks.title', 'junk_flags.reason', 'sent_emails.smtp_response', 'sent_emails.subject', 'touches.details', 'consents.text']) {
+      expect(before.some((hit) => hit.startsWith(`${column}:`))).toBe(true);
+    }
+    const historyBefore = await historyTexts(leadId);
+    expect(needles.filter((needle) => historyBefore.includes(needle)).length).toBeGreaterThan(0);
+
+    const erased = await stack.call('POST', `/v1/admin/leads/${leadId}/erase`, admin);
+    expect(erased).toEqual({ status: 200, body: { leadId, erased: true, alreadyErased: false } });
+
+    expect(await columnsHolding(needles)).toEqual([]);
+    const historyAfter = await historyTexts(leadId);
+    expect(needles.filter((needle) => historyAfter.includes(needle))).toEqual([]);
+    expect(historyAfter).toContain('[erased]');
+    expect(await stack.db.query('SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM data_keys WHERE lead_id = $1', [leadId])).toEqual([{ wrapped_key: null, erased: true }]);
+    expect((await handle.describe()).status.name).toBe('TERMINATED');
+  });
+
+  it('marks an unsubscribed person erased, and capture then refuses them with 409 saying only that', async () => {
+    const email = `unsub.${tag}@erase-me.example`;
+    const created = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Ulla' });
+    expect(created.status).toBe(201);
+    // Unsubscribed (or bounced) before the erasure: the entry's earlier reason must not survive.
+    await stack.db.query("INSERT INTO suppressions (address_hash, reason, source) VALUES ($1, 'unsubscribed', 'test')", [addressHash(SECRET, email)]);
+    const admin = await stack.authAs('admin');
+    expect((await stack.call('POST', `/v1/admin/leads/${created.body.leadId}/erase`, admin)).status).toBe(200);
+    expect(await stack.db.query('SELECT reason FROM suppressions WHERE address_hash = $1', [addressHash(SECRET, email)])).toEqual([{ reason: 'erased' }]);
+    const again = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Ulla' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('erased');
+    expect(JSON.stringify(again.body)).not.toContain(created.body.leadId);
+    expect(JSON.stringify(again.body)).not.toContain(email);
   });
 });
