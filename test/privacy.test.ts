@@ -2,9 +2,11 @@
  * Issue 13: personal data that can really be erased. Every payload of a lead workflow is encrypted
  * under the lead's data key, through the real API, dev server, database and SMTP server.
  */
+import { Writable } from 'node:stream';
 import type { Payload } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { addressHash } from '../domain/tokens';
+import { createLogger } from '../observability/logger';
 import { LeadPayloadCodec, isEncrypted, keyIdOf } from '../privacy/codec';
 import { createDataKeyStore } from '../privacy/data-keys';
 import { decodeHistory } from '../privacy/history';
@@ -160,5 +162,34 @@ describe('erasure: key deletion and a full scrub (issue 13.3, 13.4)', () => {
     expect(again.body.error.code).toBe('erased');
     expect(JSON.stringify(again.body)).not.toContain(created.body.leadId);
     expect(JSON.stringify(again.body)).not.toContain(email);
+  });
+});
+
+describe('logs carry no address (issue 13.8)', () => {
+  it('logs a PostgreSQL unique violation on an address without the address (pg quotes it in `detail`)', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', destination });
+    const email = `dup.${tag}@unique.example`;
+    const insert = () =>
+      stack.db.query("INSERT INTO leads (email, email_normalized, first_touch_at, first_source, last_touch_at) VALUES ($1, $1, now(), '{\"channel\":\"api\"}', now())", [email]);
+    await insert();
+    const err = await insert().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: '23505', detail: expect.stringContaining(email) });
+    // As the API's error handler and the worker log errors: the error object, under `err` and `error`, and nested as a cause.
+    logger.error({ err }, 'request failed');
+    logger.warn({ error: new Error('capture failed', { cause: err }) }, 'Activity failed');
+    logger.info({ failure: { ...(err as object) } }, 'a failure copied into another field');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('23505');
+    expect(lines.filter((l) => l.includes(email))).toEqual([]);
   });
 });
