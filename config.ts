@@ -36,6 +36,8 @@ const ConfigSchema = z.object({
    * first (README "Secrets and rotation"). `npm start` generates one under data/.
    */
   RIPEN_MASTER_KEYS: z.string().min(1).optional(),
+  /** The Temporal Web UI's origin, the only browser origin allowed to call the codec server (/codec). */
+  TEMPORAL_UI_ORIGIN: z.string().url().optional(),
   /** Where the API is reachable from a lead's mail client: tracking, click and unsubscribe links point here. */
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   /** Sender identity and postal address, printed in every marketing e-mail's footer (CAN-SPAM, ePrivacy). */

@@ -5,6 +5,8 @@ import { authenticate, requireRole } from './auth';
 import { boardRoutes } from './board-routes';
 import { funnelRoutes } from './funnel-routes';
 import { capture } from './capture';
+import { codecRoutes } from './codec-routes';
+import type { LeadPayloadCodec } from '../privacy/codec';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
 import { eventRoutes } from './events-routes';
@@ -34,6 +36,9 @@ export interface AppDeps {
   metrics?: HttpMetrics;
   rateLimits?: Partial<RateLimits>;
   trustProxyHops?: number;
+  /** The payload codec, served to the Temporal UI and CLI at /codec (issue 13.2), CORS for this UI origin only. */
+  codec?: LeadPayloadCodec;
+  temporalUiOrigin?: string;
 }
 
 export const BODY_LIMIT = '16kb';
@@ -55,6 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(observeRequests(deps.logger ?? createLogger({ level: 'error', destination: process.stderr }), metrics));
   app.use(securityHeaders);
   app.use(operationsRoutes({ db: deps.db, temporal: deps.temporal, metrics }));
+  if (deps.codec) app.use(codecRoutes({ db: deps.db, codec: deps.codec, adminKey: deps.adminKey, uiOrigin: deps.temporalUiOrigin }));
   app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));
   app.use(['/t', '/u'], limiter('e-mail link', limits.publicPerWindow, limits.windowMs));
   const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];
@@ -64,7 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
     workflowOptions: deps.timeScale && deps.timeScale !== 1 ? { timeScale: deps.timeScale } : undefined,
   };
 
-  const emailSafety = emailSafetyRoutes({ db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs });
+  const emailSafety = emailSafetyRoutes({ db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs, forgetDataKey: (leadId) => deps.codec?.forget(leadId) });
   app.use(emailSafety.publicRoutes);
   const engagementDeps = { db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs };
   app.use(trackingRoutes(engagementDeps));

@@ -20,6 +20,8 @@ export interface EmailSafetyDeps {
   temporal: Client;
   secret: string;
   temporalDeadlineMs: number;
+  /** Drops this process's cached data key of an erased lead (other processes' copies expire within 30 s). */
+  forgetDataKey?: (leadId: string) => void;
 }
 
 /** a***@example.fi: enough for the person to recognise their address, not enough to leak it. */
@@ -85,11 +87,13 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): { publicRoutes: expres
     const id = z.string().uuid().safeParse(req.params.id);
     const [lead] = id.success ? await db.query<{ id: string }>('SELECT id FROM leads WHERE id = $1', [id.data]) : [];
     if (!lead) throw new HttpError(404, 'lead_not_found', `No lead ${String(req.params.id)}`);
-    const erased = await db.withTransaction((tx) => eraseLead(tx, lead.id, (address) => [addressHash(secret, address)]));
-    // The workflow ends; what its history holds is encrypted under the data key just deleted, so nothing of it can be read again.
+    // The workflow ends first, so no workflow task of it is in flight when its key goes. Then the key is deleted:
+    // what its history holds (every run) is encrypted under that key, so nothing of it can be read again.
     await withDeadline(() => temporal.workflow.getHandle(leadWorkflowId(lead.id)).terminate('erased on request (data protection)')).catch((err: Error) => {
       if (!/not found|already completed/i.test(err.message)) throw err;
     });
+    const erased = await db.withTransaction((tx) => eraseLead(tx, lead.id, (address) => [addressHash(secret, address)]));
+    deps.forgetDataKey?.(lead.id);
     res.json({ leadId: lead.id, erased: true, alreadyErased: !erased });
   });
 

@@ -18,7 +18,8 @@ export interface RunningApi {
 export async function startApi(config: Config = loadConfig(), logger: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<RunningApi> {
   const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   const connection = Connection.lazy(temporalConnectionOptions(config));
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(db, requireMasterKeys(config)) });
+  const { codec, ...dataConverter } = dataConverterFor(db, requireMasterKeys(config));
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const metrics = createHttpMetrics();
   collectDefaultMetrics({ register: metrics.registry }); // process CPU, memory, event-loop lag
   const app = createApp({
@@ -32,6 +33,8 @@ export async function startApi(config: Config = loadConfig(), logger: Logger = c
     rateLimits: { capturePerWindow: config.RATE_LIMIT_CAPTURE_PER_MINUTE, publicPerWindow: config.RATE_LIMIT_PUBLIC_PER_MINUTE, windowMs: 60_000 },
     trustProxyHops: config.TRUST_PROXY_HOPS,
     timeScale: config.RIPEN_TIME_SCALE,
+    codec,
+    temporalUiOrigin: config.TEMPORAL_UI_ORIGIN,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, () => resolve(s)).on('error', reject);

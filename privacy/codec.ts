@@ -25,6 +25,9 @@ export function leadOfContext(context: SerializationContext | undefined): string
   return workflowId ? LEAD_WORKFLOW_ID.exec(workflowId)?.[1]?.toLowerCase() : undefined;
 }
 
+/** What an erased lead's payloads read as, and what is written in their place after the erasure. */
+export const ERASED_MARKER: Payload = { metadata: { [METADATA_ENCODING_KEY]: Buffer.from('json/plain') }, data: Buffer.from('"[erased]"') };
+
 export function isEncrypted(payload: Payload): boolean {
   return Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() === ENCRYPTED_ENCODING;
 }
@@ -40,8 +43,21 @@ export class LeadPayloadCodec implements PayloadCodec {
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     if (payloads.length === 0) return payloads;
     const leadId = leadOfContext(context);
-    const key = leadId ? await this.keys.forLead(leadId) : await this.keys.system();
+    let key: DataKey;
+    try {
+      key = leadId ? await this.keys.forLead(leadId) : await this.keys.system();
+    } catch (err) {
+      // An erased lead's data is never written again, under any key: what its ending workflow (or a late
+      // activity) still sends becomes the marker. Throwing instead would fail the worker's task over and over.
+      if (err instanceof ErasedKeyError) return payloads.map(() => ERASED_MARKER);
+      throw err;
+    }
     return payloads.map((payload) => (isEncrypted(payload) ? payload : encrypt(payload, key)));
+  }
+
+  /** Drops this process's cached copy of the lead's key (after its erasure). */
+  forget(leadId: string): void {
+    this.keys.forget(leadId);
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {

@@ -12,7 +12,8 @@ export function ripenDataConverter(keys: DataKeyStore): DataConverter {
   return { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: [new LeadPayloadCodec(keys)] };
 }
 
-/** The same, with its own key store on this database and master keyring. */
-export function dataConverterFor(db: Db, masterKeys: Keyring): DataConverter {
-  return ripenDataConverter(createDataKeyStore(db, masterKeys));
+/** The same, with its own key store on this database and master keyring; `codec` is the one it uses (for the codec server). */
+export function dataConverterFor(db: Db, masterKeys: Keyring): DataConverter & { codec: LeadPayloadCodec } {
+  const codec = new LeadPayloadCodec(createDataKeyStore(db, masterKeys));
+  return { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: [codec], codec };
 }

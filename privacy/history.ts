@@ -1,17 +1,14 @@
 /** Histories read through the codec: for stored test histories, the codec server's callers, and erasure checks. */
 import type { Payload } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { ErasedKeyError, type LeadPayloadCodec } from './codec';
-
-/** What a payload under an erased key decodes to where a placeholder is wanted (the codec server, the UI). */
-export const ERASED_PAYLOAD: Payload = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"[erased]"') };
+import { ERASED_MARKER, ErasedKeyError, type LeadPayloadCodec } from './codec';
 
 /** The codec's decode, with `[erased]` for payloads whose key was erased. */
 export async function decodeOrErased(codec: LeadPayloadCodec, payload: Payload): Promise<Payload> {
   try {
     return await codec.decodeOne(payload);
   } catch (err) {
-    if (err instanceof ErasedKeyError) return ERASED_PAYLOAD;
+    if (err instanceof ErasedKeyError) return ERASED_MARKER;
     throw err;
   }
 }

@@ -11,7 +11,7 @@ import { LeadPayloadCodec, isEncrypted, keyIdOf } from '../privacy/codec';
 import { createDataKeyStore } from '../privacy/data-keys';
 import { decodeHistory } from '../privacy/history';
 import { leadWorkflowId, leadStateQuery } from '../workflows/contracts';
-import { masterKeyring, SECRET, startStack, type Stack } from './helpers/stack';
+import { masterKeyring, SECRET, startStack, UI_ORIGIN, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
 
 let stack: Stack;
@@ -66,6 +66,59 @@ describe('the payload codec (issue 13.1)', () => {
     const decoded = await codec.decode(payloads.map((p) => p.payload));
     expect(decoded.every((p) => !isEncrypted(p))).toBe(true);
     expect(decoded.map((p) => Buffer.from(p.data ?? []).toString()).join('\n')).toContain(leadId);
+  });
+});
+
+describe('the codec server for the Temporal UI and CLI (issue 13.2)', () => {
+  const asJson = (p: Payload) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p.data ?? []).toString('base64') });
+  const text = (p: { data: string }) => Buffer.from(p.data, 'base64').toString();
+  const codecCall = (path: string, auth: Record<string, string>, payloads: unknown[], origin = UI_ORIGIN) =>
+    fetch(`${stack.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin, 'x-namespace': 'default', ...auth }, body: JSON.stringify({ payloads }) });
+
+  it('shows a manager a live lead’s payloads decoded, and `[erased]` once the lead is erased; other roles and origins get nothing', async () => {
+    const email = `ui.${tag}@example.fi`;
+    const res = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Ulla', company: `Näkymä ${tag} Oy` });
+    expect(res.status).toBe(201);
+    const leadId: string = res.body.leadId;
+    await stack.smtp.waitFor((m) => m.envelopeTo.includes(email));
+    const raw = await stack.client.workflow.getHandle(leadWorkflowId(leadId)).fetchHistory();
+    const encrypted = payloadsOf(raw).filter(({ payload }) => isEncrypted(payload)).map(({ payload }) => asJson(payload));
+    expect(encrypted.length).toBeGreaterThan(3);
+    const [manager, admin, rep] = await Promise.all([stack.authAs('manager'), stack.authAs('admin'), stack.authAs('rep')]);
+
+    const decoded = await codecCall('/codec/decode', manager, encrypted);
+    expect(decoded.status).toBe(200);
+    expect(decoded.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    const body = (await decoded.json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
+    expect(body.payloads).toHaveLength(encrypted.length);
+    expect(body.payloads.map(text).join('\n')).toContain(leadId);
+    expect(body.payloads.every((p) => Buffer.from(p.metadata.encoding!, 'base64').toString() !== 'binary/encrypted')).toBe(true);
+
+    // A UI without SSO cannot add a header: the key may sit in the endpoint's path instead.
+    const managerKey = manager.authorization!.replace('Bearer ', '');
+    expect((await codecCall(`/codec/key/${managerKey}/decode`, {}, encrypted)).status).toBe(200);
+    expect((await codecCall('/codec/decode', rep, encrypted)).status).toBe(403);
+    expect((await codecCall('/codec/decode', {}, encrypted)).status).toBe(401);
+
+    // CORS for the configured UI origin only.
+    const preflight = (origin: string) => fetch(`${stack.apiUrl}/codec/decode`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' } });
+    const ui = await preflight(UI_ORIGIN);
+    expect(ui.status).toBe(204);
+    expect(ui.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    expect(ui.headers.get('access-control-allow-headers')).toContain('authorization');
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await codecCall('/codec/decode', manager, encrypted, 'https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+
+    // Encode then decode: what the UI does for a payload it sends.
+    const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"hello":"ui"}').toString('base64') };
+    const enc = (await (await codecCall('/codec/encode', manager, [plain])).json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
+    expect(Buffer.from(enc.payloads[0]!.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
+    const dec = (await (await codecCall('/codec/decode', manager, enc.payloads)).json()) as { payloads: Array<{ data: string }> };
+    expect(text(dec.payloads[0]!)).toBe('{"hello":"ui"}');
+
+    expect((await stack.call('POST', `/v1/admin/leads/${leadId}/erase`, admin)).status).toBe(200);
+    const after = (await (await codecCall('/codec/decode', manager, encrypted)).json()) as { payloads: Array<{ data: string }> };
+    expect(after.payloads.map(text)).toEqual(encrypted.map(() => '"[erased]"'));
   });
 });
 

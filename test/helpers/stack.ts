@@ -7,6 +7,7 @@ import nodemailer from 'nodemailer';
 import { createApp, type AppDeps } from '../../api/app';
 import { createDb, type Db } from '../../db';
 import { createApiKey, type Role } from '../../db/keys';
+import { LeadPayloadCodec } from '../../privacy/codec';
 import { ripenDataConverter } from '../../privacy/data-converter';
 import { createDataKeyStore, type DataKeyStore } from '../../privacy/data-keys';
 import { parseKeyring } from '../../privacy/keyring';
@@ -36,6 +37,9 @@ export const masterKeyring = () => parseKeyring(MASTER_KEYS, { name: 'MASTER_KEY
 export function testDataKeys(db: Db): DataKeyStore {
   return createDataKeyStore(db, masterKeyring());
 }
+
+/** The Temporal UI origin the test stack's codec server allows (CORS). */
+export const UI_ORIGIN = 'http://127.0.0.1:8233';
 
 let bundleCode: string | undefined;
 /** The workflow bundle the global setup built once for the whole run. */
@@ -87,7 +91,7 @@ export async function startStack(name: string, options: { worker?: boolean; emai
     workerRun = worker.run();
   }
   // Every test client is 127.0.0.1, and bursts are what some tests are about: no rate limit unless a test sets one (test/operations.test.ts).
-  const app = createApp({ db, temporal: client, taskQueue, secret: SECRET, rateLimits: { capturePerWindow: Number.MAX_SAFE_INTEGER, publicPerWindow: Number.MAX_SAFE_INTEGER }, ...options.app });
+  const app = createApp({ db, temporal: client, taskQueue, secret: SECRET, codec: new LeadPayloadCodec(keys), temporalUiOrigin: UI_ORIGIN, rateLimits: { capturePerWindow: Number.MAX_SAFE_INTEGER, publicPerWindow: Number.MAX_SAFE_INTEGER }, ...options.app });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
