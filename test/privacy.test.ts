@@ -2,7 +2,10 @@
  * Issue 13: personal data that can really be erased. Every payload of a lead workflow is encrypted
  * under the lead's data key, through the real API, dev server, database and SMTP server.
  */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import type { Payload } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { addressHash } from '../domain/tokens';
@@ -10,8 +13,10 @@ import { createLogger } from '../observability/logger';
 import { LeadPayloadCodec, isEncrypted, keyIdOf } from '../privacy/codec';
 import { createDataKeyStore } from '../privacy/data-keys';
 import { decodeHistory } from '../privacy/history';
+import { newKeyEntry, parseKeyring } from '../privacy/keyring';
 import { leadWorkflowId, leadStateQuery } from '../workflows/contracts';
-import { masterKeyring, SECRET, startStack, UI_ORIGIN, type Stack } from './helpers/stack';
+import { MASTER_KEYS, masterKeyring, SECRET, startStack, UI_ORIGIN, type Stack } from './helpers/stack';
+import { testRun } from './setup/run';
 import { waitUntil } from './helpers/wait';
 
 let stack: Stack;
@@ -245,4 +250,32 @@ describe('logs carry no address (issue 13.8)', () => {
     expect(lines[0]).toContain('23505');
     expect(lines.filter((l) => l.includes(email))).toEqual([]);
   });
+});
+
+describe('npm run secrets:rotate (issue 13.1, 13.7)', () => {
+  it('re-wraps every data key under the new master key, so the old one can be dropped and payloads still read', async () => {
+    const email = `rotate.${tag}@example.fi`;
+    const res = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Risto', company: `Kierto ${tag} Oy` });
+    expect(res.status).toBe(201);
+    await stack.smtp.waitFor((m) => m.envelopeTo.includes(email));
+    const raw = await stack.client.workflow.getHandle(leadWorkflowId(res.body.leadId)).fetchHistory();
+    const encrypted = payloadsOf(raw).filter(({ payload }) => isEncrypted(payload)).map(({ payload }) => payload);
+    expect(encrypted.length).toBeGreaterThan(0);
+
+    const newEntry = newKeyEntry('master');
+    const newOnly = parseKeyring(newEntry, { name: 'new', exactBytes: 32 });
+    // Before: the new key alone cannot unwrap the lead's data key.
+    await expect(new LeadPayloadCodec(createDataKeyStore(stack.db, newOnly)).decode(encrypted)).rejects.toThrow(/not in RIPEN_MASTER_KEYS/);
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '..', 'scripts', 'rotate-secrets.ts')], {
+      env: { ...process.env, DATABASE_URL: testRun().databaseUrl, RIPEN_MASTER_KEYS: `${newEntry},${MASTER_KEYS}` },
+    });
+    expect(stdout).toMatch(/data keys: [1-9]\d* re-wrapped under master key master-/);
+    const decoded = await new LeadPayloadCodec(createDataKeyStore(stack.db, newOnly)).decode(encrypted);
+    expect(decoded.map((p) => Buffer.from(p.data ?? []).toString()).join('\n')).toContain(res.body.leadId);
+    // Put the test ring back first, so the other tests' processes (which know only it) keep reading.
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '..', 'scripts', 'rotate-secrets.ts')], {
+      env: { ...process.env, DATABASE_URL: testRun().databaseUrl, RIPEN_MASTER_KEYS: `${MASTER_KEYS},${newEntry}` },
+    });
+    expect(await stack.db.query("SELECT count(*)::int AS n FROM data_keys WHERE master_key_id <> 'test-master-1'")).toEqual([{ n: 0 }]);
+  }, 60_000);
 });
