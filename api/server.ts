@@ -18,7 +18,7 @@ export interface RunningApi {
 export async function startApi(config: Config = loadConfig(), logger: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<RunningApi> {
   const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   const connection = Connection.lazy(temporalConnectionOptions(config));
-  const { codec, ...dataConverter } = dataConverterFor(db, requireMasterKeys(config));
+  const { codec, dataConverter, close: closeKeys } = dataConverterFor(config.DATABASE_URL, requireMasterKeys(config));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const metrics = createHttpMetrics();
   collectDefaultMetrics({ register: metrics.registry }); // process CPU, memory, event-loop lag
@@ -47,6 +47,7 @@ export async function startApi(config: Config = loadConfig(), logger: Logger = c
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connection.close();
+      await closeKeys();
       await db.close();
     },
   };

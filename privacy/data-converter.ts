@@ -1,7 +1,6 @@
 import type { DataConverter } from '@temporalio/common';
-import type { Db } from '../db';
 import { LeadPayloadCodec } from './codec';
-import { createDataKeyStore, type DataKeyStore } from './data-keys';
+import { openDataKeyStore, type DataKeyStore } from './data-keys';
 import type { Keyring } from './keyring';
 
 /** The converter module the workflow bundle must include (bundleWorkflowCode's failureConverterPath). */
@@ -12,8 +11,12 @@ export function ripenDataConverter(keys: DataKeyStore): DataConverter {
   return { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: [new LeadPayloadCodec(keys)] };
 }
 
-/** The same, with its own key store on this database and master keyring; `codec` is the one it uses (for the codec server). */
-export function dataConverterFor(db: Db, masterKeys: Keyring): DataConverter & { codec: LeadPayloadCodec } {
-  const codec = new LeadPayloadCodec(createDataKeyStore(db, masterKeys));
-  return { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: [codec], codec };
+/**
+ * The same, with a key store of its own on this database and master keyring; `codec` is the one it
+ * uses (for the codec server); `close` ends the store's pool.
+ */
+export function dataConverterFor(databaseUrl: string, masterKeys: Keyring): { dataConverter: DataConverter; codec: LeadPayloadCodec; close(): Promise<void> } {
+  const keys = openDataKeyStore(databaseUrl, masterKeys);
+  const codec = new LeadPayloadCodec(keys);
+  return { dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: [codec] }, codec, close: () => keys.close() };
 }

@@ -3,7 +3,7 @@
  * master key. Deleting a lead's data key makes every payload encrypted under it unreadable (erasure).
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
-import type { Db, Tx } from '../db';
+import { createDb, type Db, type Tx } from '../db';
 import type { Keyring } from './keyring';
 
 /** The key id of payloads that no lead owns (e.g. a workflow that is not a lead's). */
@@ -39,6 +39,15 @@ export interface DataKeyStore {
   byId(keyId: string): Promise<DataKey>;
   /** Drops this process's cached copies of a lead's key (after erasing it). */
   forget(leadId: string): void;
+}
+
+/**
+ * A store with a small pool of its own: the codec runs inside a capture's transaction (signalWithStart
+ * encodes there), so sharing that pool could leave every connection waiting for one more.
+ */
+export function openDataKeyStore(databaseUrl: string, masterKeys: Keyring): DataKeyStore & { close(): Promise<void> } {
+  const db = createDb(databaseUrl, { max: 4 });
+  return Object.assign(createDataKeyStore(db, masterKeys), { close: () => db.close() });
 }
 
 export function createDataKeyStore(db: Db, masterKeys: Keyring, options: { cacheMs?: number } = {}): DataKeyStore {

@@ -14,6 +14,7 @@ export async function runWorker(): Promise<void> {
   const db = createDb(config.DATABASE_URL);
   // Timeouts well inside the activities' 30-second start-to-close, so a hung SMTP server fails the attempt, which is retried.
   const mailer = nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  const keys = dataConverterFor(config.DATABASE_URL, requireMasterKeys(config));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
     const worker = await createLeadWorker({
@@ -22,11 +23,12 @@ export async function runWorker(): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: { db, mailer, mail: mailSettings(config), scoringModel: SCORING_MODELS.get(config.SCORING_MODEL) },
       emailsPerSecond: config.EMAILS_PER_SECOND,
-      dataConverter: dataConverterFor(db, requireMasterKeys(config)),
+      dataConverter: keys.dataConverter,
     });
     await worker.run(); // the SDK shuts the worker down gracefully on SIGINT/SIGTERM
   } finally {
     await connection.close();
+    await keys.close();
     mailer.close();
     await db.close();
   }

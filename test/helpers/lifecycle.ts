@@ -54,7 +54,7 @@ export interface Harness {
 
 export async function startHarness(name: string): Promise<Harness> {
   const db = createDb(testRun().databaseUrl);
-  const keys = testDataKeys(db);
+  const keys = testDataKeys();
   const dataConverter = ripenDataConverter(keys);
   const env = await connectTimeSkipping(dataConverter);
   const smtp = await startSmtpRecorder();
@@ -107,6 +107,7 @@ export async function startHarness(name: string): Promise<Harness> {
       await running;
       mailer.close();
       await smtp.close();
+      await keys.close();
       await db.close();
       await env.teardown();
     },

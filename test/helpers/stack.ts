@@ -9,7 +9,7 @@ import { createDb, type Db } from '../../db';
 import { createApiKey, type Role } from '../../db/keys';
 import { LeadPayloadCodec } from '../../privacy/codec';
 import { ripenDataConverter } from '../../privacy/data-converter';
-import { createDataKeyStore, type DataKeyStore } from '../../privacy/data-keys';
+import { openDataKeyStore, type DataKeyStore } from '../../privacy/data-keys';
 import { parseKeyring } from '../../privacy/keyring';
 import { createLeadWorker, type LeadWorkers } from '../../worker';
 import { testRun } from '../setup/run';
@@ -33,9 +33,9 @@ export const MAIL = {
 export const MASTER_KEYS = 'test-master-1:' + Buffer.alloc(32, 7).toString('base64');
 export const masterKeyring = () => parseKeyring(MASTER_KEYS, { name: 'MASTER_KEYS', exactBytes: 32 });
 
-/** A data-key store on this database, as the API and the worker each have one. */
-export function testDataKeys(db: Db): DataKeyStore {
-  return createDataKeyStore(db, masterKeyring());
+/** A data-key store on the run's database with a pool of its own, as the API and the worker each have one. */
+export function testDataKeys(): DataKeyStore & { close(): Promise<void> } {
+  return openDataKeyStore(testRun().databaseUrl, masterKeyring());
 }
 
 /** The Temporal UI origin the test stack's codec server allows (CORS). */
@@ -78,7 +78,7 @@ export async function startStack(name: string, options: { worker?: boolean; emai
   const db = createDb(run.databaseUrl);
   const smtp = await startSmtpRecorder();
   const connection = await Connection.connect({ address: run.temporalAddress });
-  const keys = testDataKeys(db);
+  const keys = testDataKeys();
   const dataConverter = ripenDataConverter(keys);
   const client = new Client({ connection, dataConverter });
   let worker: LeadWorkers | undefined;
@@ -125,6 +125,7 @@ export async function startStack(name: string, options: { worker?: boolean; emai
       await connection.close();
       mailer.close();
       await smtp.close();
+      await keys.close();
       await db.close();
     },
   };

@@ -13,7 +13,8 @@ import { createLogger } from '../../observability/logger';
 import { installWorkerRuntime } from '../../observability/worker-runtime';
 import { createLeadWorker } from '../../worker';
 import { ripenDataConverter } from '../../privacy/data-converter';
-import { MAIL, testDataKeys } from './stack';
+import { openDataKeyStore } from '../../privacy/data-keys';
+import { MAIL, masterKeyring } from './stack';
 
 interface Settings {
   temporalAddress: string;
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   }
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   const db = createDb(settings.databaseUrl);
+  const keys = openDataKeyStore(settings.databaseUrl, masterKeyring());
   const mailer = nodemailer.createTransport(settings.smtpUrl);
   const worker = await createLeadWorker({
     connection,
@@ -41,12 +43,13 @@ async function main(): Promise<void> {
     taskQueue: settings.taskQueue,
     deps: { db, mailer, mail: MAIL },
     workflowBundle: { code: readFileSync(settings.workflowBundlePath, 'utf8') },
-    dataConverter: ripenDataConverter(testDataKeys(db)),
+    dataConverter: ripenDataConverter(keys),
   });
   process.stdout.write('ready\n');
   await worker.run(); // until SIGTERM, which the SDK turns into a graceful shutdown (or SIGKILL in fault tests)
   await connection.close();
   mailer.close();
+  await keys.close();
   await db.close();
 }
 
