@@ -80,6 +80,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   v1.post('/leads', requireRole('capture'), ...json, async (req, res) => {
     const body = parseOr400(CaptureLeadSchema, req.body);
+    if (body.update && req.principal?.role !== 'admin' && !req.principal?.mayUpdateLeads) {
+      throw new HttpError(403, 'forbidden', '`update: true` needs a capture key allowed to update leads (npm run keys:create -- --role capture --may-update)');
+    }
     const outcome = await capture(captureDeps, body);
     res.status(outcome.created ? 201 : 200).json({ leadId: outcome.leadId, workflowId: outcome.workflowId, created: outcome.created });
   });

@@ -34,12 +34,12 @@ export interface CaptureOutcome {
  * and the signal is durable in Temporal even while no worker runs.
  */
 export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = new Date()): Promise<CaptureOutcome> {
-  const { source, email, phone, ...details } = body;
+  const { source, email, phone, update, ...details } = body;
   return deps.db.withTransaction(async (tx) => {
     if (await anyErased(tx, identityAddresses({ email, phone }).map((address) => addressHash(deps.secret, address)))) {
       throw new HttpError(409, 'erased', 'This person asked for their data to be erased: they are not captured again. Remove them from the source list.');
     }
-    const { lead, created, touchId } = await captureLead(tx, { email, phone, ...details }, source, now);
+    const { lead, created, touchId } = await captureLead(tx, { email, phone, ...details }, source, now, { update: update === true });
     const workflowId = leadWorkflowId(lead.id);
     // R5: a lead confirmed as junk keeps its record and this touch, but nothing is started or sent again.
     if (lead.stage === 'disqualified') return { leadId: lead.id, workflowId, created };

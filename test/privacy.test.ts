@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { Payload } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
+import { createApiKey } from '../db/keys';
 import { addressHash } from '../domain/tokens';
 import { createLogger } from '../observability/logger';
 import { LeadPayloadCodec, isEncrypted, keyIdOf } from '../privacy/codec';
@@ -278,4 +279,50 @@ describe('npm run secrets:rotate (issue 13.1, 13.7)', () => {
     });
     expect(await stack.db.query("SELECT count(*)::int AS n FROM data_keys WHERE master_key_id <> 'test-master-1'")).toEqual([{ n: 0 }]);
   }, 60_000);
+});
+
+describe('re-capture never overwrites silently (issue 13.5, R3)', () => {
+  it('records what a returning capture brought, fills only empty fields, and leaves consent alone without a stated basis', async () => {
+    const email = `recapture.${tag}@example.fi`;
+    const first = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Anna', company: 'Alkuperä Oy', phone: '+358 40 111 0001', consent: { marketing: false, basis: 'consent' } });
+    expect(first.status).toBe(201);
+    const leadId: string = first.body.leadId;
+    const again = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Mallory', company: 'Evil Oy', phone: '+358 40 999 0002', title: 'CEO', consent: { marketing: true } });
+    expect(again.status).toBe(200);
+
+    const [lead] = await stack.db.query('SELECT first_name, company, phone, title FROM leads WHERE id = $1', [leadId]);
+    expect(lead).toEqual({ first_name: 'Anna', company: 'Alkuperä Oy', phone: '+358 40 111 0001', title: 'CEO' });
+    expect(await stack.db.query('SELECT marketing FROM consents WHERE lead_id = $1', [leadId])).toEqual([{ marketing: false }]);
+    const [touch] = await stack.db.query("SELECT details FROM touches WHERE lead_id = $1 AND kind = 'capture' ORDER BY id DESC LIMIT 1", [leadId]);
+    expect(touch!.details).toMatchObject({
+      returning: true,
+      brought: { firstName: 'Mallory', company: 'Evil Oy', phone: '+358 40 999 0002', title: 'CEO', consent: { marketing: true } },
+      kept: expect.arrayContaining(['phone', 'first_name', 'company']),
+      consentIgnored: expect.any(String),
+    });
+    expect(touch!.details.kept).not.toContain('title');
+  });
+
+  it('changes stored fields with `update: true` only from a capture key allowed to, and consent only as an explicit statement with basis, time and source', async () => {
+    const email = `update.${tag}@example.fi`;
+    const first = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Ville', company: 'Vanha Oy' });
+    expect(first.status).toBe(201);
+    const leadId: string = first.body.leadId;
+    const refused = await stack.call('POST', '/v1/leads', capture, { email, company: 'Uusi Oy', update: true });
+    expect(refused.status).toBe(403);
+    const importKey = { authorization: `Bearer ${await createApiKey(stack.db, 'capture', { label: 'CRM import', mayUpdateLeads: true })}` };
+    const givenAt = '2026-01-15T10:00:00.000Z';
+    const updated = await stack.call('POST', '/v1/leads', importKey, {
+      email,
+      company: 'Uusi Oy',
+      update: true,
+      consent: { marketing: true, basis: 'consent', at: givenAt, text: 'Ticked the newsletter box' },
+      source: { channel: 'crm-import' },
+    });
+    expect(updated.status).toBe(200);
+    expect(await stack.db.query('SELECT company, first_name FROM leads WHERE id = $1', [leadId])).toEqual([{ company: 'Uusi Oy', first_name: 'Ville' }]);
+    expect(await stack.db.query('SELECT marketing, basis, text, source, at FROM consents WHERE lead_id = $1', [leadId])).toEqual([
+      { marketing: true, basis: 'consent', text: 'Ticked the newsletter box', source: { channel: 'crm-import' }, at: new Date(givenAt) },
+    ]);
+  });
 });
