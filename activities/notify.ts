@@ -88,7 +88,7 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
     /** R6, R7: the personal first answer, sent within seconds of the capture and signed by the lead's rep. */
     async sendFirstTouchEmail(input: { leadId: string; sendKey: string; repId?: string | null }): Promise<SendResult> {
       const lead = await requireLead(db, input.leadId);
-      const content = firstTouchEmail({ firstName: lead.first_name, company: lead.company, message: lead.message }, await repName(input.repId));
+      const content = firstTouchEmail({ firstName: lead.first_name, company: lead.company }, await repName(input.repId));
       return toLead(lead, input.sendKey, 'first-touch', content);
     },
 

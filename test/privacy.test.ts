@@ -326,3 +326,17 @@ describe('re-capture never overwrites silently (issue 13.5, R3)', () => {
     ]);
   });
 });
+
+describe('the first touch quotes nothing the form sent beyond the first name and company (issue 13.6)', () => {
+  it('sends the first-touch e-mail without the message, title, city, phone or last name typed into the form', async () => {
+    const email = `victim.${tag}@example.fi`;
+    const relayed = { message: `RELAY-${tag} claim your prize at https://evil.example/${tag}`, title: `Title-${tag}`, city: `City-${tag}`, lastName: `Last-${tag}`, phone: '+358 40 555 0199' };
+    const res = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Eeva', company: `Firma ${tag} Oy`, ...relayed });
+    expect(res.status).toBe(201);
+    const [mail] = await stack.smtp.waitFor((m) => m.envelopeTo.includes(email));
+    const sent = `${mail!.parsed.subject}\n${mail!.parsed.text}\n${mail!.parsed.html}`;
+    expect(sent).toContain('Hi Eeva,');
+    expect(sent).toContain(`Firma ${tag} Oy`);
+    for (const value of [...Object.values(relayed), 'evil.example', '555 0199']) expect(sent).not.toContain(value);
+  });
+});
