@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SCORING_MODELS } from './domain/scoring';
+import { LEGACY_KEY_ID, type Secrets } from './domain/tokens';
 import { parseKeyring, type Keyring } from './privacy/keyring';
 
 /**
@@ -38,6 +39,13 @@ const ConfigSchema = z.object({
   RIPEN_MASTER_KEYS: z.string().min(1).optional(),
   /** The Temporal Web UI's origin, the only browser origin allowed to call the codec server (/codec). */
   TEMPORAL_UI_ORIGIN: z.string().url().optional(),
+  /**
+   * Keyrings (`id:base64,...`, first key current; README "Secrets and rotation"): link tokens are signed by the
+   * first RIPEN_LINK_KEYS key and verified by any; suppression hashes are made with the first RIPEN_SUPPRESSION_KEYS
+   * key and looked up under all. RIPEN_SECRET, if also set, stays in both as the key `legacy` for older links and hashes.
+   */
+  RIPEN_LINK_KEYS: z.string().min(1).optional(),
+  RIPEN_SUPPRESSION_KEYS: z.string().min(1).optional(),
   /** Where the API is reachable from a lead's mail client: tracking, click and unsubscribe links point here. */
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   /** Sender identity and postal address, printed in every marketing e-mail's footer (CAN-SPAM, ePrivacy). */
@@ -103,10 +111,19 @@ export function requireMasterKeys(config: Config): Keyring {
   return parseKeyring(config.RIPEN_MASTER_KEYS, { name: 'RIPEN_MASTER_KEYS', exactBytes: 32 });
 }
 
+/** The link and suppression secrets: the keyrings (with RIPEN_SECRET as their `legacy` key), or RIPEN_SECRET alone. */
+export function requireSecrets(config: Config): Secrets {
+  if (!config.RIPEN_LINK_KEYS && !config.RIPEN_SUPPRESSION_KEYS) return requireSecret(config);
+  if (!config.RIPEN_LINK_KEYS || !config.RIPEN_SUPPRESSION_KEYS) throw new Error('Invalid configuration: set both RIPEN_LINK_KEYS and RIPEN_SUPPRESSION_KEYS, or neither (RIPEN_SECRET alone)');
+  const legacy = config.RIPEN_SECRET ? [{ id: LEGACY_KEY_ID, key: Buffer.from(config.RIPEN_SECRET) }] : [];
+  const ring = (text: string, name: string) => [...parseKeyring(text, { name, minBytes: 32 }).all, ...legacy];
+  return { links: ring(config.RIPEN_LINK_KEYS, 'RIPEN_LINK_KEYS'), suppression: ring(config.RIPEN_SUPPRESSION_KEYS, 'RIPEN_SUPPRESSION_KEYS') };
+}
+
 /** What the e-mail activities need to know. */
 export function mailSettings(config: Config) {
   return {
-    secret: requireSecret(config),
+    secret: requireSecrets(config),
     publicUrl: config.PUBLIC_URL,
     senderIdentity: config.SENDER_IDENTITY,
     postalAddress: config.POSTAL_ADDRESS,

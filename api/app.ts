@@ -7,6 +7,7 @@ import { funnelRoutes } from './funnel-routes';
 import { capture } from './capture';
 import { codecRoutes } from './codec-routes';
 import type { LeadPayloadCodec } from '../privacy/codec';
+import type { Secrets } from '../domain/tokens';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
 import { eventRoutes } from './events-routes';
@@ -25,8 +26,8 @@ export interface AppDeps {
   temporal: Client;
   taskQueue: string;
   adminKey?: string;
-  /** Signs e-mail link tokens and keys suppression hashes (RIPEN_SECRET); the worker uses the same. */
-  secret: string;
+  /** Sign e-mail link tokens and key suppression hashes (RIPEN_SECRET, or the link and suppression keyrings); the worker uses the same. */
+  secret: Secrets;
   /** How long a request waits for Temporal before answering 503 (default 10 s). */
   temporalDeadlineMs?: number;
   /** RIPEN_TIME_SCALE: new leads' workflows run their policy and cadences this many times faster (demos only). */

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, requireMasterKeys, requireSecret, temporalConnectionOptions, type Config } from '../config';
+import { loadConfig, requireMasterKeys, requireSecrets, temporalConnectionOptions, type Config } from '../config';
 import { dataConverterFor } from '../privacy/data-converter';
 import { collectDefaultMetrics } from 'prom-client';
 import { createDb } from '../db';
@@ -27,7 +27,7 @@ export async function startApi(config: Config = loadConfig(), logger: Logger = c
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     adminKey: config.RIPEN_ADMIN_KEY,
-    secret: requireSecret(config),
+    secret: requireSecrets(config),
     logger: logger.child({ component: 'api' }),
     metrics,
     rateLimits: { capturePerWindow: config.RATE_LIMIT_CAPTURE_PER_MINUTE, publicPerWindow: config.RATE_LIMIT_PUBLIC_PER_MINUTE, windowMs: 60_000 },

@@ -17,7 +17,8 @@ export interface Keyring {
   byId(id: string): KeyringKey | undefined;
 }
 
-const KEY_ID = /^[A-Za-z0-9._-]{1,40}$/;
+/** No dots: a link key's id travels in a dot-separated token. */
+const KEY_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 /** Parses `id:base64,...`; each key must decode to at least `minBytes` bytes, ids must be unique. */
 export function parseKeyring(text: string, options: { name: string; minBytes?: number; exactBytes?: number }): Keyring {
@@ -28,7 +29,7 @@ export function parseKeyring(text: string, options: { name: string; minBytes?: n
     .map((entry) => {
       const at = entry.indexOf(':');
       const id = entry.slice(0, at);
-      if (at < 1 || !KEY_ID.test(id)) throw new Error(`${options.name}: each key is "id:base64", with an id of letters, digits, ".", "_" or "-"`);
+      if (at < 1 || !KEY_ID.test(id)) throw new Error(`${options.name}: each key is "id:base64", with an id of letters, digits, "_" or "-"`);
       const key = Buffer.from(entry.slice(at + 1), 'base64');
       if (options.exactBytes !== undefined && key.length !== options.exactBytes) throw new Error(`${options.name}: key ${id} must be ${options.exactBytes} bytes (base64)`);
       if (key.length < (options.minBytes ?? 32)) throw new Error(`${options.name}: key ${id} must be at least ${options.minBytes ?? 32} bytes (base64)`);

@@ -9,7 +9,11 @@ import { promisify } from 'node:util';
 import type { Payload } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { createApiKey } from '../db/keys';
-import { addressHash } from '../domain/tokens';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from '../api/app';
+import { suppressionOf } from '../db/suppressions';
+import { addressHash, LEGACY_KEY_ID, signToken } from '../domain/tokens';
 import { createLogger } from '../observability/logger';
 import { LeadPayloadCodec, isEncrypted, keyIdOf } from '../privacy/codec';
 import { createDataKeyStore } from '../privacy/data-keys';
@@ -339,4 +343,57 @@ describe('the first touch quotes nothing the form sent beyond the first name and
     expect(sent).toContain(`Firma ${tag} Oy`);
     for (const value of [...Object.values(relayed), 'evil.example', '555 0199']) expect(sent).not.toContain(value);
   });
+});
+
+describe('a keyring for every secret purpose (issue 13.7)', () => {
+  it('signs new links with the new key while every old unsubscribe link keeps working, and secrets:rotate re-hashes the suppression list', async () => {
+    const email = `keys.${tag}@example.fi`;
+    const res = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Kaarina' });
+    expect(res.status).toBe(201);
+    await stack.smtp.waitFor((m) => m.envelopeTo.includes(email));
+    const [sent] = await stack.db.query<{ ref: string }>("SELECT ref FROM sent_emails WHERE lead_id = $1 AND template = 'first-touch'", [res.body.leadId]);
+    // A link from before the keyrings: signed with RIPEN_SECRET, no key id.
+    const oldLink = signToken(SECRET, { kind: 'unsubscribe', emailRef: sent!.ref });
+
+    const newEntry = newKeyEntry('links');
+    const newKey = parseKeyring(newEntry, { name: 'new' }).current;
+    const legacy = { id: LEGACY_KEY_ID, key: Buffer.from(SECRET) };
+    const rotated = { links: [newKey, legacy], suppression: [newKey, legacy] };
+    const app = createApp({ db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue, secret: rotated });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const newLink = signToken(rotated, { kind: 'unsubscribe', emailRef: sent!.ref });
+      expect(newLink).toContain(`.k${newKey.id}.`);
+      expect((await fetch(`${url}/u/${newLink}`)).status).toBe(200);
+      expect((await fetch(`${stack.apiUrl}/u/${newLink}`)).status).toBe(404); // a process without the new key cannot verify it
+      // The old link still unsubscribes, on a process that has rotated (the entry is made under the new key)...
+      const page = await fetch(`${url}/u/${oldLink}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Unsubscribe');
+      // ...and an entry made under the old key (by a process that has not rotated yet) is still found.
+      expect((await fetch(`${stack.apiUrl}/u/${oldLink}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
+      expect(await suppressionOf(stack.db, addressHash(SECRET, email))).toBe('unsubscribed');
+      expect(await (await fetch(`${url}/u/${oldLink}`)).text()).toContain('You are unsubscribed');
+
+      const rotate = (env: Record<string, string>) => {
+        const { RIPEN_SECRET: _unset, ...inherited } = process.env;
+        return promisify(execFile)(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '..', 'scripts', 'rotate-secrets.ts')], {
+          env: { ...inherited, DATABASE_URL: testRun().databaseUrl, RIPEN_MASTER_KEYS: MASTER_KEYS, ...env },
+        });
+      };
+      const { stdout } = await rotate({ RIPEN_SECRET: SECRET, RIPEN_LINK_KEYS: newEntry, RIPEN_SUPPRESSION_KEYS: newEntry });
+      expect(stdout).toMatch(/suppression entries: [1-9]\d* re-hashed under key links-/);
+      // Re-hashed: found with the new key alone, no longer under the old one.
+      expect(await suppressionOf(stack.db, addressHash({ links: [newKey], suppression: [newKey] }, email))).toBe('unsubscribed');
+      expect(await suppressionOf(stack.db, addressHash(SECRET, email))).toBeUndefined();
+      // Back under the test runs' key, for the test files after this one.
+      await rotate({ RIPEN_LINK_KEYS: `${LEGACY_KEY_ID}:${Buffer.from(SECRET).toString('base64')}`, RIPEN_SUPPRESSION_KEYS: `${LEGACY_KEY_ID}:${Buffer.from(SECRET).toString('base64')},${newEntry}` });
+      expect(await suppressionOf(stack.db, addressHash(SECRET, email))).toBe('unsubscribed');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 60_000);
 });
