@@ -8,7 +8,7 @@ import { parseKeyring, type Keyring } from './privacy/keyring';
  * All run-time settings, parsed once from the environment at start-up (STYLE 8).
  * Workflows never read this: what a workflow needs arrives in its input.
  */
-const ConfigSchema = z.object({
+export const ConfigSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/ripen'),
   /** Connections per process. A capture holds one while Temporal records its signal, so size it to the concurrent captures expected. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(40),
