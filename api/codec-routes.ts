@@ -26,7 +26,7 @@ export interface CodecDeps {
 }
 
 const Base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
-const PayloadsSchema = z.object({
+export const PayloadsSchema = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), Base64).optional(), data: Base64.optional() })).max(10_000),
 });
 
@@ -72,10 +72,11 @@ export function codecRoutes(deps: CodecDeps): express.Router {
     const { payloads } = parseOr400(PayloadsSchema, req.body);
     res.json({ payloads: (await Promise.all(payloads.map((p) => decodeOrErased(deps.codec, fromJson(p))))).map(toJson) });
   };
+  // CORS (and the browser's preflight, before any key is asked for) for everything under /codec.
+  router.use('/codec', cors);
   for (const prefix of ['/codec', '/codec/key/:key']) {
-    router.options([`${prefix}/encode`, `${prefix}/decode`], cors);
-    router.post(`${prefix}/encode`, cors, keyFromPath, ...guard, encode);
-    router.post(`${prefix}/decode`, cors, keyFromPath, ...guard, decode);
+    router.post(`${prefix}/encode`, keyFromPath, ...guard, encode);
+    router.post(`${prefix}/decode`, keyFromPath, ...guard, decode);
   }
   return router;
 }
