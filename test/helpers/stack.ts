@@ -72,12 +72,16 @@ export interface Stack {
  * The whole pipeline on real parts: the run's Temporal dev server and database, an in-process
  * SMTP server, a worker on a task queue of its own, and the API on an ephemeral port.
  */
-export async function startStack(name: string, options: { worker?: boolean; emailsPerSecond?: number; app?: Partial<AppDeps> } = {}): Promise<Stack> {
+export async function startStack(
+  name: string,
+  options: { worker?: boolean; emailsPerSecond?: number; app?: Partial<AppDeps>; /** Another Temporal server than the run's (the codec UI test's, with a Web UI). */ temporalAddress?: string; /** A fixed API port instead of an ephemeral one. */ apiPort?: number } = {},
+): Promise<Stack> {
   const run = testRun();
   const taskQueue = uniqueTaskQueue(name);
   const db = createDb(run.databaseUrl);
   const smtp = await startSmtpRecorder();
-  const connection = await Connection.connect({ address: run.temporalAddress });
+  const temporalAddress = options.temporalAddress ?? run.temporalAddress;
+  const connection = await Connection.connect({ address: temporalAddress });
   const keys = testDataKeys();
   const dataConverter = ripenDataConverter(keys);
   const client = new Client({ connection, dataConverter });
@@ -86,14 +90,14 @@ export async function startStack(name: string, options: { worker?: boolean; emai
   let nativeConnection: NativeConnection | undefined;
   const mailer = nodemailer.createTransport(smtp.url);
   if (options.worker !== false) {
-    nativeConnection = await NativeConnection.connect({ address: run.temporalAddress });
+    nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), emailsPerSecond: options.emailsPerSecond, dataConverter });
     workerRun = worker.run();
   }
   // Every test client is 127.0.0.1, and bursts are what some tests are about: no rate limit unless a test sets one (test/operations.test.ts).
   const app = createApp({ db, temporal: client, taskQueue, secret: SECRET, codec: new LeadPayloadCodec(keys), temporalUiOrigin: UI_ORIGIN, rateLimits: { capturePerWindow: Number.MAX_SAFE_INTEGER, publicPerWindow: Number.MAX_SAFE_INTEGER }, ...options.app });
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(options.apiPort ?? 0, '127.0.0.1', () => resolve(s));
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
