@@ -76,6 +76,8 @@ export interface CaptureResult {
   lead: LeadRow;
   created: boolean;
   touchId: string;
+  /** The consent this capture recorded, if any: a returning person's without a stated basis is not (issue 13.5). */
+  consentRecorded?: Consent;
 }
 
 /**
@@ -160,7 +162,7 @@ export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSour
       consent.at ?? at,
     ]);
   }
-  return { lead, created: !existing, touchId: String(touchId) };
+  return { lead, created: !existing, touchId: String(touchId), consentRecorded: consent };
 }
 
 export async function findLead(db: Db | Tx, leadId: string): Promise<LeadRow | undefined> {
