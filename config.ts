@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SCORING_MODELS } from './domain/scoring';
+import { LEGACY_KEY_ID, type Secrets } from './domain/tokens';
+import { parseKeyring, type Keyring } from './privacy/keyring';
 
 /**
  * All run-time settings, parsed once from the environment at start-up (STYLE 8).
  * Workflows never read this: what a workflow needs arrives in its input.
  */
-const ConfigSchema = z.object({
+export const ConfigSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/ripen'),
   /** Connections per process. A capture holds one while Temporal records its signal, so size it to the concurrent captures expected. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(40),
@@ -30,6 +32,20 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Signs the tokens in e-mail links and keys the suppression list's address hashes. `npm start` generates one under data/. */
   RIPEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * Master keys that wrap the per-lead data keys of Temporal payloads, `id:base64(32 bytes)` comma-separated, current
+   * first (README "Secrets and rotation"). `npm start` generates one under data/.
+   */
+  RIPEN_MASTER_KEYS: z.string().min(1).optional(),
+  /** The Temporal Web UI's origin, the only browser origin allowed to call the codec server (/codec). */
+  TEMPORAL_UI_ORIGIN: z.string().url().optional(),
+  /**
+   * Keyrings (`id:base64,...`, first key current; README "Secrets and rotation"): link tokens are signed by the
+   * first RIPEN_LINK_KEYS key and verified by any; suppression hashes are made with the first RIPEN_SUPPRESSION_KEYS
+   * key and looked up under all. RIPEN_SECRET, if also set, stays in both as the key `legacy` for older links and hashes.
+   */
+  RIPEN_LINK_KEYS: z.string().min(1).optional(),
+  RIPEN_SUPPRESSION_KEYS: z.string().min(1).optional(),
   /** Where the API is reachable from a lead's mail client: tracking, click and unsubscribe links point here. */
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
   /** Sender identity and postal address, printed in every marketing e-mail's footer (CAN-SPAM, ePrivacy). */
@@ -89,10 +105,25 @@ export function requireSecret(config: Config): string {
   return config.RIPEN_SECRET;
 }
 
+/** The master keyring that wraps data keys; the API and the worker refuse to start without it. */
+export function requireMasterKeys(config: Config): Keyring {
+  if (!config.RIPEN_MASTER_KEYS) throw new Error('Invalid configuration: RIPEN_MASTER_KEYS is not set (`id:base64key`, 32-byte keys; `npm start` generates one under data/)');
+  return parseKeyring(config.RIPEN_MASTER_KEYS, { name: 'RIPEN_MASTER_KEYS', exactBytes: 32 });
+}
+
+/** The link and suppression secrets: the keyrings (with RIPEN_SECRET as their `legacy` key), or RIPEN_SECRET alone. */
+export function requireSecrets(config: Config): Secrets {
+  if (!config.RIPEN_LINK_KEYS && !config.RIPEN_SUPPRESSION_KEYS) return requireSecret(config);
+  if (!config.RIPEN_LINK_KEYS || !config.RIPEN_SUPPRESSION_KEYS) throw new Error('Invalid configuration: set both RIPEN_LINK_KEYS and RIPEN_SUPPRESSION_KEYS, or neither (RIPEN_SECRET alone)');
+  const legacy = config.RIPEN_SECRET ? [{ id: LEGACY_KEY_ID, key: Buffer.from(config.RIPEN_SECRET) }] : [];
+  const ring = (text: string, name: string) => [...parseKeyring(text, { name, minBytes: 32 }).all, ...legacy];
+  return { links: ring(config.RIPEN_LINK_KEYS, 'RIPEN_LINK_KEYS'), suppression: ring(config.RIPEN_SUPPRESSION_KEYS, 'RIPEN_SUPPRESSION_KEYS') };
+}
+
 /** What the e-mail activities need to know. */
 export function mailSettings(config: Config) {
   return {
-    secret: requireSecret(config),
+    secret: requireSecrets(config),
     publicUrl: config.PUBLIC_URL,
     senderIdentity: config.SENDER_IDENTITY,
     postalAddress: config.POSTAL_ADDRESS,

@@ -10,7 +10,7 @@ import { hasMarketingConsent, suppress, suppressionOf } from '../db/suppressions
 import { cadenceEmail, emailCategory, firstTouchEmail, managerNoticeEmail, repNoticeEmail, type EmailContent, type LeadCard, type ManagerNotice, type RepNotice } from '../domain/emails';
 import { instrument, unsubscribeHeaders, withMarketingFooter } from '../domain/outgoing';
 import { localeFor } from '../domain/templates';
-import { addressHash, emailRefFor, signToken } from '../domain/tokens';
+import { addressHash, addressHashes, emailRefFor, signToken, type Secrets } from '../domain/tokens';
 import { sendOnce, type SendResult } from './email';
 import { leadNotFound } from './errors';
 
@@ -22,7 +22,7 @@ export interface MailSettings {
   /** Told about SLA breaches when the rep has no manager of their own. */
   managerEmail: string;
   /** Signs link tokens and keys suppression hashes. */
-  secret: string;
+  secret: Secrets;
   /** Base URL of the public tracking and unsubscribe routes. */
   publicUrl: string;
   senderIdentity: string;
@@ -75,7 +75,7 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
       { sendKey, leadId: lead.id, template, from: mail.from, to, category, ref, ...tracked, headers: category === 'marketing' ? unsubscribeHeaders(unsubscribeUrl, mail.unsubscribeMailto) : undefined },
       {
         blockedBy: async (tx) => {
-          if (await suppressionOf(tx, hash)) return 'suppressed';
+          if (await suppressionOf(tx, addressHashes(mail.secret, to))) return 'suppressed';
           if (category === 'marketing' && !(await hasMarketingConsent(tx, lead.id))) return 'no_consent';
           return undefined;
         },
@@ -88,7 +88,7 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
     /** R6, R7: the personal first answer, sent within seconds of the capture and signed by the lead's rep. */
     async sendFirstTouchEmail(input: { leadId: string; sendKey: string; repId?: string | null }): Promise<SendResult> {
       const lead = await requireLead(db, input.leadId);
-      const content = firstTouchEmail({ firstName: lead.first_name, company: lead.company, message: lead.message }, await repName(input.repId));
+      const content = firstTouchEmail({ firstName: lead.first_name, company: lead.company }, await repName(input.repId));
       return toLead(lead, input.sendKey, 'first-touch', content);
     },
 

@@ -5,6 +5,9 @@ import { authenticate, requireRole } from './auth';
 import { boardRoutes } from './board-routes';
 import { funnelRoutes } from './funnel-routes';
 import { capture } from './capture';
+import { codecRoutes } from './codec-routes';
+import type { LeadPayloadCodec } from '../privacy/codec';
+import type { Secrets } from '../domain/tokens';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
 import { eventRoutes } from './events-routes';
@@ -26,8 +29,8 @@ export interface AppDeps {
   temporal: Client;
   taskQueue: string;
   adminKey?: string;
-  /** Signs e-mail link tokens and keys suppression hashes (RIPEN_SECRET); the worker uses the same. */
-  secret: string;
+  /** Sign e-mail link tokens and key suppression hashes (RIPEN_SECRET, or the link and suppression keyrings); the worker uses the same. */
+  secret: Secrets;
   /** How long a request waits for Temporal before answering 503 (default 10 s). */
   temporalDeadlineMs?: number;
   /** RIPEN_TIME_SCALE: new leads' workflows run their policy and cadences this many times faster (demos only). */
@@ -37,6 +40,9 @@ export interface AppDeps {
   metrics?: HttpMetrics;
   rateLimits?: Partial<RateLimits>;
   trustProxyHops?: number;
+  /** The payload codec, served to the Temporal UI and CLI at /codec (issue 13.2), CORS for this UI origin only. */
+  codec?: LeadPayloadCodec;
+  temporalUiOrigin?: string;
 }
 
 export const BODY_LIMIT = '16kb';
@@ -65,6 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.set('Allow', [...allow, 'OPTIONS'].join(', ')).status(204).end();
   });
   app.use(operationsRoutes({ db: deps.db, temporal: deps.temporal, metrics }));
+  if (deps.codec) app.use(codecRoutes({ db: deps.db, codec: deps.codec, adminKey: deps.adminKey, uiOrigin: deps.temporalUiOrigin }));
   app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));
   app.use(['/t', '/u'], limiter('e-mail link', limits.publicPerWindow, limits.windowMs));
   const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];
@@ -74,7 +81,7 @@ export function createApp(deps: AppDeps): express.Express {
     workflowOptions: deps.timeScale && deps.timeScale !== 1 ? { timeScale: deps.timeScale } : undefined,
   };
 
-  const emailSafety = emailSafetyRoutes({ db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs });
+  const emailSafety = emailSafetyRoutes({ db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs, forgetDataKey: (leadId) => deps.codec?.forget(leadId) });
   app.use(emailSafety.publicRoutes);
   const engagementDeps = { db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs };
   app.use(trackingRoutes(engagementDeps));
@@ -84,6 +91,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   v1.post('/leads', requireRole('capture'), ...json, async (req, res) => {
     const body = parseOr400(CaptureLeadSchema, req.body);
+    if (body.update && req.principal?.role !== 'admin' && !req.principal?.mayUpdateLeads) {
+      throw new HttpError(403, 'forbidden', '`update: true` needs a capture key allowed to update leads (npm run keys:create -- --role capture --may-update)');
+    }
     const request = await openRequest(deps.db, req, 'POST /v1/leads', null, body, { always: false });
     if (request?.replay) return void res.status(request.replay.status).json(request.replay.body);
     const outcome = await capture(captureDeps, body).catch(async (err: unknown) => {

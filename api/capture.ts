@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { captureLead } from '../db/leads';
 import { anyErased } from '../db/suppressions';
 import { normalizeEmail, normalizePhone } from '../domain/identity';
-import { addressHash } from '../domain/tokens';
+import { addressHashes, type Secrets } from '../domain/tokens';
 import { HttpError } from './errors';
 import { captureSignal, leadWorkflowId, SearchAttributes, type CaptureTouch, type LeadWorkflowInput } from '../workflows/contracts';
 import type { leadWorkflow } from '../workflows';
@@ -16,7 +16,7 @@ export interface CaptureDeps {
   /** How long the capture waits for Temporal before answering 503. */
   temporalDeadlineMs: number;
   /** Keys the suppression list's hashes: an erased person is not captured again by accident. */
-  secret: string;
+  secret: Secrets;
   /** Policy overrides for new lead workflows (tests; a compressed clock for demos). */
   workflowOptions?: Pick<LeadWorkflowInput, 'policy' | 'historyLimit' | 'timeScale'>;
 }
@@ -34,12 +34,12 @@ export interface CaptureOutcome {
  * and the signal is durable in Temporal even while no worker runs.
  */
 export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = new Date()): Promise<CaptureOutcome> {
-  const { source, email, phone, ...details } = body;
+  const { source, email, phone, update, ...details } = body;
   return deps.db.withTransaction(async (tx) => {
-    if (await anyErased(tx, identityAddresses({ email, phone }).map((address) => addressHash(deps.secret, address)))) {
+    if (await anyErased(tx, identityAddresses({ email, phone }).flatMap((address) => addressHashes(deps.secret, address)))) {
       throw new HttpError(409, 'erased', 'This person asked for their data to be erased: they are not captured again. Remove them from the source list.');
     }
-    const { lead, created, touchId } = await captureLead(tx, { email, phone, ...details }, source, now);
+    const { lead, created, touchId, consentRecorded } = await captureLead(tx, { email, phone, ...details }, source, now, { update: update === true });
     const workflowId = leadWorkflowId(lead.id);
     // R5: a lead confirmed as junk keeps its record and this touch, but nothing is started or sent again.
     if (lead.stage === 'disqualified') return { leadId: lead.id, workflowId, created };
@@ -59,7 +59,8 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
         taskQueue: deps.taskQueue,
         args: [input],
         signal: captureSignal,
-        signalArgs: [{ touchId, at: now.toISOString(), source, buyerStage: body.buyerStage, marketingConsent: body.consent?.marketing }],
+        // Only consent the capture recorded (a returning person's needs its basis) reaches the workflow.
+        signalArgs: [{ touchId, at: now.toISOString(), source, buyerStage: body.buyerStage, marketingConsent: consentRecorded?.marketing }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [
           { key: SearchAttributes.LeadStage, value: lead.stage },

@@ -10,7 +10,7 @@ import type { Db } from '../db';
 import { eraseLead } from '../db/erasure';
 import { suppress, suppressionOf } from '../db/suppressions';
 import { escapeHtml } from '../domain/emails';
-import { addressHash, verifyToken } from '../domain/tokens';
+import { addressHash, addressHashes, verifyToken, type Secrets } from '../domain/tokens';
 import { leadWorkflowId, mailStoppedSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { HttpError } from './errors';
@@ -19,8 +19,10 @@ import { idempotentWrite } from './idempotency';
 export interface EmailSafetyDeps {
   db: Db;
   temporal: Client;
-  secret: string;
+  secret: Secrets;
   temporalDeadlineMs: number;
+  /** Drops this process's cached data key of an erased lead (other processes' copies expire within 30 s). */
+  forgetDataKey?: (leadId: string) => void;
 }
 
 /** a***@example.fi: enough for the person to recognise their address, not enough to leak it. */
@@ -51,7 +53,7 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): { publicRoutes: expres
   publicRoutes.get('/u/:token', async (req, res) => {
     const email = await emailOf(req.params.token!);
     const erased = email.to_address === '(erased)';
-    const done = erased || (await suppressionOf(db, addressHash(secret, email.to_address))) !== undefined;
+    const done = erased || (await suppressionOf(db, addressHashes(secret, email.to_address))) !== undefined;
     res.set('Cache-Control', 'no-store').type('html');
     if (done) return void res.send(page('You are unsubscribed', '<p>You will get no more e-mail from us.</p>'));
     res.send(
@@ -86,11 +88,13 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): { publicRoutes: expres
     const id = z.string().uuid().safeParse(req.params.id);
     const [lead] = id.success ? await db.query<{ id: string }>('SELECT id FROM leads WHERE id = $1', [id.data]) : [];
     if (!lead) throw new HttpError(404, 'lead_not_found', `No lead ${String(req.params.id)}`);
-    const erased = await db.withTransaction((tx) => eraseLead(tx, lead.id, (address) => addressHash(secret, address)));
-    // The workflow ends; its history holds the lead id only, never the person's data.
+    // The workflow ends first, so no workflow task of it is in flight when its key goes. Then the key is deleted:
+    // what its history holds (every run) is encrypted under that key, so nothing of it can be read again.
     await withDeadline(() => temporal.workflow.getHandle(leadWorkflowId(lead.id)).terminate('erased on request (data protection)')).catch((err: Error) => {
       if (!/not found|already completed/i.test(err.message)) throw err;
     });
+    const erased = await db.withTransaction((tx) => eraseLead(tx, lead.id, (address) => addressHashes(secret, address)));
+    deps.forgetDataKey?.(lead.id);
     res.json({ leadId: lead.id, erased: true, alreadyErased: !erased });
   });
 

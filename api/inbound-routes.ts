@@ -15,7 +15,7 @@ import { findLeads, recordTouches, sentEmailByMessageId } from '../db/engagement
 import { suppress } from '../db/suppressions';
 import { normalizeEmail } from '../domain/identity';
 import { inboundEffect } from '../domain/inbound';
-import { addressHash } from '../domain/tokens';
+import { addressHash, type Secrets } from '../domain/tokens';
 import { leadWorkflowId, mailStoppedSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { forwardEngagements, isWorkflowGone } from './engagement';
@@ -52,7 +52,7 @@ export type InboundBody = z.infer<typeof InboundSchema>;
 export interface InboundRouteDeps {
   db: Db;
   temporal: Client;
-  secret: string;
+  secret: Secrets;
   temporalDeadlineMs: number;
 }
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Role } from '../db/keys';
 import { escapeHtml } from '../domain/emails';
 import { BoardQuerySchema } from './board-routes';
+import { PayloadsSchema } from './codec-routes';
 import { EventBatchSchema } from './events-routes';
 import { FunnelQuerySchema, StalledQuerySchema } from './funnel-routes';
 import { InboundSchema } from './inbound-routes';
@@ -160,7 +161,21 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/v1/admin/flags', access: ['admin'], tag: 'admin', summary: 'Flagged leads awaiting review (R5)', ok: { status: 200, description: '`{ flags: [...] }`' }, errors: [401, 403, 429, 503] },
   { method: 'post', path: '/v1/admin/leads/:id/disqualify', access: ['admin'], tag: 'admin', summary: 'Confirm a junk flag: the lead is disqualified (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409, 422), late: true },
   { method: 'post', path: '/v1/admin/leads/:id/clear-flag', access: ['admin'], tag: 'admin', summary: 'Clear a junk flag (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409, 422), late: true },
-  { method: 'post', path: '/v1/admin/leads/:id/erase', access: ['admin'], tag: 'admin', summary: "Erase a person's data on request; the workflow ends", ok: { status: 200, description: '`{ leadId, erased, alreadyErased }`' }, errors: READ.concat(422) },
+  { method: 'post', path: '/v1/admin/leads/:id/erase', access: ['admin'], tag: 'admin', summary: "Erase a person's data on request: the workflow ends, its data key is deleted, PostgreSQL is scrubbed", ok: { status: 200, description: '`{ leadId, erased, alreadyErased }`' }, errors: READ.concat(422) },
+
+  // Codec server for the Temporal UI and CLI (issue 13.2); the key may also sit in the path, for a UI that cannot send a header
+  ...(['encode', 'decode'] as const).flatMap((op): RouteDoc[] =>
+    ['/codec', '/codec/key/:key'].map((prefix) => ({
+      method: 'post',
+      path: `${prefix}/${op}`,
+      access: ['manager'],
+      tag: 'admin',
+      summary: op === 'decode' ? "Decode Temporal payloads for the UI or CLI (`[erased]` for an erased lead's)" : 'Encode Temporal payloads (under the system key: no workflow names a lead here)',
+      body: PayloadsSchema,
+      ok: { status: 200, description: '`{ payloads }` in the same format', schema: PayloadsSchema },
+      errors: [400, 401, 403, 413, 415],
+    })),
+  ),
 
   // Pages for people (each figure on them needs a key)
   { method: 'get', path: '/board', access: 'public', tag: 'pages', summary: 'The board page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },

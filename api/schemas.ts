@@ -45,10 +45,14 @@ export const CaptureLeadSchema = z
         marketing: z.boolean(),
         basis: z.enum(['consent', 'legitimate_interest', 'contract']).optional(),
         text: text(1000, { multiline: true }).optional(),
+        /** When the person gave it (default: the capture's time). */
+        at: instant().optional(),
       })
       .strict()
       .optional(),
     source: SourceSchema.default({ channel: 'api' }),
+    /** A returning person's stored fields change only where empty, unless this is true and the key may update leads. */
+    update: z.boolean().optional(),
   })
   .strict()
   .refine((lead) => lead.email !== undefined || lead.phone !== undefined, {

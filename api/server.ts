@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, requireSecret, temporalConnectionOptions, type Config } from '../config';
+import { loadConfig, requireMasterKeys, requireSecrets, temporalConnectionOptions, type Config } from '../config';
+import { dataConverterFor } from '../privacy/data-converter';
 import { collectDefaultMetrics } from 'prom-client';
 import { createDb } from '../db';
 import { createLogger, type Logger } from '../observability/logger';
@@ -17,7 +18,8 @@ export interface RunningApi {
 export async function startApi(config: Config = loadConfig(), logger: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<RunningApi> {
   const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   const connection = Connection.lazy(temporalConnectionOptions(config));
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { codec, dataConverter, close: closeKeys } = dataConverterFor(config.DATABASE_URL, requireMasterKeys(config));
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   const metrics = createHttpMetrics();
   collectDefaultMetrics({ register: metrics.registry }); // process CPU, memory, event-loop lag
   const app = createApp({
@@ -25,12 +27,14 @@ export async function startApi(config: Config = loadConfig(), logger: Logger = c
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     adminKey: config.RIPEN_ADMIN_KEY,
-    secret: requireSecret(config),
+    secret: requireSecrets(config),
     logger: logger.child({ component: 'api' }),
     metrics,
     rateLimits: { capturePerWindow: config.RATE_LIMIT_CAPTURE_PER_MINUTE, publicPerWindow: config.RATE_LIMIT_PUBLIC_PER_MINUTE, windowMs: 60_000 },
     trustProxyHops: config.TRUST_PROXY_HOPS,
     timeScale: config.RIPEN_TIME_SCALE,
+    codec,
+    temporalUiOrigin: config.TEMPORAL_UI_ORIGIN,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, () => resolve(s)).on('error', reject);
@@ -43,6 +47,7 @@ export async function startApi(config: Config = loadConfig(), logger: Logger = c
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connection.close();
+      await closeKeys();
       await db.close();
     },
   };

@@ -8,6 +8,7 @@
  * Temporal is unreachable the reader still gets the image or the page, and the workflow counts
  * the touch at its next re-score.
  */
+import type { Secrets } from '../domain/tokens';
 import { randomUUID } from 'node:crypto';
 import express, { type Request } from 'express';
 import type { Client } from '@temporalio/client';
@@ -21,7 +22,7 @@ import { HttpError } from './errors';
 export interface TrackingDeps {
   db: Db;
   temporal: Client;
-  secret: string;
+  secret: Secrets;
   temporalDeadlineMs: number;
 }
 

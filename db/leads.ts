@@ -19,7 +19,15 @@ export interface LeadDetails {
   message?: string;
   buyerStage?: string;
   timeZone?: string;
-  consent?: { marketing: boolean; basis?: string; text?: string };
+  consent?: Consent;
+}
+
+/** Consent as the person gave it: its basis, when (default: the capture's time), and the capture's source is recorded with it. */
+export interface Consent {
+  marketing: boolean;
+  basis?: string;
+  text?: string;
+  at?: string;
 }
 
 export interface LeadRow {
@@ -68,15 +76,19 @@ export interface CaptureResult {
   lead: LeadRow;
   created: boolean;
   touchId: string;
+  /** The consent this capture recorded, if any: a returning person's without a stated basis is not (issue 13.5). */
+  consentRecorded?: Consent;
 }
 
 /**
  * R3: one row per person. Takes a transaction-scoped advisory lock on each identity key (in sorted
  * order, so concurrent captures cannot deadlock), then matches by e-mail, else by phone, else inserts.
  * A phone matches only a lead without e-mail, or a capture without e-mail (a shared office phone is
- * not one person). A returning person keeps the first touch; fields they give again fill in or update the row.
+ * not one person). A returning person keeps the first touch, and their capture never overwrites silently
+ * (issue 13.5): its touch records what it brought; a stored field changes only where it is empty, or with
+ * `update`; consent changes only with a consent object stating its basis, recorded with time and source.
  */
-export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSource, at: Date): Promise<CaptureResult> {
+export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSource, at: Date, options: { update?: boolean } = {}): Promise<CaptureResult> {
   for (const key of identityKeys(details)) {
     await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
   }
@@ -91,10 +103,27 @@ export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSour
     [email, phone],
   );
 
-  const fields = Object.entries(COLUMNS)
-    .filter(([key]) => details[key as keyof LeadDetails] !== undefined)
+  const given = Object.entries(COLUMNS)
+    .filter(([key]) => key !== 'consent' && details[key as keyof LeadDetails] !== undefined)
     .map(([key, column]) => [column, details[key as keyof LeadDetails]] as const);
+  // A returning person's consent changes only when the capture states its basis; a new person's is recorded as given.
+  const consent = details.consent && (!existing || details.consent.basis !== undefined) ? details.consent : undefined;
+  const fields = consent ? [...given, ['consent', consent] as const] : given;
+  const changes = (column: string) => !existing || options.update === true || existing[column as keyof LeadRow] === null;
 
+  /** A returning person's touch: everything the capture brought, and which stored fields it left as they were. */
+  const touchDetails = () => {
+    if (!existing) return { returning: false };
+    const { email: _email, ...rest } = details;
+    const kept = [...(details.phone && !changes('phone') ? ['phone'] : []), ...given.filter(([column]) => !changes(column)).map(([column]) => column)];
+    return {
+      returning: true,
+      brought: rest,
+      ...(kept.length > 0 ? { kept } : {}),
+      ...(options.update ? { update: true } : {}),
+      ...(details.consent && !consent ? { consentIgnored: 'a returning person’s consent changes only with its basis stated' } : {}),
+    };
+  };
   // The lead row and the capture touch in one statement: one round trip fewer on the hot path.
   let write: string;
   const params: unknown[] = [];
@@ -102,8 +131,8 @@ export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSour
   if (existing) {
     const sets = [`last_touch_at = ${param(at)}`, 'updated_at = now()'];
     if (details.email && !existing.email) sets.push(`email = ${param(details.email.trim())}`, `email_normalized = ${param(email)}`);
-    if (details.phone) sets.push(`phone = ${param(details.phone.trim())}`, `phone_normalized = ${param(phone)}`);
-    for (const [column, value] of fields) sets.push(`${column} = ${param(value)}`);
+    if (details.phone && changes('phone')) sets.push(`phone = ${param(details.phone.trim())}`, `phone_normalized = ${param(phone)}`);
+    for (const [column, value] of fields) if (column === 'consent' || changes(column)) sets.push(`${column} = ${param(value)}`);
     write = `UPDATE leads SET ${sets.join(', ')} WHERE id = ${param(existing.id)} RETURNING *`;
   } else {
     const columns = ['email', 'email_normalized', 'phone', 'phone_normalized', 'first_touch_at', 'first_source', 'last_touch_at'];
@@ -117,24 +146,23 @@ export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSour
   const [row] = await tx.query<LeadRow & { touch_id: string }>(
     `WITH lead AS (${write}),
           touch AS (INSERT INTO touches (lead_id, at, kind, channel, source, details)
-                    SELECT id, ${param(at)}, 'capture', ${param(source.channel)}, ${param(source)}, ${param({ returning: Boolean(existing) })} FROM lead RETURNING id)
+                    SELECT id, ${param(at)}, 'capture', ${param(source.channel)}, ${param(source)}, ${param(touchDetails())} FROM lead RETURNING id)
      SELECT lead.*, touch.id AS touch_id FROM lead, touch`,
     params,
   );
   const { touch_id: touchId, ...lead } = row!;
-  if (details.consent) {
+  if (consent) {
     // Consent as stated, with basis, time and source; the latest statement counts at send time.
-    const consent = details.consent as { marketing: boolean; basis?: string; text?: string };
     await tx.query('INSERT INTO consents (lead_id, marketing, basis, text, source, at) VALUES ($1, $2, $3, $4, $5, $6)', [
       lead.id,
       consent.marketing,
       consent.basis ?? 'consent',
       consent.text ?? null,
       source,
-      at,
+      consent.at ?? at,
     ]);
   }
-  return { lead, created: !existing, touchId: String(touchId) };
+  return { lead, created: !existing, touchId: String(touchId), consentRecorded: consent };
 }
 
 export async function findLead(db: Db | Tx, leadId: string): Promise<LeadRow | undefined> {

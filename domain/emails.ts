@@ -46,16 +46,16 @@ function compose(subject: string, paragraphs: Paragraph[]): EmailContent {
 const greetingName = (lead: Recipient) => lead.firstName?.trim() || 'there';
 
 /**
- * R7: the first answer reads like a person wrote it: greeting by name (with a fallback),
- * a reference to what they asked, and the rep's signature.
+ * R7: the first answer reads like a person wrote it: greeting by name (with a fallback), the
+ * company, and the rep's signature. It quotes nothing else the form sent (issue 13.6): it goes to
+ * whatever address was typed in, so quoting the message would let the form relay anyone's text.
  */
-export function firstTouchEmail(lead: Recipient, repName: string): EmailContent {
+export function firstTouchEmail(lead: Pick<Recipient, 'firstName' | 'company'>, repName: string): EmailContent {
   const name = greetingName(lead);
   const about = lead.company?.trim() ? ` and what ${lead.company.trim()} is working on` : '';
   return compose(`Thanks for getting in touch, ${name}`, [
     `Hi ${name},`,
-    `thank you for reaching out. I'm ${repName}, and I'll be your contact here. I'd like to hear more about what you need${about}.`,
-    lead.message?.trim() ? `You wrote: "${lead.message.trim()}"` : undefined,
+    `thank you for reaching out. I'm ${repName}, and I'll be your contact here. I have your message, and I'd like to hear more about what you need${about}.`,
     'When would suit you for a short call? Just reply to this e-mail with a time that works.',
     `Best regards,\n${repName}`,
   ]);

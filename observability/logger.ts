@@ -38,14 +38,33 @@ export function scrubText(text: string): string {
   return text.replace(EMAIL_IN_TEXT, '[email]');
 }
 
+/**
+ * Error properties that quote the data a failed operation was about, whatever else they say:
+ * nodemailer's `response`, `rejected`, `rejectedErrors`, `recipient`, `envelope`, `accepted`;
+ * PostgreSQL's `detail` (`Key (email_normalized)=(…) already exists`) and `where`.
+ */
+const QUOTING_ERROR_FIELDS = new Set(['response', 'rejected', 'rejectedErrors', 'recipient', 'envelope', 'accepted', 'pending', 'detail', 'where', 'parameters']);
+
+/** A copy with every string scrubbed and every quoting field redacted, at any depth (causes, nested errors). */
+function scrubDeep(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
+  if (typeof value === 'string') return scrubText(value);
+  if (typeof value !== 'object' || value === null || depth > 8) return value;
+  if (seen.has(value)) return '[circular]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, seen, depth + 1));
+  if (value instanceof Date) return value;
+  if (value instanceof Error) return scrubError(value);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = QUOTING_ERROR_FIELDS.has(key) ? REDACTED : scrubDeep(v, seen, depth + 1);
+  return out;
+}
+
 function scrubError(err: unknown) {
   if (typeof err !== 'object' || err === null) return typeof err === 'string' ? scrubText(err) : err;
   const serialized = pino.stdSerializers.err(err as Error);
-  return {
-    ...serialized,
-    ...(typeof serialized.message === 'string' ? { message: scrubText(serialized.message) } : {}),
-    ...(typeof serialized.stack === 'string' ? { stack: scrubText(serialized.stack) } : {}),
-  };
+  // type, message and stack live on the serialized error's prototype: spread them explicitly.
+  const { type, message, stack } = serialized;
+  return scrubDeep(Object.assign({ type, message, stack }, serialized));
 }
 
 /** The process's logger; `destination` is for tests (default: stdout). */
@@ -62,7 +81,8 @@ export function createLogger(options: { level?: LogLevel; destination?: Destinat
         },
       },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      // Every string of every entry, whatever the field's name: an error's message, a Temporal failure's details.
+      formatters: { level: (label) => ({ level: label }), log: (entry) => scrubDeep(entry) as Record<string, unknown> },
     },
     options.destination,
   );

@@ -11,10 +11,11 @@ import { withoutPassword } from './postgres';
 
 const ROLES: readonly Role[] = ['capture', 'rep', 'manager', 'admin', 'inbound'];
 
-const USAGE = `Usage: npm run keys:create -- --role <${ROLES.join('|')}> [--rep <rep id>] [--label <text>]
+const USAGE = `Usage: npm run keys:create -- --role <${ROLES.join('|')}> [--rep <rep id>] [--label <text>] [--may-update]
   --role   what the key may do (admin may do everything)
   --rep    the rep the key belongs to; required with --role rep, refused otherwise
   --label  a note to recognise the key by later, e.g. "Oulu rep"
+  --may-update  a capture key whose \`update: true\` may change a returning person's stored fields (a trusted import)
 The database is DATABASE_URL's (default: the local run's on 127.0.0.1:5432).`;
 
 function usageError(message: string): never {
@@ -22,11 +23,11 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-function parseArguments(): { role: Role; repId?: string; label?: string } {
-  let values: { role?: string; rep?: string; label?: string; help?: boolean };
+function parseArguments(): { role: Role; repId?: string; label?: string; mayUpdateLeads?: boolean } {
+  let values: { role?: string; rep?: string; label?: string; help?: boolean; 'may-update'?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { role: { type: 'string' }, rep: { type: 'string' }, label: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { role: { type: 'string' }, rep: { type: 'string' }, label: { type: 'string' }, 'may-update': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (err) {
     usageError((err as Error).message);
@@ -43,15 +44,16 @@ function parseArguments(): { role: Role; repId?: string; label?: string } {
   if (role !== 'rep' && values.rep !== undefined) usageError(`--rep only applies to --role rep, not ${role}.`);
   const label = values.label?.trim();
   if (values.label !== undefined && !label) usageError('--label is empty.');
-  return { role, repId, label };
+  if (values['may-update'] && role !== 'capture') usageError(`--may-update only applies to --role capture, not ${role}.`);
+  return { role, repId, label, mayUpdateLeads: values['may-update'] };
 }
 
 async function main(): Promise<void> {
-  const { role, repId, label } = parseArguments();
+  const { role, repId, label, mayUpdateLeads } = parseArguments();
   const { DATABASE_URL } = loadConfig();
   const db = createDb(DATABASE_URL, { max: 1 });
   try {
-    const key = await createApiKey(db, role, { repId, label });
+    const key = await createApiKey(db, role, { repId, label, mayUpdateLeads });
     console.error(`Created an API key with role ${role}${repId ? ` for ${repId}` : ''}${label ? ` ("${label}")` : ''}. Store it now: it is not shown again.`);
     console.log(key);
   } catch (err) {

@@ -13,8 +13,9 @@ import * as path from 'node:path';
 import type { LogEntry } from '@temporalio/worker';
 import { startApi, type RunningApi } from '../api/server';
 import { loadConfig } from '../config';
+import { newKeyEntry } from '../privacy/keyring';
 import { createDb, migrate } from '../db';
-import { countAdminKeys, createApiKey } from '../db/keys';
+import { countAdminKeys, createApiKey, hashKey } from '../db/keys';
 import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../observability/worker-runtime';
 import { runWorker } from '../worker/main';
@@ -57,6 +58,8 @@ async function startTemporal(): Promise<{ address: string; uiUrl?: string }> {
     bin: temporal,
     port: PORTS.temporal,
     uiPort: PORTS.temporalUi,
+    // The UI decodes payloads through the API's codec server, with the local manager key in the path (no SSO here to add a header).
+    uiCodecEndpoint: `http://localhost:${loadConfig({ PORT: process.env.PORT }).PORT}/codec/key/${localCodecKey()}`,
     dbFile: path.join(DATA, 'temporal.db'),
     logFile: path.join(DATA, 'temporal.log'),
     detached: true,
@@ -114,6 +117,29 @@ function localSecret(): string {
   const file = path.join(DATA, 'secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/** The master keyring that wraps data keys: made once under data/, so payloads of earlier runs stay readable. */
+function localMasterKeys(): string {
+  const file = path.join(DATA, 'master-keys');
+  if (!existsSync(file)) writeFileSync(file, newKeyEntry('master'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** The manager key the local Temporal UI reads payloads with: made once under data/, registered at every start. */
+function localCodecKey(): string {
+  const file = path.join(DATA, 'codec-key');
+  if (!existsSync(file)) writeFileSync(file, `rk_manager_${randomBytes(24).toString('base64url')}`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function registerCodecKey(databaseUrl: string): Promise<void> {
+  const db = createDb(databaseUrl, { max: 1 });
+  try {
+    await db.query("INSERT INTO api_keys (key_hash, role, label) VALUES ($1, 'manager', 'local Temporal UI codec') ON CONFLICT (key_hash) DO NOTHING", [hashKey(localCodecKey())]);
+  } finally {
+    await db.close();
+  }
 }
 
 /** The first start creates an admin key and shows it once; later starts only say how to get another. */
@@ -179,9 +205,13 @@ async function main(): Promise<number> {
     unlessStopping();
     await migrate(database.url);
     const adminKey = await adminKeyLines(database.url);
+    if (temporal.uiUrl) await registerCodecKey(database.url);
     unlessStopping();
     // Before loadConfig() runs in startApi and runWorker, so both use what was just started.
-    Object.assign(process.env, { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url, SMTP_URL: mail.url, RIPEN_SECRET: process.env.RIPEN_SECRET ?? localSecret() });
+    Object.assign(process.env, { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url, SMTP_URL: mail.url, RIPEN_SECRET: process.env.RIPEN_SECRET ?? localSecret(),
+      RIPEN_MASTER_KEYS: process.env.RIPEN_MASTER_KEYS ?? localMasterKeys(),
+      ...(temporal.uiUrl && !process.env.TEMPORAL_UI_ORIGIN ? { TEMPORAL_UI_ORIGIN: temporal.uiUrl } : {}),
+    });
     const config = loadConfig();
     api = await startApi(config, logger);
     unlessStopping();

@@ -88,6 +88,8 @@ export interface DevServerOptions extends SpawnOptions {
   port: number;
   /** Web UI port; omit for a headless server. */
   uiPort?: number;
+  /** The codec server the Web UI decodes payloads with (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /** SQLite file for persistence; omit for an in-memory server. */
   dbFile?: string;
 }
@@ -96,6 +98,7 @@ export interface DevServerOptions extends SpawnOptions {
 export async function startDevServer(options: DevServerOptions): Promise<RunningProcess> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'error', ...searchAttributeServerArgs()];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  if (options.uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   else args.push('--headless');
   if (options.dbFile) args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal');
   const child = spawnChild(options.bin, args, options);

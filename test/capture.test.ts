@@ -49,7 +49,8 @@ describe('capturing a lead (R1, R2, R6, R7)', () => {
     expect(mail!.parsed.subject).toBe('Thanks for getting in touch, Aino');
     expect(mail!.parsed.text).toContain('Hi Aino,');
     expect(mail!.parsed.text).toContain('Oulun Kone Oy');
-    expect(mail!.parsed.text).toContain('Tarvitsemme tarjouksen.');
+    // Issue 13.6: the form's message is not quoted back (the form must not relay text to any address typed in).
+    expect(mail!.parsed.text).not.toContain('Tarvitsemme tarjouksen.');
     // R7: signed by the rep routing chose (or the default signature when no rep is available).
     const [signer] = await stack.db.query('SELECT r.name FROM leads l LEFT JOIN reps r ON r.id = l.assigned_rep_id WHERE l.id = $1', [body.leadId]);
     expect(mail!.parsed.text).toContain(`Best regards,\n${signer?.name ?? 'Aino Virtanen'}`);

@@ -11,6 +11,7 @@ import { freePort } from '../scripts/processes';
 import { NativeConnection } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createLeadWorker } from '../worker';
+import { ripenDataConverter } from '../privacy/data-converter';
 import { testRun } from './setup/run';
 import { MAIL, SECRET, startStack, uniqueTaskQueue, workflowBundle, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
@@ -64,7 +65,7 @@ it('answers 202 with where to read the answer when the workflow has the outcome 
 
     // A worker comes: the outcome applies once, and its answer is there to read.
     connection = await NativeConnection.connect({ address: testRun().temporalAddress });
-    worker = await createLeadWorker({ connection, namespace: 'default', taskQueue: idle.taskQueue, deps: { db: idle.db, mailer, mail: MAIL }, workflowBundle: workflowBundle() });
+    worker = await createLeadWorker({ connection, namespace: 'default', taskQueue: idle.taskQueue, deps: { db: idle.db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), dataConverter: ripenDataConverter(idle.keys) });
     workerRun = worker.run();
     let read: { status: number; body: any } | undefined;
     await waitUntil(async () => (read = await idle.call('GET', `/v1/leads/${leadId}/requests/late-${tag}`, idleManager)).body.status === 'done', 15_000);

@@ -10,6 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import type express from 'express';
 import { createApp } from '../api/app';
 import { ErrorBodySchema, ROUTES } from '../api/openapi';
+import { LeadPayloadCodec } from '../privacy/codec';
 import { createDb, type Db } from '../db';
 import { createLogger, REDACTED } from '../observability/logger';
 import { freePort } from '../scripts/processes';
@@ -67,7 +68,7 @@ describe('the OpenAPI document', () => {
   afterAll(() => stack.close());
 
   it('documents every route createApp serves (a new route without an entry in api/openapi.ts fails here)', async () => {
-    const app = createApp({ db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue, secret: SECRET });
+    const app = createApp({ db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue, secret: SECRET, codec: new LeadPayloadCodec(stack.keys) });
     const served = servedRoutes(app);
     expect(served.length).toBeGreaterThan(10);
     const documented = new Set(ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));

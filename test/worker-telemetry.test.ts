@@ -71,6 +71,25 @@ describe('the worker process', () => {
     for (const personal of [address, 'Väinö', 'Hämäläinen-Testi']) expect(all).not.toContain(personal);
   }, 90_000);
 
+  it('logs SMTP refusals that quote the recipient (550 stored, 451 retried) without the address in any field (issue 13.8)', async () => {
+    const capture = await stack.authAs('capture');
+    const refuse = async (code: number) => {
+      const address = `refused${code}.${Date.now()}@example.fi`;
+      stack.smtp.rejectRecipient(address, code, `${code === 550 ? '5.1.1' : '4.2.2'} <${address}>: Recipient address rejected: mailbox ${address} unavailable`);
+      const res = await fetch(`${stack.apiUrl}/v1/leads`, { method: 'POST', headers: { 'content-type': 'application/json', ...capture }, body: JSON.stringify({ email: address, firstName: 'Reijo' }) });
+      expect(res.status).toBe(201);
+      const { leadId } = (await res.json()) as { leadId: string };
+      return { address, workflowId: leadWorkflowId(leadId) };
+    };
+    const [bounced, deferred] = [await refuse(550), await refuse(451)];
+    // The transient refusal fails the send activity, which the SDK logs with the error (so the search below can fail).
+    await waitUntil(async () => stack.smtp.rejected(bounced.address) > 0 && stack.smtp.rejected(deferred.address) > 0, 60_000);
+    await waitUntil(async () => entries().some((e) => e.workflowId === deferred.workflowId && e.msg === 'Activity failed'), 30_000);
+    const failed = lines.filter((l) => l.includes(deferred.workflowId) && l.includes('Activity failed'));
+    expect(failed.join('\n')).toMatch(/451/);
+    expect(lines.filter((l) => [bounced.address, deferred.address].some((a) => l.toLowerCase().includes(a.toLowerCase())))).toEqual([]);
+  }, 90_000);
+
   it("serves the SDK's temporal_ metrics for Prometheus on its metrics port", async () => {
     let text = '';
     await waitUntil(async () => {

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, createMailActivities, type ActivityDeps } from '../activities';
 import { CADENCES, NURTURE_TRACKS } from '../cadences';
@@ -12,6 +13,8 @@ export interface LeadWorkerOptions {
   deps: ActivityDeps;
   /** A pre-built workflow bundle (tests build it once per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Ripen's data converter (privacy/data-converter.ts): payloads encrypted per lead. The bundle must be built with its failure converter. */
+  dataConverter: DataConverter;
   /** Cap on e-mails per second across every worker of this queue (the mail provider's limit); none if omitted. */
   emailsPerSecond?: number;
 }
@@ -27,7 +30,7 @@ export interface LeadWorkers {
  * on the lead queue, and the e-mail activities on `<queue>-email`, where the server enforces the
  * per-provider send rate for all workers of the queue.
  */
-export async function createLeadWorker({ connection, namespace, taskQueue, deps, workflowBundle, emailsPerSecond }: LeadWorkerOptions): Promise<LeadWorkers> {
+export async function createLeadWorker({ connection, namespace, taskQueue, deps, workflowBundle, emailsPerSecond, dataConverter }: LeadWorkerOptions): Promise<LeadWorkers> {
   assertCadencesSound();
   const [lead, mail] = await Promise.all([
     Worker.create({
@@ -35,9 +38,10 @@ export async function createLeadWorker({ connection, namespace, taskQueue, deps,
       namespace,
       taskQueue,
       activities: createActivities(deps),
+      dataConverter,
       ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     }),
-    Worker.create({ connection, namespace, taskQueue: emailTaskQueue(taskQueue), activities: createMailActivities(deps), maxTaskQueueActivitiesPerSecond: emailsPerSecond }),
+    Worker.create({ connection, namespace, taskQueue: emailTaskQueue(taskQueue), activities: createMailActivities(deps), dataConverter, maxTaskQueueActivitiesPerSecond: emailsPerSecond }),
   ]);
   const workers = [lead, mail];
   const stopAll = () => {

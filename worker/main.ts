@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
-import { loadConfig, mailSettings, temporalConnectionOptions } from '../config';
+import { loadConfig, mailSettings, requireMasterKeys, temporalConnectionOptions } from '../config';
+import { dataConverterFor } from '../privacy/data-converter';
 import { createDb } from '../db';
 import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../observability/worker-runtime';
@@ -13,6 +14,7 @@ export async function runWorker(): Promise<void> {
   const db = createDb(config.DATABASE_URL);
   // Timeouts well inside the activities' 30-second start-to-close, so a hung SMTP server fails the attempt, which is retried.
   const mailer = nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  const keys = dataConverterFor(config.DATABASE_URL, requireMasterKeys(config));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
     const worker = await createLeadWorker({
@@ -21,10 +23,12 @@ export async function runWorker(): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: { db, mailer, mail: mailSettings(config), scoringModel: SCORING_MODELS.get(config.SCORING_MODEL) },
       emailsPerSecond: config.EMAILS_PER_SECOND,
+      dataConverter: keys.dataConverter,
     });
     await worker.run(); // the SDK shuts the worker down gracefully on SIGINT/SIGTERM
   } finally {
     await connection.close();
+    await keys.close();
     mailer.close();
     await db.close();
   }

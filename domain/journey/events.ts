@@ -75,7 +75,7 @@ function captured(d: Draft, touch: CaptureTouch): void {
   if (s.erased) return;
   lead.captures += 1;
   s.firstTouch ??= { at: touch.at, channel: touch.source.channel };
-  if (touch.marketingConsent) s.marketingConsent = true;
+  if (touch.marketingConsent !== undefined) s.marketingConsent = touch.marketingConsent; // a recorded consent, given or withdrawn (R18)
   if (touch.buyerStage && touch.buyerStage !== lead.buyerStage) {
     lead.buyerStage = touch.buyerStage;
     d.followBuyerStage(); // R13: another stage, another track, progress kept

@@ -30,7 +30,7 @@ export interface CaptureTouch {
   at: string;
   source: LeadSource;
   buyerStage?: string;
-  /** The capture carried marketing consent (R18: no marketing e-mail without it). */
+  /** Marketing consent the capture recorded, given or withdrawn (R18: no marketing e-mail without it); absent when it recorded none. */
   marketingConsent?: boolean;
 }
 

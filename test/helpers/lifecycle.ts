@@ -17,7 +17,10 @@ import { leadStateQuery, leadWorkflowId, type LeadState, type LeadWorkflowInput 
 import type { leadWorkflow } from '../../workflows';
 import { testRun } from '../setup/run';
 import { startSmtpRecorder, type SmtpRecorder } from './smtp';
-import { MAIL, SECRET, uniqueTaskQueue, workflowBundle } from './stack';
+import { MAIL, SECRET, testDataKeys, uniqueTaskQueue, workflowBundle } from './stack';
+import { LeadPayloadCodec } from '../../privacy/codec';
+import { ripenDataConverter } from '../../privacy/data-converter';
+import { decodeHistory } from '../../privacy/history';
 import { connectTimeSkipping } from './time-skipping';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
@@ -50,13 +53,15 @@ export interface Harness {
 }
 
 export async function startHarness(name: string): Promise<Harness> {
-  const env = await connectTimeSkipping();
   const db = createDb(testRun().databaseUrl);
+  const keys = testDataKeys();
+  const dataConverter = ripenDataConverter(keys);
+  const env = await connectTimeSkipping(dataConverter);
   const smtp = await startSmtpRecorder();
   const mailer = nodemailer.createTransport(smtp.url);
   const taskQueue = uniqueTaskQueue(name);
   const tag = taskQueue.replace(/[^a-z0-9]/gi, '').slice(-10).toLowerCase();
-  const worker = await createLeadWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle() });
+  const worker = await createLeadWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), dataConverter });
   const running = worker.run();
   // Every lead this harness started: terminated on close, since a lead left running on a queue with no worker
   // holds up time skipping for every later test on the shared server.
@@ -81,6 +86,8 @@ export async function startHarness(name: string): Promise<Harness> {
       mkdirSync(HISTORIES_DIR, { recursive: true });
       const histories = [];
       for (const run of runs) histories.push(...(await runChain(env.client.workflow, run)));
+      // Stored decoded: the replay test has no keys (they lived in this run's database, dropped at its end).
+      for (const history of histories) await decodeHistory(history, new LeadPayloadCodec(keys));
       const version = process.env.RIPEN_HISTORY_VERSION ? `@${process.env.RIPEN_HISTORY_VERSION}` : '';
       for (const [i, history] of histories.entries()) {
         writeFileSync(path.join(HISTORIES_DIR, `${name}${version}${histories.length > 1 ? `.run${i + 1}` : ''}.json`), historyToJSON(history));
@@ -100,6 +107,7 @@ export async function startHarness(name: string): Promise<Harness> {
       await running;
       mailer.close();
       await smtp.close();
+      await keys.close();
       await db.close();
       await env.teardown();
     },

@@ -17,8 +17,8 @@ export interface SmtpRecorder {
   waitFor(predicate: (m: ReceivedMail) => boolean, options?: { count?: number; timeoutMs?: number }): Promise<ReceivedMail[]>;
   /** Messages whose envelope recipient is this address (case-insensitive). */
   sentTo(address: string): ReceivedMail[];
-  /** Rejects RCPT TO for this address with the given SMTP reply code (e.g. 550 or 451). */
-  rejectRecipient(address: string, code: number): void;
+  /** Rejects RCPT TO for this address with the given SMTP reply code (e.g. 550 or 451), and this reply text if given (real servers often quote the address). */
+  rejectRecipient(address: string, code: number, message?: string): void;
   /** How many times RCPT TO was refused for this address. */
   rejected(address: string): number;
   /**
@@ -36,6 +36,7 @@ export interface SmtpRecorder {
 export async function startSmtpRecorder(): Promise<SmtpRecorder> {
   const messages: ReceivedMail[] = [];
   const rejections = new Map<string, number>();
+  const replies = new Map<string, string>();
   const refused = new Map<string, number>();
   const holds = new Map<string, { arrived: () => void; released: Promise<void>; gone: () => void }>();
   const closedSessions = new Set<string>();
@@ -47,7 +48,7 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
     onRcptTo(address, _session, callback) {
       const code = rejections.get(address.address.toLowerCase());
       if (code) refused.set(address.address.toLowerCase(), (refused.get(address.address.toLowerCase()) ?? 0) + 1);
-      if (code) return callback(Object.assign(new Error(`Recipient refused (${code})`), { responseCode: code }));
+      if (code) return callback(Object.assign(new Error(replies.get(address.address.toLowerCase()) ?? `Recipient refused (${code})`), { responseCode: code }));
       callback();
     },
     onClose(session) {
@@ -95,8 +96,9 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
       const wanted = address.trim().toLowerCase();
       return messages.filter((m) => m.envelopeTo.some((to) => to.toLowerCase() === wanted));
     },
-    rejectRecipient(address, code) {
+    rejectRecipient(address, code, message) {
       rejections.set(address.toLowerCase(), code);
+      if (message) replies.set(address.toLowerCase(), message);
     },
     rejected: (address) => refused.get(address.toLowerCase()) ?? 0,
     holdNext(address) {

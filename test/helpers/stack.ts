@@ -7,6 +7,10 @@ import nodemailer from 'nodemailer';
 import { createApp, type AppDeps } from '../../api/app';
 import { createDb, type Db } from '../../db';
 import { createApiKey, type Role } from '../../db/keys';
+import { LeadPayloadCodec } from '../../privacy/codec';
+import { ripenDataConverter } from '../../privacy/data-converter';
+import { openDataKeyStore, type DataKeyStore } from '../../privacy/data-keys';
+import { parseKeyring } from '../../privacy/keyring';
 import { createLeadWorker, type LeadWorkers } from '../../worker';
 import { testRun } from '../setup/run';
 import { startSmtpRecorder, type SmtpRecorder } from './smtp';
@@ -25,6 +29,18 @@ export const MAIL = {
   unsubscribeMailto: 'unsubscribe@ripen.test',
 };
 
+/** The test runs' master keyring (RIPEN_MASTER_KEYS): every test wraps its data keys with it. */
+export const MASTER_KEYS = 'test-master-1:' + Buffer.alloc(32, 7).toString('base64');
+export const masterKeyring = () => parseKeyring(MASTER_KEYS, { name: 'MASTER_KEYS', exactBytes: 32 });
+
+/** A data-key store on the run's database with a pool of its own, as the API and the worker each have one. */
+export function testDataKeys(): DataKeyStore & { close(): Promise<void> } {
+  return openDataKeyStore(testRun().databaseUrl, masterKeyring());
+}
+
+/** The Temporal UI origin the test stack's codec server allows (CORS). */
+export const UI_ORIGIN = 'http://127.0.0.1:8233';
+
 let bundleCode: string | undefined;
 /** The workflow bundle the global setup built once for the whole run. */
 export function workflowBundle(): { code: string } {
@@ -41,6 +57,8 @@ export interface Stack {
   db: Db;
   smtp: SmtpRecorder;
   client: Client;
+  /** The data keys the stack's client and worker encrypt with. */
+  keys: DataKeyStore;
   taskQueue: string;
   apiUrl: string;
   /** One JSON request to the API: its status and parsed body. */
@@ -54,32 +72,39 @@ export interface Stack {
  * The whole pipeline on real parts: the run's Temporal dev server and database, an in-process
  * SMTP server, a worker on a task queue of its own, and the API on an ephemeral port.
  */
-export async function startStack(name: string, options: { worker?: boolean; emailsPerSecond?: number; app?: Partial<AppDeps> } = {}): Promise<Stack> {
+export async function startStack(
+  name: string,
+  options: { worker?: boolean; emailsPerSecond?: number; app?: Partial<AppDeps>; /** Another Temporal server than the run's (the codec UI test's, with a Web UI). */ temporalAddress?: string; /** A fixed API port instead of an ephemeral one. */ apiPort?: number } = {},
+): Promise<Stack> {
   const run = testRun();
   const taskQueue = uniqueTaskQueue(name);
   const db = createDb(run.databaseUrl);
   const smtp = await startSmtpRecorder();
-  const connection = await Connection.connect({ address: run.temporalAddress });
-  const client = new Client({ connection });
+  const temporalAddress = options.temporalAddress ?? run.temporalAddress;
+  const connection = await Connection.connect({ address: temporalAddress });
+  const keys = testDataKeys();
+  const dataConverter = ripenDataConverter(keys);
+  const client = new Client({ connection, dataConverter });
   let worker: LeadWorkers | undefined;
   let workerRun: Promise<void> | undefined;
   let nativeConnection: NativeConnection | undefined;
   const mailer = nodemailer.createTransport(smtp.url);
   if (options.worker !== false) {
-    nativeConnection = await NativeConnection.connect({ address: run.temporalAddress });
-    worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), emailsPerSecond: options.emailsPerSecond });
+    nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), emailsPerSecond: options.emailsPerSecond, dataConverter });
     workerRun = worker.run();
   }
   // Every test client is 127.0.0.1, and bursts are what some tests are about: no rate limit unless a test sets one (test/operations.test.ts).
-  const app = createApp({ db, temporal: client, taskQueue, secret: SECRET, rateLimits: { capturePerWindow: Number.MAX_SAFE_INTEGER, publicPerWindow: Number.MAX_SAFE_INTEGER }, ...options.app });
+  const app = createApp({ db, temporal: client, taskQueue, secret: SECRET, codec: new LeadPayloadCodec(keys), temporalUiOrigin: UI_ORIGIN, rateLimits: { capturePerWindow: Number.MAX_SAFE_INTEGER, publicPerWindow: Number.MAX_SAFE_INTEGER }, ...options.app });
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(options.apiPort ?? 0, '127.0.0.1', () => resolve(s));
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     db,
     smtp,
     client,
+    keys,
     taskQueue,
     apiUrl,
     async call(method, path, auth, body, headers = {}) {
@@ -104,6 +129,7 @@ export async function startStack(name: string, options: { worker?: boolean; emai
       await connection.close();
       mailer.close();
       await smtp.close();
+      await keys.close();
       await db.close();
     },
   };

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { testRun } from '../setup/run';
 
@@ -6,6 +7,7 @@ type Create = (opts: {
   address: string;
   namespace: string;
   supportsTimeSkipping: true;
+  client?: { dataConverter?: DataConverter };
 }) => Promise<TestWorkflowEnvironment>;
 
 /**
@@ -14,7 +16,7 @@ type Create = (opts: {
  * (`createFromExistingServer`), so this calls the factory that the public constructors share.
  * Its clock is shared: time-skipping test files must not run concurrently (jest maxWorkers: 1).
  */
-export function connectTimeSkipping(): Promise<TestWorkflowEnvironment> {
+export function connectTimeSkipping(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
   const create = (TestWorkflowEnvironment as unknown as { create: Create }).create.bind(TestWorkflowEnvironment);
-  return create({ server: { type: 'existing' }, address: testRun().timeSkippingAddress, namespace: 'default', supportsTimeSkipping: true });
+  return create({ server: { type: 'existing' }, address: testRun().timeSkippingAddress, namespace: 'default', supportsTimeSkipping: true, client: { dataConverter } });
 }

@@ -12,7 +12,9 @@ import { createDb } from '../../db';
 import { createLogger } from '../../observability/logger';
 import { installWorkerRuntime } from '../../observability/worker-runtime';
 import { createLeadWorker } from '../../worker';
-import { MAIL } from './stack';
+import { ripenDataConverter } from '../../privacy/data-converter';
+import { openDataKeyStore } from '../../privacy/data-keys';
+import { MAIL, masterKeyring } from './stack';
 
 interface Settings {
   temporalAddress: string;
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
   }
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   const db = createDb(settings.databaseUrl);
+  const keys = openDataKeyStore(settings.databaseUrl, masterKeyring());
   const mailer = nodemailer.createTransport(settings.smtpUrl);
   const worker = await createLeadWorker({
     connection,
@@ -40,11 +43,13 @@ async function main(): Promise<void> {
     taskQueue: settings.taskQueue,
     deps: { db, mailer, mail: MAIL },
     workflowBundle: { code: readFileSync(settings.workflowBundlePath, 'utf8') },
+    dataConverter: ripenDataConverter(keys),
   });
   process.stdout.write('ready\n');
   await worker.run(); // until SIGTERM, which the SDK turns into a graceful shutdown (or SIGKILL in fault tests)
   await connection.close();
   mailer.close();
+  await keys.close();
   await db.close();
 }
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { migrate } from '../../db';
+import { FAILURE_CONVERTER_PATH } from '../../privacy/data-converter';
 import { ensureDatabase, findPostgres } from '../../scripts/postgres';
 import { freePort, startDevServer, startTimeSkippingServer } from '../../scripts/processes';
 import { ensureTools } from '../../scripts/tools';
@@ -21,7 +22,7 @@ export default async function globalSetup(): Promise<void> {
     startDevServer({ bin: tools.temporal, port: devPort }),
     startTimeSkippingServer(tools.testServer, timeSkipPort),
     findPostgres({ databaseUrl: process.env.DATABASE_URL, embeddedDir: path.join(dir, 'pg'), embeddedPort: pgPort }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger }),
   ]);
   const database = `ripen_test_${Date.now()}_${process.pid}`;
   const databaseUrl = await ensureDatabase(postgres.adminUrl, database);
