@@ -21,7 +21,7 @@ import {
   type RepOutcome,
 } from '../workflows/contracts';
 import type { leadWorkflow } from '../workflows';
-import { DAY, stageTrail, startHarness, waitForState, type Harness } from './helpers/lifecycle';
+import { DAY, settleAndTerminate, stageTrail, startHarness, waitForState, type Harness } from './helpers/lifecycle';
 import { waitUntil } from './helpers/wait';
 
 let h: Harness;
@@ -225,7 +225,7 @@ describe('cadence versions: migrate and pinned (N3)', () => {
       await h.smtp.waitFor((m) => m.envelopeTo.includes(to) && /first quarter/.test(m.parsed.subject ?? ''));
       await h.record('cadence-migration', run);
     } finally {
-      await run.terminate('test over').catch(() => undefined); // a lead left running holds up time skipping for later tests
+      await settleAndTerminate(run); // a lead left running holds up time skipping for later tests
     }
   });
 

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { engagementSignal, leadWorkflowId } from '../workflows/contracts';
 import { startStack, type Stack } from './helpers/stack';
+import { waitUntil } from './helpers/wait';
 
 let stack: Stack;
 let tag: string;
@@ -55,6 +56,8 @@ it('keeps a note on the timeline, and reminds the rep by e-mail when a scheduled
   const scheduled = await call('POST', `/v1/leads/${leadId}/activities`, oulu, { kind: 'meeting', at, note: 'demo at the plant' });
   expect(scheduled.status).toBe(201);
   expect(scheduled.body.state.waitingFor).toBeDefined();
+  // The update answers once decided; the rep's task is written just after.
+  await waitUntil(async () => (await stack.db.query('SELECT 1 FROM tasks WHERE lead_id = $1 AND kind = $2', [leadId, 'meeting'])).length > 0);
   expect(await stack.db.query('SELECT kind, title, due_at FROM tasks WHERE lead_id = $1 AND kind = $2', [leadId, 'meeting'])).toEqual([
     { kind: 'meeting', title: 'meeting scheduled by the rep: demo at the plant', due_at: new Date(at) },
   ]);

@@ -32,8 +32,13 @@ const ENGAGEMENT_MEMORY_MS = 180 * 24 * 60 * 60 * 1000;
 const ENGAGEMENT_MEMORY_ENTRIES = 200;
 const PROBLEMS_KEPT = 10;
 
-/** Effects that must land in the order decided: the lead row's stage and board writes, an opportunity's open and close, a junk flag and its review. */
+/**
+ * Effects that must land in the order decided: the lead's touches (an outcome closes the rep's due
+ * tasks), stage and board writes, so the board never shows a change before what it follows; an
+ * opportunity's open and close; a junk flag and its review.
+ */
 const LANES: Partial<Record<EffectBody['kind'], string>> = {
+  recordTouch: 'lead-row',
   recordStage: 'lead-row',
   syncLead: 'lead-row',
   openOpportunity: 'opportunity',

@@ -119,7 +119,7 @@ export async function startHarness(name: string): Promise<Harness> {
  * the time-skipping server can keep its clock locked for an activity whose workflow was terminated
  * mid-run, which would hold up every later test's time skipping.
  */
-async function settleAndTerminate(handle: WorkflowHandle): Promise<void> {
+export async function settleAndTerminate(handle: WorkflowHandle): Promise<void> {
   try {
     for (let i = 0; i < 50 && (await handle.describe()).raw.pendingActivities?.length; i++) await new Promise((r) => setTimeout(r, 100));
     await handle.terminate('test over');
