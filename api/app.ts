@@ -63,6 +63,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Without a logger of its own (tests), only bugs are logged, to stderr.
   app.use(observeRequests(deps.logger ?? createLogger({ level: 'error', destination: process.stderr }), metrics));
   app.use(securityHeaders);
+  // The codec server answers its own CORS preflights (OPTIONS) for the Temporal UI's origin.
+  if (deps.codec) app.use(codecRoutes({ db: deps.db, codec: deps.codec, adminKey: deps.adminKey, uiOrigin: deps.temporalUiOrigin }));
   app.use((req, res, next) => {
     // OPTIONS: the methods the path serves, from the route table (Express would list only one router's).
     if (req.method !== 'OPTIONS') return next();
@@ -71,7 +73,6 @@ export function createApp(deps: AppDeps): express.Express {
     res.set('Allow', [...allow, 'OPTIONS'].join(', ')).status(204).end();
   });
   app.use(operationsRoutes({ db: deps.db, temporal: deps.temporal, metrics }));
-  if (deps.codec) app.use(codecRoutes({ db: deps.db, codec: deps.codec, adminKey: deps.adminKey, uiOrigin: deps.temporalUiOrigin }));
   app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));
   app.use(['/t', '/u'], limiter('e-mail link', limits.publicPerWindow, limits.windowMs));
   const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];

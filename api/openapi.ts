@@ -205,7 +205,8 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV3['generateDocume
     const params = [...route.path.matchAll(PARAM)].map((m) => m[1]!);
     const roles = route.access === 'public' ? 'none: public' : [...route.access, ...(route.access.includes('admin') ? [] : ['admin'])].join(', ');
     const json = route.ok.contentType === undefined;
-    const write = route.method !== 'get' && route.access !== 'public';
+    // The codec's encode and decode change nothing: no Idempotency-Key for them.
+    const write = route.method !== 'get' && route.access !== 'public' && !route.path.startsWith('/codec');
     registry.registerPath({
       method: route.method,
       path: toOpenApiPath(route.path),
