@@ -24,13 +24,14 @@ async function captureLead(email: string): Promise<string> {
 
 it('schedules every send on <queue>-email, and a burst of first touches goes out no faster than the configured rate', async () => {
   const tag = stack.taskQueue.slice(-6);
-  const addresses = Array.from({ length: 8 }, (_, i) => `burst${i}.${tag}@example.fi`);
+  const addresses = Array.from({ length: 10 }, (_, i) => `burst${i}.${tag}@example.fi`);
   const leadIds = await Promise.all(addresses.map(captureLead));
   const mails = await stack.smtp.waitFor((m) => m.envelopeTo.some((to) => addresses.includes(to)) && /Thanks for getting in touch/.test(m.parsed.subject ?? ''), { count: addresses.length, timeoutMs: 60_000 });
   expect(new Set(mails.flatMap((m) => m.envelopeTo)).size).toBe(addresses.length);
 
-  // The server hands out at most RATE tasks a second on the e-mail queue: the eight welcomes (routing, then the
-  // first touch) start over at least three seconds, where the uncapped queue starts them together (a lower bound).
+  // The server hands out at most RATE tasks a second on the e-mail queue, after a burst of a few: the ten welcomes
+  // (routing, then the first touch) start over seconds, where the uncapped queue starts them within a fraction of
+  // one. The bound is half the span without a burst, so the server's burst size cannot make it flaky.
   const starts: number[] = [];
   for (const leadId of leadIds) {
     const events = (await stack.client.workflow.getHandle(leadWorkflowId(leadId)).fetchHistory()).events ?? [];
@@ -39,7 +40,7 @@ it('schedules every send on <queue>-email, and a burst of first touches goes out
     starts.push(started.eventTime!.seconds!.toNumber() * 1000 + Math.floor(started.eventTime!.nanos! / 1e6));
   }
   starts.sort((a, b) => a - b);
-  expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(((addresses.length - 1) / RATE - 0.6) * 1000);
+  expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(((addresses.length - 1) / RATE / 2) * 1000);
 
   const history = await stack.client.workflow.getHandle(leadWorkflowId(leadIds[0]!)).fetchHistory();
   const scheduled = history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
