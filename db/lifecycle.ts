@@ -1,4 +1,5 @@
 /** Writes the lead workflow makes through its activities: audit rows, touches, tasks, flags, opportunities. Each is keyed, so a retried activity writes once. */
+import type { BoardFields as JourneyBoardFields } from '../domain/journey';
 import type { LeadStage } from '../domain/lifecycle';
 import type { Db } from './index';
 
@@ -41,16 +42,8 @@ export async function recordTouch(
   });
 }
 
-/** The fields a rep's board shows (R22), kept in step with the workflow. */
-export interface BoardFields {
-  leadId: string;
-  attempts: number;
-  recycleCount: number;
-  slaDeadline: string | null;
-  nextActivity: string | null;
-  nextActivityAt: string | null;
-  stalled: boolean;
-}
+/** The fields a rep's board shows (R22), kept in step with the workflow, for one lead. */
+export type BoardFields = { leadId: string } & JourneyBoardFields;
 
 export async function syncBoardFields(db: Db, f: BoardFields): Promise<void> {
   await db.query(

@@ -158,7 +158,6 @@ export type EffectBody =
   | { kind: 'recordJunkFlag'; reason: string; by: string; at: string }
   | { kind: 'decideJunkFlag'; decision: 'confirmed' | 'cleared'; by: string; at: string }
   | { kind: 'syncLead'; board: BoardFields };
-export type EffectKind = EffectBody['kind'];
 
 /** The lead row's board fields the workflow keeps in step (R22). */
 export interface BoardFields {
