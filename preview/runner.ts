@@ -9,12 +9,14 @@ import { randomUUID } from 'node:crypto';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { cadenceById } from '../cadences';
 import { formatLocal, localTime, timeZoneFor, zonedInstant } from '../cadences/send-window';
 import type { RepOutcome } from '../domain/lifecycle';
 import {
   captureSignal,
+  eraseSignal,
   emailTaskQueue,
   engagementSignal,
   leadStateQuery,
@@ -156,7 +158,7 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
 
   try {
     // Never leave the lead running: on a shared time-skipping server it would hold up everyone's time skipping.
-    const { startedAt, end } = await leadWorker.runUntil(mailWorker.runUntil(scenario().finally(() => handle.terminate('preview over').catch(() => undefined))));
+    const { startedAt, end } = await leadWorker.runUntil(mailWorker.runUntil(scenario().finally(() => endLead(handle))));
     const fromLog = (end.cadence?.log ?? []).map((l) => ({ at: Date.parse(l.at), what: l.what }));
     const fromStubs = stubs.records.filter((r) => r.leadId === leadId).filter((r) => r.kind === 'stage' || r.kind === 'score' || r.kind === 'notice').map((r) => ({ at: r.at, what: r.what }));
     const lines = [...fromStubs, ...fromLog]
@@ -168,6 +170,21 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
     return { cadence: cadence.id, timeZone, startedAt, lines, end };
   } finally {
     await env.teardown();
+  }
+}
+
+/**
+ * Ends a preview's lead: the erase signal lets its run end once its effects have reported back, and
+ * only a run that does not end is terminated (the time-skipping server keeps its clock locked for a
+ * task of a run that closes under it, holding up every later preview).
+ */
+async function endLead(handle: WorkflowHandle): Promise<void> {
+  try {
+    await handle.signal(eraseSignal);
+    for (let i = 0; i < 100 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 50));
+    if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('preview over');
+  } catch {
+    // already closed
   }
 }
 
@@ -224,7 +241,7 @@ export async function previewMany(options: Omit<PreviewOptions, 'events'> & { co
     try {
       return await Promise.all(handles.map((h) => h.query(leadStateQuery)));
     } finally {
-      await Promise.all(handles.map((h) => h.terminate('preview over').catch(() => undefined)));
+      await Promise.all(handles.map(endLead));
     }
   };
   try {

@@ -13,7 +13,7 @@ import { capture } from '../../api/capture';
 import type { CaptureLeadBody } from '../../api/schemas';
 import { createDb, type Db } from '../../db';
 import { createLeadWorker } from '../../worker';
-import { leadStateQuery, leadWorkflowId, type LeadState, type LeadWorkflowInput } from '../../workflows/contracts';
+import { eraseSignal, leadStateQuery, leadWorkflowId, type LeadState, type LeadWorkflowInput } from '../../workflows/contracts';
 import type { leadWorkflow } from '../../workflows';
 import { testRun } from '../setup/run';
 import { startSmtpRecorder, type SmtpRecorder } from './smtp';
@@ -115,14 +115,16 @@ export async function startHarness(name: string): Promise<Harness> {
 }
 
 /**
- * Ends a lead left running by a test. Its activities under way finish first (a few seconds at most):
- * the time-skipping server can keep its clock locked for an activity whose workflow was terminated
- * mid-run, which would hold up every later test's time skipping.
+ * Ends a lead left running by a test without terminating it mid-task: the time-skipping server keeps
+ * its clock locked for an activity or workflow task of a run that closes under it (temporalio/sdk-java
+ * #1138, #3088), which holds up every later test's time skipping. The erase signal lets the run end
+ * itself once its effects under way have reported back; only a run that does not end is terminated.
  */
 export async function settleAndTerminate(handle: WorkflowHandle): Promise<void> {
   try {
-    for (let i = 0; i < 50 && (await handle.describe()).raw.pendingActivities?.length; i++) await new Promise((r) => setTimeout(r, 100));
-    await handle.terminate('test over');
+    await handle.signal(eraseSignal);
+    for (let i = 0; i < 100 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 100));
+    if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test over');
   } catch {
     // already closed
   }
