@@ -174,11 +174,12 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
 }
 
 /**
- * Ends a preview's lead: the erase signal lets its run end once its effects have reported back, and
- * only a run that does not end is terminated (the time-skipping server keeps its clock locked for a
- * task of a run that closes under it, holding up every later preview).
+ * Ends a lead a preview or a test left running without terminating it mid-task: the time-skipping
+ * server keeps its clock locked for an activity or workflow task of a run closed under it
+ * (temporalio/sdk-java #1138, #3088), holding up every later time skip. The erase signal lets the run
+ * end itself once its effects have reported back; only a run that does not end is terminated.
  */
-async function endLead(handle: WorkflowHandle): Promise<void> {
+export async function endLead(handle: WorkflowHandle): Promise<void> {
   try {
     await handle.signal(eraseSignal);
     for (let i = 0; i < 100 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 50));

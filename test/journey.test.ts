@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { CADENCES, R10_HARD_LEAD, type Cadence } from '../cadences';
 import { decide, initialState, MAX_SCHEDULED, rememberedAnswer, REMEMBERED_ANSWERS, type JourneyConfig, type JourneyEvent, type JourneyState } from '../domain/journey';
 import { captureLead } from '../db/leads';
+import { endLead } from '../preview/runner';
 import { DEFAULT_POLICY } from '../domain/lifecycle';
 import {
   closeOpportunityUpdate,
@@ -21,7 +22,7 @@ import {
   type RepOutcome,
 } from '../workflows/contracts';
 import type { leadWorkflow } from '../workflows';
-import { DAY, settleAndTerminate, stageTrail, startHarness, waitForState, type Harness } from './helpers/lifecycle';
+import { DAY, stageTrail, startHarness, waitForState, type Harness } from './helpers/lifecycle';
 import { waitUntil } from './helpers/wait';
 
 let h: Harness;
@@ -225,7 +226,7 @@ describe('cadence versions: migrate and pinned (N3)', () => {
       await h.smtp.waitFor((m) => m.envelopeTo.includes(to) && /first quarter/.test(m.parsed.subject ?? ''));
       await h.record('cadence-migration', run);
     } finally {
-      await settleAndTerminate(run); // a lead left running holds up time skipping for later tests
+      await endLead(run); // a lead left running holds up time skipping for later tests
     }
   });
 

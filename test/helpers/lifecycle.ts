@@ -10,10 +10,11 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import nodemailer from 'nodemailer';
 import { capture } from '../../api/capture';
+import { endLead } from '../../preview/runner';
 import type { CaptureLeadBody } from '../../api/schemas';
 import { createDb, type Db } from '../../db';
 import { createLeadWorker } from '../../worker';
-import { eraseSignal, leadStateQuery, leadWorkflowId, type LeadState, type LeadWorkflowInput } from '../../workflows/contracts';
+import { leadStateQuery, leadWorkflowId, type LeadState, type LeadWorkflowInput } from '../../workflows/contracts';
 import type { leadWorkflow } from '../../workflows';
 import { testRun } from '../setup/run';
 import { startSmtpRecorder, type SmtpRecorder } from './smtp';
@@ -102,7 +103,8 @@ export async function startHarness(name: string): Promise<Harness> {
       return { repId, email, managerEmail };
     },
     async close() {
-      await Promise.all([...started].map((id) => settleAndTerminate(env.client.workflow.getHandle(id))));
+      // Ended by their own runs, not terminated mid-task (see endLead).
+      await Promise.all([...started].map((id) => endLead(env.client.workflow.getHandle(id))));
       worker.shutdown();
       await running;
       mailer.close();
@@ -112,22 +114,6 @@ export async function startHarness(name: string): Promise<Harness> {
       await env.teardown();
     },
   };
-}
-
-/**
- * Ends a lead left running by a test without terminating it mid-task: the time-skipping server keeps
- * its clock locked for an activity or workflow task of a run that closes under it (temporalio/sdk-java
- * #1138, #3088), which holds up every later test's time skipping. The erase signal lets the run end
- * itself once its effects under way have reported back; only a run that does not end is terminated.
- */
-export async function settleAndTerminate(handle: WorkflowHandle): Promise<void> {
-  try {
-    await handle.signal(eraseSignal);
-    for (let i = 0; i < 100 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 100));
-    if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test over');
-  } catch {
-    // already closed
-  }
 }
 
 /**
