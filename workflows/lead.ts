@@ -5,7 +5,7 @@
  * (effects.ts) and report back as events. No decision waits on an effect, so a retrying e-mail
  * never holds up the rep's updates or the lead's timers.
  */
-import { allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import { decide, initialState, refusal, rememberedAnswer, REMEMBERED_ANSWERS, runIsOver, type JourneyConfig, type JourneyEvent, type JourneyState } from '../domain/journey';
 import { DEFAULT_POLICY } from '../domain/lifecycle';
@@ -28,7 +28,7 @@ import {
   type LeadWorkflowInput,
 } from './contracts';
 import { EffectRunner } from './effects';
-import { sleepUntilWake } from './timers';
+import { LeadClock } from './timers';
 
 /** Past this many history events the run continues as new, well before Temporal's limits. */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 2_000;
@@ -97,13 +97,16 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
 
   const historyLimit = input.historyLimit ?? HISTORY_EVENTS_BEFORE_CONTINUE;
   const mustContinue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
+  const clock = new LeadClock();
   while (!runIsOver(state)) {
-    if (await sleepUntilWake(() => state, () => runIsOver(state) || mustContinue())) apply({ type: 'tick' });
+    if (await clock.sleepUntilWake(() => state, () => runIsOver(state) || mustContinue())) apply({ type: 'tick' });
     else if (mustContinue() && !runIsOver(state)) {
       // The effects under way now get a minute to report back (new ones may start meanwhile); any still
       // retrying then (an outage) start again in the next run.
       const underWay = new Set(state.inFlight.map((effect) => effect.key));
-      await condition(() => !state.inFlight.some((effect) => underWay.has(effect.key)), '1 minute');
+      let minuteOver = false;
+      void sleep('1 minute').then(() => (minuteOver = true)); // not cancelled either (see timers.ts)
+      await condition(() => minuteOver || !state.inFlight.some((effect) => underWay.has(effect.key)));
       await condition(allHandlersFinished);
       return continueAsNew<typeof leadWorkflow>({ ...input, carried: { journey: state, answered: [...answered] } });
     }
