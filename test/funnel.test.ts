@@ -182,7 +182,8 @@ it('counts leads that went through the real workflow: speed to lead from the fir
     ids.push(((await res.json()) as { leadId: string }).leadId);
   }
   const live = await stack.authAs('rep', `live-${tag}`);
-  for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM leads WHERE id = ANY($1) AND stage = 'contacting'", [ids])).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+  // Contacting and routed: the rep may act on the lead once the welcome has assigned it.
+  for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM leads WHERE id = ANY($1) AND stage = 'contacting' AND assigned_rep_id IS NOT NULL", [ids])).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
   const reached = await fetch(`${stack.apiUrl}/v1/leads/${ids[0]}/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json', ...live }, body: JSON.stringify({ outcome: 'reached' }) });
   expect(reached.status).toBe(200);
   // The outcome is answered once decided; its touch and stage change are written just after.
