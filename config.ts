@@ -90,7 +90,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function temporalConnectionOptions(config: Config) {
   const mtls =
     config.TEMPORAL_TLS_CERT_PATH && config.TEMPORAL_TLS_KEY_PATH
-      ? { clientCertPair: { crt: readFileSync(config.TEMPORAL_TLS_CERT_PATH), key: readFileSync(config.TEMPORAL_TLS_KEY_PATH) } }
+      ? {
+          clientCertPair: {
+            crt: readFileSync(config.TEMPORAL_TLS_CERT_PATH),
+            key: readFileSync(config.TEMPORAL_TLS_KEY_PATH),
+          },
+        }
       : undefined;
   return {
     address: config.TEMPORAL_ADDRESS,
@@ -101,23 +106,35 @@ export function temporalConnectionOptions(config: Config) {
 
 /** The secret the API and the worker share; they refuse to start without it rather than sign with a guessable one. */
 export function requireSecret(config: Config): string {
-  if (!config.RIPEN_SECRET) throw new Error('Invalid configuration: RIPEN_SECRET is not set (32+ characters; `npm start` generates one under data/)');
+  if (!config.RIPEN_SECRET)
+    throw new Error(
+      'Invalid configuration: RIPEN_SECRET is not set (32+ characters; `npm start` generates one under data/)',
+    );
   return config.RIPEN_SECRET;
 }
 
 /** The master keyring that wraps data keys; the API and the worker refuse to start without it. */
 export function requireMasterKeys(config: Config): Keyring {
-  if (!config.RIPEN_MASTER_KEYS) throw new Error('Invalid configuration: RIPEN_MASTER_KEYS is not set (`id:base64key`, 32-byte keys; `npm start` generates one under data/)');
+  if (!config.RIPEN_MASTER_KEYS)
+    throw new Error(
+      'Invalid configuration: RIPEN_MASTER_KEYS is not set (`id:base64key`, 32-byte keys; `npm start` generates one under data/)',
+    );
   return parseKeyring(config.RIPEN_MASTER_KEYS, { name: 'RIPEN_MASTER_KEYS', exactBytes: 32 });
 }
 
 /** The link and suppression secrets: the keyrings (with RIPEN_SECRET as their `legacy` key), or RIPEN_SECRET alone. */
 export function requireSecrets(config: Config): Secrets {
   if (!config.RIPEN_LINK_KEYS && !config.RIPEN_SUPPRESSION_KEYS) return requireSecret(config);
-  if (!config.RIPEN_LINK_KEYS || !config.RIPEN_SUPPRESSION_KEYS) throw new Error('Invalid configuration: set both RIPEN_LINK_KEYS and RIPEN_SUPPRESSION_KEYS, or neither (RIPEN_SECRET alone)');
+  if (!config.RIPEN_LINK_KEYS || !config.RIPEN_SUPPRESSION_KEYS)
+    throw new Error(
+      'Invalid configuration: set both RIPEN_LINK_KEYS and RIPEN_SUPPRESSION_KEYS, or neither (RIPEN_SECRET alone)',
+    );
   const legacy = config.RIPEN_SECRET ? [{ id: LEGACY_KEY_ID, key: Buffer.from(config.RIPEN_SECRET) }] : [];
   const ring = (text: string, name: string) => [...parseKeyring(text, { name, minBytes: 32 }).all, ...legacy];
-  return { links: ring(config.RIPEN_LINK_KEYS, 'RIPEN_LINK_KEYS'), suppression: ring(config.RIPEN_SUPPRESSION_KEYS, 'RIPEN_SUPPRESSION_KEYS') };
+  return {
+    links: ring(config.RIPEN_LINK_KEYS, 'RIPEN_LINK_KEYS'),
+    suppression: ring(config.RIPEN_SUPPRESSION_KEYS, 'RIPEN_SUPPRESSION_KEYS'),
+  };
 }
 
 /** What the e-mail activities need to know. */

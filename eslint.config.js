@@ -17,9 +17,31 @@ module.exports = tseslint.config({
       'error',
       {
         patterns: [
-          { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'], message: 'Workflow code is deterministic: no Node built-ins.' },
-          { group: ['pg', 'nodemailer', 'express', '@temporalio/client', '@temporalio/worker', '../db', '../db/*', '../api/*', '../worker/*', '../../db', '../../db/*'], message: 'Workflows do I/O only through activities.' },
-          { group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Import activity types only (import type) and call them through proxyActivities.' },
+          {
+            group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'],
+            message: 'Workflow code is deterministic: no Node built-ins.',
+          },
+          {
+            group: [
+              'pg',
+              'nodemailer',
+              'express',
+              '@temporalio/client',
+              '@temporalio/worker',
+              '../db',
+              '../db/*',
+              '../api/*',
+              '../worker/*',
+              '../../db',
+              '../../db/*',
+            ],
+            message: 'Workflows do I/O only through activities.',
+          },
+          {
+            group: ['../activities', '../activities/*'],
+            allowTypeImports: true,
+            message: 'Import activity types only (import type) and call them through proxyActivities.',
+          },
         ],
       },
     ],

@@ -10,12 +10,18 @@ export const BRANCH_ATTRIBUTES = ['industry', 'company_size', 'country', 'city',
 export function createCadenceActivities({ db }: { db: Db }) {
   return {
     /** The lead's time zone (its own, else its country's, else the given fallback) and its branchable attributes. */
-    async cadenceProfile(input: { leadId: string; fallbackTimeZone: string }): Promise<{ timeZone: string; attributes: Record<string, string | null> }> {
+    async cadenceProfile(input: {
+      leadId: string;
+      fallbackTimeZone: string;
+    }): Promise<{ timeZone: string; attributes: Record<string, string | null> }> {
       const lead = await findLead(db, input.leadId);
       if (!lead) throw leadNotFound(input.leadId);
       const row = lead as unknown as Record<string, string | null>;
       const attributes = Object.fromEntries(BRANCH_ATTRIBUTES.map((a) => [a, row[a] ?? null]));
-      return { timeZone: timeZoneFor({ timeZone: lead.time_zone, country: lead.country }, input.fallbackTimeZone), attributes };
+      return {
+        timeZone: timeZoneFor({ timeZone: lead.time_zone, country: lead.country }, input.fallbackTimeZone),
+        attributes,
+      };
     },
   };
 }

@@ -43,7 +43,12 @@ export function messageIdFor(sendKey: string, domain: string): string {
   return `<${createHash('sha256').update(sendKey).digest('hex').slice(0, 32)}@${domain}>`;
 }
 
-const FINAL: Record<string, SendStatus> = { sent: 'already_sent', suppressed: 'suppressed', no_consent: 'no_consent', bounced: 'bounced' };
+const FINAL: Record<string, SendStatus> = {
+  sent: 'already_sent',
+  suppressed: 'suppressed',
+  no_consent: 'no_consent',
+  bounced: 'bounced',
+};
 
 /**
  * Sends an e-mail at most once per send key, as far as any SMTP client can:
@@ -55,27 +60,57 @@ const FINAL: Record<string, SendStatus> = { sent: 'already_sent', suppressed: 's
  * losing the e-mail. A 5xx is a hard bounce: stored, never retried. 4xx and connection errors
  * throw, so the activity retries with backoff.
  */
-export async function sendOnce(db: Db, transport: Transporter, messageIdDomain: string, email: OutgoingEmail, options: SendOptions = {}): Promise<SendResult> {
+export async function sendOnce(
+  db: Db,
+  transport: Transporter,
+  messageIdDomain: string,
+  email: OutgoingEmail,
+  options: SendOptions = {},
+): Promise<SendResult> {
   const messageId = messageIdFor(email.sendKey, messageIdDomain);
   return db.withTransaction(async (tx) => {
     await tx.query(
       `INSERT INTO sent_emails (send_key, lead_id, message_id, template, to_address, subject, status, category, ref, links)
        VALUES ($1, $2, $3, $4, $5, $6, 'claimed', $7, $8, $9) ON CONFLICT (send_key) DO NOTHING`,
-      [email.sendKey, email.leadId, messageId, email.template, email.to, email.subject, email.category ?? 'personal', email.ref ?? null, JSON.stringify(email.links ?? [])],
+      [
+        email.sendKey,
+        email.leadId,
+        messageId,
+        email.template,
+        email.to,
+        email.subject,
+        email.category ?? 'personal',
+        email.ref ?? null,
+        JSON.stringify(email.links ?? []),
+      ],
     );
-    const [row] = await tx.query<{ status: string }>('UPDATE sent_emails SET attempts = attempts + 1 WHERE send_key = $1 RETURNING status', [email.sendKey]);
+    const [row] = await tx.query<{ status: string }>(
+      'UPDATE sent_emails SET attempts = attempts + 1 WHERE send_key = $1 RETURNING status',
+      [email.sendKey],
+    );
     const stored = FINAL[row!.status];
     if (stored) return { messageId, status: stored };
 
     const mark = (status: string, response: string | null) =>
-      tx.query(`UPDATE sent_emails SET status = $2, smtp_response = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() END WHERE send_key = $1`, [email.sendKey, status, response]);
+      tx.query(
+        `UPDATE sent_emails SET status = $2, smtp_response = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() END WHERE send_key = $1`,
+        [email.sendKey, status, response],
+      );
     const block = await options.blockedBy?.(tx);
     if (block) {
       await mark(block, null);
       return { messageId, status: block };
     }
     try {
-      const info = await transport.sendMail({ from: email.from, to: email.to, subject: email.subject, text: email.text, html: email.html, messageId, headers: email.headers });
+      const info = await transport.sendMail({
+        from: email.from,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId,
+        headers: email.headers,
+      });
       await mark('sent', info.response);
       return { messageId, status: 'sent' };
     } catch (err) {

@@ -12,7 +12,10 @@ export const LEAD_VISIBILITY_ATTEMPTS = 5;
 export function leadNotFound(leadId: string): ApplicationFailure {
   const attempt = currentAttempt();
   if (attempt !== undefined && attempt < LEAD_VISIBILITY_ATTEMPTS) {
-    return ApplicationFailure.retryable(`Lead ${leadId} is not visible yet (attempt ${attempt}); its capture may still be committing`, 'LeadNotYetVisible');
+    return ApplicationFailure.retryable(
+      `Lead ${leadId} is not visible yet (attempt ${attempt}); its capture may still be committing`,
+      'LeadNotYetVisible',
+    );
   }
   return ApplicationFailure.nonRetryable(`Lead ${leadId} does not exist`, 'LeadNotFound');
 }

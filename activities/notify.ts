@@ -7,7 +7,17 @@ import { findLead, type LeadRow } from '../db/leads';
 import { latestScore } from '../db/scores';
 import { explainScore } from '../domain/scoring';
 import { hasMarketingConsent, suppress, suppressionOf } from '../db/suppressions';
-import { cadenceEmail, emailCategory, firstTouchEmail, managerNoticeEmail, repNoticeEmail, type EmailContent, type LeadCard, type ManagerNotice, type RepNotice } from '../domain/emails';
+import {
+  cadenceEmail,
+  emailCategory,
+  firstTouchEmail,
+  managerNoticeEmail,
+  repNoticeEmail,
+  type EmailContent,
+  type LeadCard,
+  type ManagerNotice,
+  type RepNotice,
+} from '../domain/emails';
 import { instrument, unsubscribeHeaders, withMarketingFooter } from '../domain/outgoing';
 import { localeFor } from '../domain/templates';
 import { addressHash, addressHashes, emailRefFor, signToken, type Secrets } from '../domain/tokens';
@@ -43,18 +53,35 @@ async function requireLead(db: Db, leadId: string): Promise<LeadRow> {
 }
 
 function card(lead: LeadRow): LeadCard {
-  const name = [lead.first_name, lead.last_name].filter(Boolean).join(' ') || lead.email || lead.phone || 'Unnamed lead';
-  return { leadId: lead.id, name, company: lead.company, email: lead.email, phone: lead.phone, city: lead.city, country: lead.country, message: lead.message, source: lead.first_source.channel };
+  const name =
+    [lead.first_name, lead.last_name].filter(Boolean).join(' ') || lead.email || lead.phone || 'Unnamed lead';
+  return {
+    leadId: lead.id,
+    name,
+    company: lead.company,
+    email: lead.email,
+    phone: lead.phone,
+    city: lead.city,
+    country: lead.country,
+    message: lead.message,
+    source: lead.first_source.channel,
+  };
 }
 
 export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
-  const repName = async (repId: string | null | undefined) => (repId && (await findRepContact(db, repId))?.name) || mail.defaultRepName;
+  const repName = async (repId: string | null | undefined) =>
+    (repId && (await findRepContact(db, repId))?.name) || mail.defaultRepName;
   /**
    * Every e-mail to a lead: tracked links and open pixel; marketing e-mail also needs consent and
    * carries the footer and one-click unsubscribe. Suppression and consent are checked at send time,
    * inside the outbox claim, so no cadence, retry or re-capture can mail a suppressed address.
    */
-  const toLead = async (lead: LeadRow, sendKey: string, template: string, content: EmailContent): Promise<SendResult> => {
+  const toLead = async (
+    lead: LeadRow,
+    sendKey: string,
+    template: string,
+    content: EmailContent,
+  ): Promise<SendResult> => {
     if (!lead.email) throw ApplicationFailure.nonRetryable(`Lead ${lead.id} has no e-mail address`, 'NoEmailAddress');
     const to = lead.email;
     const category = emailCategory(template);
@@ -66,13 +93,26 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
       open: url(`/t/o/${signToken(mail.secret, { kind: 'open', emailRef: ref })}`),
     });
     // The footer after the tracking: its unsubscribe link is not a click to count.
-    const tracked = { links, ...(category === 'marketing' ? withMarketingFooter(instrumented, mail, unsubscribeUrl) : instrumented) };
+    const tracked = {
+      links,
+      ...(category === 'marketing' ? withMarketingFooter(instrumented, mail, unsubscribeUrl) : instrumented),
+    };
     const hash = addressHash(mail.secret, to);
     return sendOnce(
       db,
       mailer,
       mail.messageIdDomain,
-      { sendKey, leadId: lead.id, template, from: mail.from, to, category, ref, ...tracked, headers: category === 'marketing' ? unsubscribeHeaders(unsubscribeUrl, mail.unsubscribeMailto) : undefined },
+      {
+        sendKey,
+        leadId: lead.id,
+        template,
+        from: mail.from,
+        to,
+        category,
+        ref,
+        ...tracked,
+        headers: category === 'marketing' ? unsubscribeHeaders(unsubscribeUrl, mail.unsubscribeMailto) : undefined,
+      },
       {
         blockedBy: async (tx) => {
           if (await suppressionOf(tx, addressHashes(mail.secret, to))) return 'suppressed';
@@ -88,34 +128,82 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
     /** R6, R7: the personal first answer, sent within seconds of the capture and signed by the lead's rep. */
     async sendFirstTouchEmail(input: { leadId: string; sendKey: string; repId?: string | null }): Promise<SendResult> {
       const lead = await requireLead(db, input.leadId);
-      const content = firstTouchEmail({ firstName: lead.first_name, company: lead.company }, await repName(input.repId));
+      const content = firstTouchEmail(
+        { firstName: lead.first_name, company: lead.company },
+        await repName(input.repId),
+      );
       return toLead(lead, input.sendKey, 'first-touch', content);
     },
 
     /** A cadence's e-mail (R9, R10), signed by the lead's rep. */
-    async sendLeadEmail(input: { leadId: string; sendKey: string; template: string; repId: string | null }): Promise<SendResult> {
+    async sendLeadEmail(input: {
+      leadId: string;
+      sendKey: string;
+      template: string;
+      repId: string | null;
+    }): Promise<SendResult> {
       const lead = await requireLead(db, input.leadId);
       // Templates in the lead's locale (Finnish for Finland), English where a locale lacks one.
-      const content = cadenceEmail(input.template, { firstName: lead.first_name, company: lead.company }, await repName(input.repId), localeFor(lead.country));
+      const content = cadenceEmail(
+        input.template,
+        { firstName: lead.first_name, company: lead.company },
+        await repName(input.repId),
+        localeFor(lead.country),
+      );
       return toLead(lead, input.sendKey, input.template, content);
     },
 
     /** Tells the rep about their lead, with its details (which stay out of workflow history). */
-    async notifyRep(input: { leadId: string; repId: string; kind: RepNotice; sendKey: string; why?: string }): Promise<SendResult | null> {
+    async notifyRep(input: {
+      leadId: string;
+      repId: string;
+      kind: RepNotice;
+      sendKey: string;
+      why?: string;
+    }): Promise<SendResult | null> {
       const [lead, rep] = await Promise.all([requireLead(db, input.leadId), findRepContact(db, input.repId)]);
       if (!rep) return null; // the rep was removed; the manager sees the lead unassigned on the board
       // R15, R18: a handoff says why the lead qualified: the score breakdown.
       const score = input.kind === 'handoff' ? await latestScore(db, lead.id) : undefined;
-      const content = repNoticeEmail(input.kind, card(lead), rep.name, input.why ?? (score && `Why it qualified:\n${explainScore(score)}`));
-      return sendOnce(db, mailer, mail.messageIdDomain, { sendKey: input.sendKey, leadId: lead.id, template: `rep-${input.kind}`, from: mail.from, to: rep.email, category: 'internal', ...content });
+      const content = repNoticeEmail(
+        input.kind,
+        card(lead),
+        rep.name,
+        input.why ?? (score && `Why it qualified:\n${explainScore(score)}`),
+      );
+      return sendOnce(db, mailer, mail.messageIdDomain, {
+        sendKey: input.sendKey,
+        leadId: lead.id,
+        template: `rep-${input.kind}`,
+        from: mail.from,
+        to: rep.email,
+        category: 'internal',
+        ...content,
+      });
     },
 
     /** Escalations (R6): to the rep's manager, or the configured sales manager. */
-    async notifyManager(input: { leadId: string; repId: string | null; kind: ManagerNotice; sendKey: string }): Promise<SendResult> {
-      const [lead, rep] = await Promise.all([requireLead(db, input.leadId), input.repId ? findRepContact(db, input.repId) : undefined]);
+    async notifyManager(input: {
+      leadId: string;
+      repId: string | null;
+      kind: ManagerNotice;
+      sendKey: string;
+    }): Promise<SendResult> {
+      const [lead, rep] = await Promise.all([
+        requireLead(db, input.leadId),
+        input.repId ? findRepContact(db, input.repId) : undefined,
+      ]);
       const content = managerNoticeEmail(input.kind, card(lead), rep?.name ?? 'No rep');
       const to = rep?.manager_email ?? mail.managerEmail;
-      return sendOnce(db, mailer, mail.messageIdDomain, { sendKey: input.sendKey, leadId: lead.id, template: `manager-${input.kind}`, from: mail.from, to, category: 'internal', ...content });
+      return sendOnce(db, mailer, mail.messageIdDomain, {
+        sendKey: input.sendKey,
+        leadId: lead.id,
+        template: `manager-${input.kind}`,
+        from: mail.from,
+        to,
+        category: 'internal',
+        ...content,
+      });
     },
   };
 }

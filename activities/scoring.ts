@@ -19,7 +19,14 @@ export function createScoringActivities({ db, model = DEFAULT_MODEL }: { db: Db;
         const score = scoreLead(facts.profile, facts.actions, input.at, model);
         const changed = score.score !== facts.previousScore;
         await recordScore(tx, { ...input, score, previousScore: facts.previousScore, changed });
-        return { score: score.score, grade: score.grade, mql: score.mql, model: score.model, modelVersion: score.modelVersion, previousScore: facts.previousScore };
+        return {
+          score: score.score,
+          grade: score.grade,
+          mql: score.mql,
+          model: score.model,
+          modelVersion: score.modelVersion,
+          previousScore: facts.previousScore,
+        };
       });
     },
   };

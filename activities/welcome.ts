@@ -15,9 +15,25 @@ interface WelcomeDeps {
 
 export function createWelcomeActivities({ routing, notify }: WelcomeDeps) {
   return {
-    async welcomeLead(input: { leadId: string; assignmentKey: string; at: string; sendFirstTouch: boolean; sendKey: string }): Promise<{ assignment: Assignment | null; email: SendResult | null }> {
-      const assignment = await routing.assignRep({ leadId: input.leadId, assignmentKey: input.assignmentKey, at: input.at });
-      const email = input.sendFirstTouch ? await notify.sendFirstTouchEmail({ leadId: input.leadId, sendKey: input.sendKey, repId: assignment?.repId ?? null }) : null;
+    async welcomeLead(input: {
+      leadId: string;
+      assignmentKey: string;
+      at: string;
+      sendFirstTouch: boolean;
+      sendKey: string;
+    }): Promise<{ assignment: Assignment | null; email: SendResult | null }> {
+      const assignment = await routing.assignRep({
+        leadId: input.leadId,
+        assignmentKey: input.assignmentKey,
+        at: input.at,
+      });
+      const email = input.sendFirstTouch
+        ? await notify.sendFirstTouchEmail({
+            leadId: input.leadId,
+            sendKey: input.sendKey,
+            repId: assignment?.repId ?? null,
+          })
+        : null;
       return { assignment, email };
     },
   };

@@ -50,7 +50,13 @@ export const BODY_LIMIT = '16kb';
 /** A body must be JSON: anything else is 415, before the parser runs. */
 export const requireJson: RequestHandler = (req, _res, next) => {
   if (req.is('application/json')) return next();
-  next(new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, got ${req.get('content-type') ?? 'none'}`));
+  next(
+    new HttpError(
+      415,
+      'unsupported_media_type',
+      `Content-Type must be application/json, got ${req.get('content-type') ?? 'none'}`,
+    ),
+  );
 };
 
 /** Builds the HTTP API (STYLE 11: `listen` lives in server.ts). */
@@ -64,13 +70,17 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(observeRequests(deps.logger ?? createLogger({ level: 'error', destination: process.stderr }), metrics));
   app.use(securityHeaders);
   // The codec server answers its own CORS preflights (OPTIONS) for the Temporal UI's origin.
-  if (deps.codec) app.use(codecRoutes({ db: deps.db, codec: deps.codec, adminKey: deps.adminKey, uiOrigin: deps.temporalUiOrigin }));
+  if (deps.codec)
+    app.use(codecRoutes({ db: deps.db, codec: deps.codec, adminKey: deps.adminKey, uiOrigin: deps.temporalUiOrigin }));
   app.use((req, res, next) => {
     // OPTIONS: the methods the path serves, from the route table (Express would list only one router's).
     if (req.method !== 'OPTIONS') return next();
     const allow = allowedMethods(req.path);
     if (allow.length === 0) return next();
-    res.set('Allow', [...allow, 'OPTIONS'].join(', ')).status(204).end();
+    res
+      .set('Allow', [...allow, 'OPTIONS'].join(', '))
+      .status(204)
+      .end();
   });
   app.use(operationsRoutes({ db: deps.db, temporal: deps.temporal, metrics }));
   app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));
@@ -82,9 +92,20 @@ export function createApp(deps: AppDeps): express.Express {
     workflowOptions: deps.timeScale && deps.timeScale !== 1 ? { timeScale: deps.timeScale } : undefined,
   };
 
-  const emailSafety = emailSafetyRoutes({ db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs, forgetDataKey: (leadId) => deps.codec?.forget(leadId) });
+  const emailSafety = emailSafetyRoutes({
+    db: deps.db,
+    temporal: deps.temporal,
+    secret: deps.secret,
+    temporalDeadlineMs: captureDeps.temporalDeadlineMs,
+    forgetDataKey: (leadId) => deps.codec?.forget(leadId),
+  });
   app.use(emailSafety.publicRoutes);
-  const engagementDeps = { db: deps.db, temporal: deps.temporal, secret: deps.secret, temporalDeadlineMs: captureDeps.temporalDeadlineMs };
+  const engagementDeps = {
+    db: deps.db,
+    temporal: deps.temporal,
+    secret: deps.secret,
+    temporalDeadlineMs: captureDeps.temporalDeadlineMs,
+  };
   app.use(trackingRoutes(engagementDeps));
 
   const v1 = express.Router();
@@ -93,16 +114,24 @@ export function createApp(deps: AppDeps): express.Express {
   v1.post('/leads', requireRole('capture'), ...json, async (req, res) => {
     const body = parseOr400(CaptureLeadSchema, req.body);
     if (body.update && req.principal?.role !== 'admin' && !req.principal?.mayUpdateLeads) {
-      throw new HttpError(403, 'forbidden', '`update: true` needs a capture key allowed to update leads (npm run keys:create -- --role capture --may-update)');
+      throw new HttpError(
+        403,
+        'forbidden',
+        '`update: true` needs a capture key allowed to update leads (npm run keys:create -- --role capture --may-update)',
+      );
     }
     const request = await openRequest(deps.db, req, 'POST /v1/leads', null, body, { always: false });
     if (request?.replay) return void res.status(request.replay.status).json(request.replay.body);
     const outcome = await capture(captureDeps, body).catch(async (err: unknown) => {
       // Nothing was captured: the key is free for the retry.
-      if (request && !request.earlier) await forgetRequest(deps.db, request.keyId, request.requestKey).catch(() => undefined);
+      if (request && !request.earlier)
+        await forgetRequest(deps.db, request.keyId, request.requestKey).catch(() => undefined);
       throw err;
     });
-    const answer = { status: outcome.created ? 201 : 200, body: { leadId: outcome.leadId, workflowId: outcome.workflowId, created: outcome.created } };
+    const answer = {
+      status: outcome.created ? 201 : 200,
+      body: { leadId: outcome.leadId, workflowId: outcome.workflowId, created: outcome.created },
+    };
     if (request) await answerRequest(deps.db, request.keyId, request.requestKey, 'done', answer);
     res.status(answer.status).json(answer.body);
   });
@@ -113,14 +142,25 @@ export function createApp(deps: AppDeps): express.Express {
   v1.use(inboundRoutes(engagementDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
   v1.use(boardRoutes({ db: deps.db }));
   v1.use(funnelRoutes({ db: deps.db }));
-  v1.use(leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json));
+  v1.use(
+    leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json),
+  );
 
   app.use('/v1', v1);
   app.use(webRoutes());
   app.use((req, _res, next) => {
     // A path the API serves, with a method it does not: 405 naming the methods it does (RFC 9110 §15.5.6).
     const allow = allowedMethods(req.path);
-    if (allow.length > 0 && !allow.includes(req.method)) return next(new HttpError(405, 'method_not_allowed', `${req.method} is not served on ${req.path}; it takes ${allow.join(', ')}`, undefined, { Allow: allow.join(', ') }));
+    if (allow.length > 0 && !allow.includes(req.method))
+      return next(
+        new HttpError(
+          405,
+          'method_not_allowed',
+          `${req.method} is not served on ${req.path}; it takes ${allow.join(', ')}`,
+          undefined,
+          { Allow: allow.join(', ') },
+        ),
+      );
     next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));
   });
   app.use(errorHandler);

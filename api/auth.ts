@@ -34,14 +34,22 @@ export function authenticate(db: Db, adminKey?: string): RequestHandler {
   };
   return (req, _res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    if (!match) return next(new HttpError(401, 'unauthorized', 'Missing API key: send Authorization: Bearer <key>', undefined, { 'WWW-Authenticate': 'Bearer' }));
+    if (!match)
+      return next(
+        new HttpError(401, 'unauthorized', 'Missing API key: send Authorization: Bearer <key>', undefined, {
+          'WWW-Authenticate': 'Bearer',
+        }),
+      );
     const key = match[1]!;
     if (adminHash && timingSafeEqual(Buffer.from(hashKey(key)), adminHash)) {
       req.principal = { role: 'admin', repId: null, keyId: 'env:RIPEN_ADMIN_KEY' };
       return next();
     }
     lookUp(key).then((principal) => {
-      if (!principal) return next(new HttpError(401, 'unauthorized', 'Unknown or revoked API key', undefined, { 'WWW-Authenticate': 'Bearer' }));
+      if (!principal)
+        return next(
+          new HttpError(401, 'unauthorized', 'Unknown or revoked API key', undefined, { 'WWW-Authenticate': 'Bearer' }),
+        );
       req.principal = principal;
       next();
     }, next);

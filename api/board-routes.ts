@@ -23,7 +23,10 @@ export const BoardQuerySchema = z
       .transform((s) => s.split(',').map((x) => x.trim()))
       .pipe(z.array(z.enum(LEAD_STAGES)).min(1))
       .optional()
-      .meta({ pattern: `^[${' \\t'}]*(?:${LEAD_STAGES.join('|')})[${' \\t'}]*(?:,[${' \\t'}]*(?:${LEAD_STAGES.join('|')})[${' \\t'}]*)*$`, description: 'stages, comma-separated' }),
+      .meta({
+        pattern: `^[${' \\t'}]*(?:${LEAD_STAGES.join('|')})[${' \\t'}]*(?:,[${' \\t'}]*(?:${LEAD_STAGES.join('|')})[${' \\t'}]*)*$`,
+        description: 'stages, comma-separated',
+      }),
     grade: z.enum(GRADES).optional(),
     source: text(64).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -49,7 +52,8 @@ export function boardFilterFor(req: Request, query: z.infer<typeof BoardQuerySch
   const principal = req.principal!;
   let repId = query.rep;
   if (principal.role === 'rep') {
-    if (repId !== undefined && repId !== principal.repId) throw new HttpError(403, 'forbidden', 'A rep sees only their own leads: leave out rep or give your own');
+    if (repId !== undefined && repId !== principal.repId)
+      throw new HttpError(403, 'forbidden', 'A rep sees only their own leads: leave out rep or give your own');
     repId = principal.repId!;
   }
   return { repId, stages: query.stage, grade: query.grade, source: query.source };
@@ -58,7 +62,10 @@ export function boardFilterFor(req: Request, query: z.infer<typeof BoardQuerySch
 async function pageFor(db: Db, req: Request): Promise<{ filter: BoardFilter; page: BoardPage }> {
   const query = parseOr400(BoardQuerySchema, req.query);
   const filter = boardFilterFor(req, query);
-  const page = await boardPage(db, filter, { limit: query.limit, cursor: query.cursor === undefined ? undefined : decodeCursor(query.cursor) });
+  const page = await boardPage(db, filter, {
+    limit: query.limit,
+    cursor: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+  });
   return { filter, page };
 }
 
@@ -72,14 +79,23 @@ export function boardRoutes({ db }: { db: Db }): express.Router {
       rep: filter.repId ?? null,
       asOf: page.asOf,
       total: page.total,
-      columns: stages.map((stage) => ({ stage, count: page.counts[stage] ?? 0, cards: page.cards.filter((c) => c.stage === stage) })),
+      columns: stages.map((stage) => ({
+        stage,
+        count: page.counts[stage] ?? 0,
+        cards: page.cards.filter((c) => c.stage === stage),
+      })),
       nextCursor: page.next && encodeCursor(page.next),
     });
   });
 
   router.get('/leads', requireRole('rep', 'manager'), async (req, res) => {
     const { page } = await pageFor(db, req);
-    res.json({ asOf: page.asOf, total: page.total, leads: page.cards, nextCursor: page.next && encodeCursor(page.next) });
+    res.json({
+      asOf: page.asOf,
+      total: page.total,
+      leads: page.cards,
+      nextCursor: page.next && encodeCursor(page.next),
+    });
   });
 
   return router;

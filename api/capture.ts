@@ -5,7 +5,13 @@ import { anyErased } from '../db/suppressions';
 import { normalizeEmail, normalizePhone } from '../domain/identity';
 import { addressHashes, type Secrets } from '../domain/tokens';
 import { HttpError } from './errors';
-import { captureSignal, leadWorkflowId, SearchAttributes, type CaptureTouch, type LeadWorkflowInput } from '../workflows/contracts';
+import {
+  captureSignal,
+  leadWorkflowId,
+  SearchAttributes,
+  type CaptureTouch,
+  type LeadWorkflowInput,
+} from '../workflows/contracts';
 import type { leadWorkflow } from '../workflows';
 import type { CaptureLeadBody } from './schemas';
 
@@ -36,10 +42,25 @@ export interface CaptureOutcome {
 export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = new Date()): Promise<CaptureOutcome> {
   const { source, email, phone, update, ...details } = body;
   return deps.db.withTransaction(async (tx) => {
-    if (await anyErased(tx, identityAddresses({ email, phone }).flatMap((address) => addressHashes(deps.secret, address)))) {
-      throw new HttpError(409, 'erased', 'This person asked for their data to be erased: they are not captured again. Remove them from the source list.');
+    if (
+      await anyErased(
+        tx,
+        identityAddresses({ email, phone }).flatMap((address) => addressHashes(deps.secret, address)),
+      )
+    ) {
+      throw new HttpError(
+        409,
+        'erased',
+        'This person asked for their data to be erased: they are not captured again. Remove them from the source list.',
+      );
     }
-    const { lead, created, touchId, consentRecorded } = await captureLead(tx, { email, phone, ...details }, source, now, { update: update === true });
+    const { lead, created, touchId, consentRecorded } = await captureLead(
+      tx,
+      { email, phone, ...details },
+      source,
+      now,
+      { update: update === true },
+    );
     const workflowId = leadWorkflowId(lead.id);
     // R5: a lead confirmed as junk keeps its record and this touch, but nothing is started or sent again.
     if (lead.stage === 'disqualified') return { leadId: lead.id, workflowId, created };
@@ -60,7 +81,15 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
         args: [input],
         signal: captureSignal,
         // Only consent the capture recorded (a returning person's needs its basis) reaches the workflow.
-        signalArgs: [{ touchId, at: now.toISOString(), source, buyerStage: body.buyerStage, marketingConsent: consentRecorded?.marketing }],
+        signalArgs: [
+          {
+            touchId,
+            at: now.toISOString(),
+            source,
+            buyerStage: body.buyerStage,
+            marketingConsent: consentRecorded?.marketing,
+          },
+        ],
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [
           { key: SearchAttributes.LeadStage, value: lead.stage },
@@ -76,5 +105,7 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
 
 /** The normalised addresses erasure suppresses (db/erasure.ts hashes the same normal forms). */
 function identityAddresses({ email, phone }: { email?: string; phone?: string }): string[] {
-  return [email ? normalizeEmail(email) : undefined, phone ? normalizePhone(phone) : undefined].filter((a): a is string => a !== undefined);
+  return [email ? normalizeEmail(email) : undefined, phone ? normalizePhone(phone) : undefined].filter(
+    (a): a is string => a !== undefined,
+  );
 }

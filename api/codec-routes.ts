@@ -27,7 +27,9 @@ export interface CodecDeps {
 
 const Base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
 export const PayloadsSchema = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), Base64).optional(), data: Base64.optional() })).max(10_000),
+  payloads: z
+    .array(z.object({ metadata: z.record(z.string(), Base64).optional(), data: Base64.optional() }))
+    .max(10_000),
 });
 
 const fromJson = (p: z.infer<typeof PayloadsSchema>['payloads'][number]): Payload => ({
@@ -35,7 +37,9 @@ const fromJson = (p: z.infer<typeof PayloadsSchema>['payloads'][number]): Payloa
   data: Buffer.from(p.data ?? '', 'base64'),
 });
 const toJson = (p: Payload) => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 
@@ -70,7 +74,9 @@ export function codecRoutes(deps: CodecDeps): express.Router {
   };
   const decode: RequestHandler = async (req, res) => {
     const { payloads } = parseOr400(PayloadsSchema, req.body);
-    res.json({ payloads: (await Promise.all(payloads.map((p) => decodeOrErased(deps.codec, fromJson(p))))).map(toJson) });
+    res.json({
+      payloads: (await Promise.all(payloads.map((p) => decodeOrErased(deps.codec, fromJson(p))))).map(toJson),
+    });
   };
   // CORS (and the browser's preflight, before any key is asked for) for everything under /codec.
   router.use('/codec', cors);

@@ -36,15 +36,22 @@ function page(title: string, body: string): string {
 <body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem"><h1 style="font-size:1.4rem">${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
-export function emailSafetyRoutes(deps: EmailSafetyDeps): { publicRoutes: express.Router; adminRoutes: express.Router } {
+export function emailSafetyRoutes(deps: EmailSafetyDeps): {
+  publicRoutes: express.Router;
+  adminRoutes: express.Router;
+} {
   const { db, temporal, secret } = deps;
-  const withDeadline = <T>(fn: () => Promise<T>) => temporal.connection.withDeadline(Date.now() + deps.temporalDeadlineMs, fn);
+  const withDeadline = <T>(fn: () => Promise<T>) =>
+    temporal.connection.withDeadline(Date.now() + deps.temporalDeadlineMs, fn);
 
   /** The e-mail an unsubscribe token names; 404 for anything else, before any write. */
   async function emailOf(token: string) {
     const claims = verifyToken(secret, token);
     if (claims?.kind !== 'unsubscribe') throw new HttpError(404, 'not_found', 'Unknown unsubscribe link');
-    const [email] = await db.query<{ lead_id: string; to_address: string; send_key: string }>('SELECT lead_id, to_address, send_key FROM sent_emails WHERE ref = $1', [claims.emailRef]);
+    const [email] = await db.query<{ lead_id: string; to_address: string; send_key: string }>(
+      'SELECT lead_id, to_address, send_key FROM sent_emails WHERE ref = $1',
+      [claims.emailRef],
+    );
     if (!email) throw new HttpError(404, 'not_found', 'Unknown unsubscribe link');
     return email;
   }
@@ -71,32 +78,52 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): { publicRoutes: expres
     if (email.to_address !== '(erased)') {
       const at = new Date().toISOString();
       await db.withTransaction(async (tx) => {
-        await suppress(tx, { addressHash: addressHash(secret, email.to_address), reason: 'unsubscribed', source: `one-click:${email.send_key}` });
+        await suppress(tx, {
+          addressHash: addressHash(secret, email.to_address),
+          reason: 'unsubscribed',
+          source: `one-click:${email.send_key}`,
+        });
         await tx.query(
           `INSERT INTO touches (touch_key, lead_id, at, kind, channel, details) VALUES ($1, $2, $3, 'unsubscribe', 'email', $4) ON CONFLICT (touch_key) DO NOTHING`,
           [`unsubscribe:${email.lead_id}`, email.lead_id, at, { via: 'one-click' }],
         );
       });
       // Best effort: the suppression above already stops every send; the signal stops the planning.
-      await withDeadline(() => temporal.workflow.getHandle(leadWorkflowId(email.lead_id)).signal(mailStoppedSignal, { reason: 'unsubscribed', at })).catch(() => undefined);
+      await withDeadline(() =>
+        temporal.workflow
+          .getHandle(leadWorkflowId(email.lead_id))
+          .signal(mailStoppedSignal, { reason: 'unsubscribed', at }),
+      ).catch(() => undefined);
     }
-    res.set('Cache-Control', 'no-store').type('html').send(page('You are unsubscribed', '<p>You will get no more e-mail from us.</p>'));
+    res
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(page('You are unsubscribed', '<p>You will get no more e-mail from us.</p>'));
   });
 
   const adminRoutes = express.Router();
-  adminRoutes.post('/admin/leads/:id/erase', requireRole('admin'), idempotentWrite(db, 'POST /v1/admin/leads/:id/erase'), async (req, res) => {
-    const id = z.string().uuid().safeParse(req.params.id);
-    const [lead] = id.success ? await db.query<{ id: string }>('SELECT id FROM leads WHERE id = $1', [id.data]) : [];
-    if (!lead) throw new HttpError(404, 'lead_not_found', `No lead ${String(req.params.id)}`);
-    // The workflow ends first, so no workflow task of it is in flight when its key goes. Then the key is deleted:
-    // what its history holds (every run) is encrypted under that key, so nothing of it can be read again.
-    await withDeadline(() => temporal.workflow.getHandle(leadWorkflowId(lead.id)).terminate('erased on request (data protection)')).catch((err: Error) => {
-      if (!/not found|already completed/i.test(err.message)) throw err;
-    });
-    const erased = await db.withTransaction((tx) => eraseLead(tx, lead.id, (address) => addressHashes(secret, address)));
-    deps.forgetDataKey?.(lead.id);
-    res.json({ leadId: lead.id, erased: true, alreadyErased: !erased });
-  });
+  adminRoutes.post(
+    '/admin/leads/:id/erase',
+    requireRole('admin'),
+    idempotentWrite(db, 'POST /v1/admin/leads/:id/erase'),
+    async (req, res) => {
+      const id = z.string().uuid().safeParse(req.params.id);
+      const [lead] = id.success ? await db.query<{ id: string }>('SELECT id FROM leads WHERE id = $1', [id.data]) : [];
+      if (!lead) throw new HttpError(404, 'lead_not_found', `No lead ${String(req.params.id)}`);
+      // The workflow ends first, so no workflow task of it is in flight when its key goes. Then the key is deleted:
+      // what its history holds (every run) is encrypted under that key, so nothing of it can be read again.
+      await withDeadline(() =>
+        temporal.workflow.getHandle(leadWorkflowId(lead.id)).terminate('erased on request (data protection)'),
+      ).catch((err: Error) => {
+        if (!/not found|already completed/i.test(err.message)) throw err;
+      });
+      const erased = await db.withTransaction((tx) =>
+        eraseLead(tx, lead.id, (address) => addressHashes(secret, address)),
+      );
+      deps.forgetDataKey?.(lead.id);
+      res.json({ leadId: lead.id, erased: true, alreadyErased: !erased });
+    },
+  );
 
   return { publicRoutes, adminRoutes };
 }

@@ -48,8 +48,13 @@ const TEMPORAL_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILAB
 
 export function isTemporalUnavailable(err: unknown): boolean {
   // Walks the cause chain duck-typed (errors may come from another realm).
-  for (let e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | undefined; e && typeof e === 'object'; e = e.cause as typeof e) {
-    if (e.name === 'ServiceError' && typeof e.message === 'string' && /unavailable|deadline|connect/i.test(e.message)) return true;
+  for (
+    let e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | undefined;
+    e && typeof e === 'object';
+    e = e.cause as typeof e
+  ) {
+    if (e.name === 'ServiceError' && typeof e.message === 'string' && /unavailable|deadline|connect/i.test(e.message))
+      return true;
     if (typeof e.code === 'number' && TEMPORAL_UNAVAILABLE.has(e.code)) return true;
   }
   return false;
@@ -77,15 +82,31 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     httpError = new HttpError(err.status, 'bad_request', String(err.message)); // body-parser and friends: the client's mistake, said as it is
   } else if (err?.code === '22021' || err?.code === '22P05') {
     // PostgreSQL cannot store the text (a NUL character, an invalid byte sequence): the client's input, not our bug.
-    httpError = new HttpError(400, 'invalid_text', 'The request contains text that cannot be stored (e.g. a NUL character)');
+    httpError = new HttpError(
+      400,
+      'invalid_text',
+      'The request contains text that cannot be stored (e.g. a NUL character)',
+    );
   } else if (typeof err?.code === 'string' && DATA_EXCEPTIONS.has(err.code)) {
     // A value PostgreSQL refused as data (a time out of its range, a malformed number): the input's fault; the fields check should have caught it.
     req.log.warn({ err, method: req.method }, 'value refused by PostgreSQL');
     httpError = new HttpError(400, 'invalid_value', 'The request contains a value that cannot be stored or compared');
   } else if (isDatabaseUnavailable(err)) {
-    httpError = new HttpError(503, 'database_unavailable', 'The database is unreachable; nothing was stored. Try again later.', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
+    httpError = new HttpError(
+      503,
+      'database_unavailable',
+      'The database is unreachable; nothing was stored. Try again later.',
+      undefined,
+      { 'Retry-After': RETRY_AFTER_SECONDS },
+    );
   } else if (isTemporalUnavailable(err)) {
-    httpError = new HttpError(503, 'temporal_unavailable', 'The workflow service is unreachable; nothing was stored. Try again later.', undefined, { 'Retry-After': RETRY_AFTER_SECONDS });
+    httpError = new HttpError(
+      503,
+      'temporal_unavailable',
+      'The workflow service is unreachable; nothing was stored. Try again later.',
+      undefined,
+      { 'Retry-After': RETRY_AFTER_SECONDS },
+    );
   } else {
     // The request's own logger (reqId); the path is left out: it may hold an e-mail link token.
     req.log.error({ err, method: req.method }, 'request failed');
@@ -93,6 +114,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   res.set(httpError.headers);
   res.status(httpError.status).json({
-    error: { code: httpError.code, message: httpError.message, ...(httpError.fields ? { fields: httpError.fields } : {}) },
+    error: {
+      code: httpError.code,
+      message: httpError.message,
+      ...(httpError.fields ? { fields: httpError.fields } : {}),
+    },
   });
 };

@@ -35,12 +35,30 @@ const EventSchema = z
     requestId: opaqueId().optional(),
   })
   .strict()
-  .refine((e) => (e.leadId === undefined) !== (e.email === undefined), { message: 'give the lead as leadId or email (exactly one)', path: ['leadId'] })
-  .refine((e) => e.type !== 'page_visit' || e.path !== undefined, { message: 'a page_visit needs the path visited', path: ['path'] })
-  .refine((e) => e.at === undefined || Date.parse(e.at) <= Date.now() + CLOCK_SKEW_MS, { message: 'must not be in the future', path: ['at'] })
+  .refine((e) => (e.leadId === undefined) !== (e.email === undefined), {
+    message: 'give the lead as leadId or email (exactly one)',
+    path: ['leadId'],
+  })
+  .refine((e) => e.type !== 'page_visit' || e.path !== undefined, {
+    message: 'a page_visit needs the path visited',
+    path: ['path'],
+  })
+  .refine((e) => e.at === undefined || Date.parse(e.at) <= Date.now() + CLOCK_SKEW_MS, {
+    message: 'must not be in the future',
+    path: ['at'],
+  })
   .meta({
-    allOf: [{ oneOf: [{ required: ['leadId'] }, { required: ['email'] }] }, { anyOf: [{ properties: { type: { enum: WEB_EVENTS.filter((t) => t !== 'page_visit') } } }, { required: ['path'] }] }],
-    description: 'The lead by `leadId` or `email` (exactly one); a `page_visit` needs its `path`; `at` is not in the future (5 minutes of clock skew allowed).',
+    allOf: [
+      { oneOf: [{ required: ['leadId'] }, { required: ['email'] }] },
+      {
+        anyOf: [
+          { properties: { type: { enum: WEB_EVENTS.filter((t) => t !== 'page_visit') } } },
+          { required: ['path'] },
+        ],
+      },
+    ],
+    description:
+      'The lead by `leadId` or `email` (exactly one); a `page_visit` needs its `path`; `at` is not in the future (5 minutes of clock skew allowed).',
   });
 
 export const EventBatchSchema = z.object({ events: z.array(EventSchema).min(1).max(MAX_EVENTS_PER_REQUEST) }).strict();
@@ -58,67 +76,96 @@ export interface EventRouteDeps {
 export function eventRoutes(deps: EventRouteDeps, json: express.RequestHandler[]): express.Router {
   const router = express.Router();
 
-  router.post('/events', requireRole('capture'), ...json, idempotentWrite(deps.db, 'POST /v1/events'), async (req, res) => {
-    const { events } = parseOr400(EventBatchSchema, req.body);
-    const now = new Date().toISOString();
-    const leads = await findLeads(
-      deps.db,
-      events.flatMap((e) => (e.leadId ? [e.leadId] : [])),
-      events.flatMap((e) => (e.email ? [normalizeEmail(e.email)] : [])),
-    );
-    const byId = new Map(leads.map((l) => [l.id, l]));
-    const byEmail = new Map(leads.filter((l) => l.emailNormalized).map((l) => [l.emailNormalized!, l]));
+  router.post(
+    '/events',
+    requireRole('capture'),
+    ...json,
+    idempotentWrite(deps.db, 'POST /v1/events'),
+    async (req, res) => {
+      const { events } = parseOr400(EventBatchSchema, req.body);
+      const now = new Date().toISOString();
+      const leads = await findLeads(
+        deps.db,
+        events.flatMap((e) => (e.leadId ? [e.leadId] : [])),
+        events.flatMap((e) => (e.email ? [normalizeEmail(e.email)] : [])),
+      );
+      const byId = new Map(leads.map((l) => [l.id, l]));
+      const byEmail = new Map(leads.filter((l) => l.emailNormalized).map((l) => [l.emailNormalized!, l]));
 
-    const results: EventResult[] = [];
-    const touches: (EngagementTouch & { index: number; requestId: string; signal: EngagementSignal })[] = [];
-    for (const [index, event] of events.entries()) {
-      const lead = event.leadId ? byId.get(event.leadId) : byEmail.get(normalizeEmail(event.email!));
-      if (!lead || lead.erased) {
-        results[index] = { index, status: lead ? 'lead_erased' : 'unknown_lead', ...(event.requestId ? { requestId: event.requestId } : {}) };
-        continue;
+      const results: EventResult[] = [];
+      const touches: (EngagementTouch & { index: number; requestId: string; signal: EngagementSignal })[] = [];
+      for (const [index, event] of events.entries()) {
+        const lead = event.leadId ? byId.get(event.leadId) : byEmail.get(normalizeEmail(event.email!));
+        if (!lead || lead.erased) {
+          results[index] = {
+            index,
+            status: lead ? 'lead_erased' : 'unknown_lead',
+            ...(event.requestId ? { requestId: event.requestId } : {}),
+          };
+          continue;
+        }
+        const requestId = event.requestId ?? randomUUID();
+        const touchKey = `event:${lead.id}:${requestId}`;
+        const at = event.at ? new Date(event.at).toISOString() : now;
+        touches.push({
+          index,
+          requestId,
+          touchKey,
+          leadId: lead.id,
+          at,
+          kind: 'engagement',
+          channel: 'web',
+          details: { event: event.type, ...(event.path ? { path: event.path } : {}), via: 'api' },
+          // No path in the signal: the touch holds it, and a URL may carry personal data that has no place in workflow history.
+          signal: { requestId: touchKey, event: event.type, at },
+        });
       }
-      const requestId = event.requestId ?? randomUUID();
-      const touchKey = `event:${lead.id}:${requestId}`;
-      const at = event.at ? new Date(event.at).toISOString() : now;
-      touches.push({
-        index,
-        requestId,
-        touchKey,
-        leadId: lead.id,
-        at,
-        kind: 'engagement',
-        channel: 'web',
-        details: { event: event.type, ...(event.path ? { path: event.path } : {}), via: 'api' },
-        // No path in the signal: the touch holds it, and a URL may carry personal data that has no place in workflow history.
-        signal: { requestId: touchKey, event: event.type, at },
+
+      await deps.db.withTransaction(async (tx) => {
+        const fresh = await recordTouches(tx, touches);
+        // The same requestId twice in one batch: the first counts.
+        const counted = new Set<string>();
+        const newByLead = new Map<string, (typeof touches)[number][]>();
+        const status = new Map<number, 'recorded' | 'duplicate'>();
+        for (const t of touches) {
+          const recorded = fresh.has(t.touchKey) && !counted.has(t.touchKey);
+          counted.add(t.touchKey);
+          status.set(t.index, recorded ? 'recorded' : 'duplicate');
+          if (recorded) newByLead.set(t.leadId, [...(newByLead.get(t.leadId) ?? []), t]);
+        }
+        const forwarded = new Map<string, boolean>();
+        for (const [leadId, list] of newByLead) {
+          forwarded.set(
+            leadId,
+            await forwardEngagements(
+              deps.temporal,
+              deps.temporalDeadlineMs,
+              leadId,
+              list.map((t) => t.signal),
+            ),
+          );
+        }
+        for (const t of touches) {
+          const s = status.get(t.index)!;
+          results[t.index] = {
+            index: t.index,
+            status: s,
+            leadId: t.leadId,
+            requestId: t.requestId,
+            forwarded: s === 'recorded' && forwarded.get(t.leadId) === true,
+          };
+        }
       });
-    }
 
-    await deps.db.withTransaction(async (tx) => {
-      const fresh = await recordTouches(tx, touches);
-      // The same requestId twice in one batch: the first counts.
-      const counted = new Set<string>();
-      const newByLead = new Map<string, (typeof touches)[number][]>();
-      const status = new Map<number, 'recorded' | 'duplicate'>();
-      for (const t of touches) {
-        const recorded = fresh.has(t.touchKey) && !counted.has(t.touchKey);
-        counted.add(t.touchKey);
-        status.set(t.index, recorded ? 'recorded' : 'duplicate');
-        if (recorded) newByLead.set(t.leadId, [...(newByLead.get(t.leadId) ?? []), t]);
-      }
-      const forwarded = new Map<string, boolean>();
-      for (const [leadId, list] of newByLead) {
-        forwarded.set(leadId, await forwardEngagements(deps.temporal, deps.temporalDeadlineMs, leadId, list.map((t) => t.signal)));
-      }
-      for (const t of touches) {
-        const s = status.get(t.index)!;
-        results[t.index] = { index: t.index, status: s, leadId: t.leadId, requestId: t.requestId, forwarded: s === 'recorded' && forwarded.get(t.leadId) === true };
-      }
-    });
-
-    const count = (s: EventResult['status']) => results.filter((r) => r.status === s).length;
-    res.json({ recorded: count('recorded'), duplicate: count('duplicate'), unknownLead: count('unknown_lead') + count('lead_erased'), results });
-  });
+      const count = (s: EventResult['status']) => results.filter((r) => r.status === s).length;
+      res.json({
+        recorded: count('recorded'),
+        duplicate: count('duplicate'),
+        unknownLead: count('unknown_lead') + count('lead_erased'),
+        results,
+      });
+    },
+  );
 
   return router;
 }

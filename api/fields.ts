@@ -11,7 +11,10 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 /** What String.prototype.trim removes, spelled out (JavaScript's and Python's `\s` differ). */
 const SPACE = '\\t\\n\\u000B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF';
 /** No NUL (text and jsonb cannot hold it), no other C0 control and no DEL; tab always, line breaks in multi-line text. */
-const CONTROL = { line: '\\u0000-\\u0008\\u000A-\\u001F\\u007F', multiline: '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F' };
+const CONTROL = {
+  line: '\\u0000-\\u0008\\u000A-\\u001F\\u007F',
+  multiline: '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F',
+};
 
 export interface TextOptions {
   /** An empty (or all-blank) string is a value: default false, it is a 400. */
@@ -41,7 +44,12 @@ export function text(max: number, options: TextOptions = {}) {
     .string()
     .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode (no lone surrogate)')
     .refine((s) => codePoints(s) <= max, `must be at most ${max} characters`)
-    .regex(new RegExp(pattern), multiline ? 'must not contain NUL or control characters (tab and line breaks are fine), nor be blank' : 'must not contain NUL, control characters or line breaks, nor be blank')
+    .regex(
+      new RegExp(pattern),
+      multiline
+        ? 'must not contain NUL or control characters (tab and line breaks are fine), nor be blank'
+        : 'must not contain NUL, control characters or line breaks, nor be blank',
+    )
     .trim()
     .meta({ maxLength: max, ...(options.allowEmpty ? {} : { minLength: 1 }) });
 }
@@ -49,7 +57,8 @@ export function text(max: number, options: TextOptions = {}) {
 /** The times the business and PostgreSQL both accept: written with a year from 2000 to 2100. */
 export const EARLIEST_YEAR = 2000;
 export const LATEST_YEAR = 2100;
-const DAY = '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))';
+const DAY =
+  '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))';
 const LEAP_DAY = '(?:20(?:[02468][048]|[13579][26]))-02-29';
 const CLOCK = '(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,6})?';
 /** `2026-05-04T09:00:00+03:00` or `…Z`: a real calendar date from 2000 to 2100, a time, an offset of at most 14 hours (as on Earth). */
@@ -59,7 +68,10 @@ export const INSTANT_PATTERN = `^(?:(?:20\\d\\d|2100)-${DAY}|${LEAP_DAY})T${CLOC
 export function instant() {
   return z
     .string()
-    .regex(new RegExp(INSTANT_PATTERN), `must be an ISO 8601 date-time with Z or an offset (2026-05-04T09:00:00+03:00), from ${EARLIEST_YEAR} to ${LATEST_YEAR}`)
+    .regex(
+      new RegExp(INSTANT_PATTERN),
+      `must be an ISO 8601 date-time with Z or an offset (2026-05-04T09:00:00+03:00), from ${EARLIEST_YEAR} to ${LATEST_YEAR}`,
+    )
     .meta({ description: `ISO 8601 date-time with Z or an offset, a year from ${EARLIEST_YEAR} to ${LATEST_YEAR}` });
 }
 
@@ -68,7 +80,8 @@ export const OPAQUE_ID_PATTERN = '^[\\x21-\\x7e]{1,200}$';
 export const opaqueId = () => z.string().regex(new RegExp(OPAQUE_ID_PATTERN), 'must be 1–200 visible ASCII characters');
 
 /** local@domain.tld: dot-separated atoms of letters, digits and _ ' + -, a domain of letter-or-digit labels. */
-export const EMAIL_PATTERN = "^[A-Za-z0-9_'+-]+(?:\\.[A-Za-z0-9_'+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$";
+export const EMAIL_PATTERN =
+  "^[A-Za-z0-9_'+-]+(?:\\.[A-Za-z0-9_'+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$";
 
 /** An e-mail address as the API takes it: at most 254 characters, the pattern above, spaces around it trimmed. */
 export const emailAddress = () =>
@@ -83,5 +96,8 @@ export const phoneNumber = () =>
   z
     .string()
     .max(40)
-    .regex(new RegExp(`^[${SPACE}]*\\+?[ ().\\-/]*(?:[0-9][ ().\\-/]*){5,}[${SPACE}]*$`), 'must be a phone number: at least 5 digits, with spaces, + ( ) . - / between')
+    .regex(
+      new RegExp(`^[${SPACE}]*\\+?[ ().\\-/]*(?:[0-9][ ().\\-/]*){5,}[${SPACE}]*$`),
+      'must be a phone number: at least 5 digits, with spaces, + ( ) . - / between',
+    )
     .trim();

@@ -31,7 +31,10 @@ export const FunnelQuerySchema = z
   });
 
 export const StalledQuerySchema = z
-  .object({ rep: z.string().trim().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .object({
+    rep: z.string().trim().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
   .strict();
 
 export function funnelRoutes({ db }: { db: Db }): express.Router {
@@ -50,7 +53,8 @@ export function funnelRoutes({ db }: { db: Db }): express.Router {
     const principal = req.principal!;
     let repId = query.rep;
     if (principal.role === 'rep') {
-      if (repId !== undefined && repId !== principal.repId) throw new HttpError(403, 'forbidden', 'A rep sees only their own leads: leave out rep or give your own');
+      if (repId !== undefined && repId !== principal.repId)
+        throw new HttpError(403, 'forbidden', 'A rep sees only their own leads: leave out rep or give your own');
       repId = principal.repId!;
     }
     res.json({ rep: repId ?? null, leads: await stalledLeads(db, { repId, limit: query.limit }) });

@@ -36,13 +36,23 @@ export function idempotencyKeyOf(req: Request): string | undefined {
   return parsed.data;
 }
 
-const hashOf = (body: unknown) => createHash('sha256').update(JSON.stringify(body ?? null)).digest('base64url');
+const hashOf = (body: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(body ?? null))
+    .digest('base64url');
 
 /**
  * Records the request in the ledger before anything else is stored. Without an Idempotency-Key the
  * request gets a fresh id when `always` (a late answer must be readable), else nothing is recorded.
  */
-export async function openRequest(db: Db, req: Request, route: string, leadId: string | null, body: unknown, { always = true } = {}): Promise<OpenedRequest | undefined> {
+export async function openRequest(
+  db: Db,
+  req: Request,
+  route: string,
+  leadId: string | null,
+  body: unknown,
+  { always = true } = {},
+): Promise<OpenedRequest | undefined> {
   const given = idempotencyKeyOf(req);
   if (given === undefined && !always) return undefined;
   const requestKey = given ?? randomUUID();
@@ -53,13 +63,27 @@ export async function openRequest(db: Db, req: Request, route: string, leadId: s
   if (fresh) return opened;
   if (request.route !== route || request.leadId !== leadId) {
     const where = request.leadId ? `${request.route} for lead ${request.leadId}` : request.route;
-    throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key ${requestKey} was used for ${where}: send a new key for a new request`, [{ field: 'Idempotency-Key', message: `already used for ${where}` }]);
+    throw new HttpError(
+      422,
+      'idempotency_key_reused',
+      `Idempotency-Key ${requestKey} was used for ${where}: send a new key for a new request`,
+      [{ field: 'Idempotency-Key', message: `already used for ${where}` }],
+    );
   }
   if (request.bodyHash !== bodyHash) {
-    throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key ${requestKey} was used with another body: send a new key for a new request`, [{ field: 'Idempotency-Key', message: 'already used with another body' }]);
+    throw new HttpError(
+      422,
+      'idempotency_key_reused',
+      `Idempotency-Key ${requestKey} was used with another body: send a new key for a new request`,
+      [{ field: 'Idempotency-Key', message: 'already used with another body' }],
+    );
   }
   // A refusal (409) is not replayed: the lead may take the request now.
-  return { ...opened, earlier: request, ...(request.status === 'done' && request.answer ? { replay: request.answer } : {}) };
+  return {
+    ...opened,
+    earlier: request,
+    ...(request.status === 'done' && request.answer ? { replay: request.answer } : {}),
+  };
 }
 
 /** The ids a caller may ask about: GET /v1/leads/:id/requests/:requestId. */

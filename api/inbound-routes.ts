@@ -44,8 +44,14 @@ export const InboundSchema = z
     at: instant().optional(),
   })
   .strict()
-  .refine((m) => m.type === 'bounce' || m.bounce === undefined, { message: 'only a bounce has a bounce type', path: ['bounce'] })
-  .meta({ anyOf: [{ properties: { type: { enum: ['bounce'] } } }, { not: { required: ['bounce'] } }], description: 'Only a bounce has a `bounce` type.' });
+  .refine((m) => m.type === 'bounce' || m.bounce === undefined, {
+    message: 'only a bounce has a bounce type',
+    path: ['bounce'],
+  })
+  .meta({
+    anyOf: [{ properties: { type: { enum: ['bounce'] } } }, { not: { required: ['bounce'] } }],
+    description: 'Only a bounce has a `bounce` type.',
+  });
 
 export type InboundBody = z.infer<typeof InboundSchema>;
 
@@ -63,67 +69,140 @@ function referencedMessageId(body: InboundBody): string | undefined {
     const entry = Object.entries(body.headers ?? {}).find(([key]) => key.toLowerCase() === name);
     return entry ? [entry[1]].flat()[0] : undefined;
   };
-  return header('in-reply-to')?.match(/<[^<>\s]+>/)?.[0] ?? header('references')?.match(/<[^<>\s]+>/g)?.at(-1);
+  return (
+    header('in-reply-to')?.match(/<[^<>\s]+>/)?.[0] ??
+    header('references')
+      ?.match(/<[^<>\s]+>/g)
+      ?.at(-1)
+  );
 }
 
 export function inboundRoutes(deps: InboundRouteDeps, json: express.RequestHandler[]): express.Router {
   const { db, temporal, secret } = deps;
   const router = express.Router();
 
-  router.post('/inbound', requireRole('inbound'), ...json, idempotentWrite(db, 'POST /v1/inbound'), async (req, res) => {
-    const body = parseOr400(InboundSchema, req.body);
-    const at = body.at ? new Date(body.at).toISOString() : new Date().toISOString();
-    const effect = inboundEffect({ type: body.type, subject: body.subject, headers: body.headers, bounce: body.bounce });
-
-    // Which lead and which address: our e-mail by Message-ID, else the lead's address (from for a reply, to otherwise).
-    const messageId = referencedMessageId(body);
-    const email = messageId ? await sentEmailByMessageId(db, messageId) : undefined;
-    const given = body.type === 'reply' ? (body.from ?? body.to) : (body.to ?? body.from);
-    const [byAddress] = !email && given ? await findLeads(db, [], [normalizeEmail(given)]) : [];
-    const leadId = email?.leadId ?? byAddress?.id;
-    const erased = email ? email.toAddress === '(erased)' : (byAddress?.erased ?? false);
-    const recipient = email && !erased ? email.toAddress : given;
-
-    const eventKey = body.id ?? createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32);
-    const touchKey = `inbound:${body.type}:${leadId ?? 'unknown'}:${eventKey}`;
-    const base = { type: body.type, leadId: leadId ?? null, matched: leadId !== undefined && !erased };
-
-    if (effect.action === 'suppress') {
-      if (!recipient || erased) return void res.json({ ...base, action: 'unmatched', suppressed: false });
-      const fresh = await db.withTransaction(async (tx) => {
-        await suppress(tx, { addressHash: addressHash(secret, recipient), reason: effect.reason, source: `inbound:${body.type}:${eventKey}` });
-        return leadId ? recordTouches(tx, [{ touchKey, leadId, at, kind: body.type === 'bounce' ? 'bounce' : 'complaint', channel: 'email', details: { reason: effect.reason, via: 'inbound' } }]) : new Set<string>();
+  router.post(
+    '/inbound',
+    requireRole('inbound'),
+    ...json,
+    idempotentWrite(db, 'POST /v1/inbound'),
+    async (req, res) => {
+      const body = parseOr400(InboundSchema, req.body);
+      const at = body.at ? new Date(body.at).toISOString() : new Date().toISOString();
+      const effect = inboundEffect({
+        type: body.type,
+        subject: body.subject,
+        headers: body.headers,
+        bounce: body.bounce,
       });
-      let told = false;
-      if (leadId && fresh.has(touchKey)) {
-        // Best effort, as for an unsubscribe: the suppression already stops every send; the signal stops the planning.
-        told = await temporal.connection
-          .withDeadline(Date.now() + deps.temporalDeadlineMs, () => temporal.workflow.getHandle(leadWorkflowId(leadId)).signal(mailStoppedSignal, { reason: effect.reason, at }))
-          .then(() => true)
-          .catch((err: Error) => {
-            if (!isWorkflowGone(err)) req.log.warn({ leadId, err }, 'address suppressed, workflow not told');
-            return false;
+
+      // Which lead and which address: our e-mail by Message-ID, else the lead's address (from for a reply, to otherwise).
+      const messageId = referencedMessageId(body);
+      const email = messageId ? await sentEmailByMessageId(db, messageId) : undefined;
+      const given = body.type === 'reply' ? (body.from ?? body.to) : (body.to ?? body.from);
+      const [byAddress] = !email && given ? await findLeads(db, [], [normalizeEmail(given)]) : [];
+      const leadId = email?.leadId ?? byAddress?.id;
+      const erased = email ? email.toAddress === '(erased)' : (byAddress?.erased ?? false);
+      const recipient = email && !erased ? email.toAddress : given;
+
+      const eventKey = body.id ?? createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32);
+      const touchKey = `inbound:${body.type}:${leadId ?? 'unknown'}:${eventKey}`;
+      const base = { type: body.type, leadId: leadId ?? null, matched: leadId !== undefined && !erased };
+
+      if (effect.action === 'suppress') {
+        if (!recipient || erased) return void res.json({ ...base, action: 'unmatched', suppressed: false });
+        const fresh = await db.withTransaction(async (tx) => {
+          await suppress(tx, {
+            addressHash: addressHash(secret, recipient),
+            reason: effect.reason,
+            source: `inbound:${body.type}:${eventKey}`,
           });
+          return leadId
+            ? recordTouches(tx, [
+                {
+                  touchKey,
+                  leadId,
+                  at,
+                  kind: body.type === 'bounce' ? 'bounce' : 'complaint',
+                  channel: 'email',
+                  details: { reason: effect.reason, via: 'inbound' },
+                },
+              ])
+            : new Set<string>();
+        });
+        let told = false;
+        if (leadId && fresh.has(touchKey)) {
+          // Best effort, as for an unsubscribe: the suppression already stops every send; the signal stops the planning.
+          told = await temporal.connection
+            .withDeadline(Date.now() + deps.temporalDeadlineMs, () =>
+              temporal.workflow
+                .getHandle(leadWorkflowId(leadId))
+                .signal(mailStoppedSignal, { reason: effect.reason, at }),
+            )
+            .then(() => true)
+            .catch((err: Error) => {
+              if (!isWorkflowGone(err)) req.log.warn({ leadId, err }, 'address suppressed, workflow not told');
+              return false;
+            });
+        }
+        return void res.json({
+          ...base,
+          action: 'suppressed',
+          reason: effect.reason,
+          suppressed: true,
+          duplicate: leadId !== undefined && !fresh.has(touchKey),
+          forwarded: told,
+        });
       }
-      return void res.json({ ...base, action: 'suppressed', reason: effect.reason, suppressed: true, duplicate: leadId !== undefined && !fresh.has(touchKey), forwarded: told });
-    }
 
-    if (!leadId || erased) return void res.json({ ...base, action: 'unmatched' });
-    const subject = body.subject?.slice(0, 200);
-    if (effect.action === 'ignore' || effect.action === 'note') {
-      const kind = effect.action === 'ignore' ? 'auto_reply' : 'bounce';
-      const fresh = await db.withTransaction((tx) => recordTouches(tx, [{ touchKey, leadId, at, kind, channel: 'email', details: { why: effect.why, ...(subject ? { subject } : {}), via: 'inbound' } }]));
-      return void res.json({ ...base, action: effect.action === 'ignore' ? 'ignored' : 'noted', autoReply: effect.action === 'ignore', why: effect.why, duplicate: !fresh.has(touchKey) });
-    }
+      if (!leadId || erased) return void res.json({ ...base, action: 'unmatched' });
+      const subject = body.subject?.slice(0, 200);
+      if (effect.action === 'ignore' || effect.action === 'note') {
+        const kind = effect.action === 'ignore' ? 'auto_reply' : 'bounce';
+        const fresh = await db.withTransaction((tx) =>
+          recordTouches(tx, [
+            {
+              touchKey,
+              leadId,
+              at,
+              kind,
+              channel: 'email',
+              details: { why: effect.why, ...(subject ? { subject } : {}), via: 'inbound' },
+            },
+          ]),
+        );
+        return void res.json({
+          ...base,
+          action: effect.action === 'ignore' ? 'ignored' : 'noted',
+          autoReply: effect.action === 'ignore',
+          why: effect.why,
+          duplicate: !fresh.has(touchKey),
+        });
+      }
 
-    // A person replied: the touch and the signal commit together, so a provider retry after a 503 is not lost.
-    const result = await db.withTransaction(async (tx) => {
-      const fresh = await recordTouches(tx, [{ touchKey, leadId, at, kind: 'engagement', channel: 'email', details: { event: 'reply', ...(subject ? { subject } : {}), via: 'inbound' } }]);
-      if (!fresh.has(touchKey)) return { duplicate: true, forwarded: false };
-      return { duplicate: false, forwarded: await forwardEngagements(temporal, deps.temporalDeadlineMs, leadId, [{ requestId: touchKey, event: 'reply', at }]) };
-    });
-    res.json({ ...base, action: 'engaged', autoReply: false, ...result });
-  });
+      // A person replied: the touch and the signal commit together, so a provider retry after a 503 is not lost.
+      const result = await db.withTransaction(async (tx) => {
+        const fresh = await recordTouches(tx, [
+          {
+            touchKey,
+            leadId,
+            at,
+            kind: 'engagement',
+            channel: 'email',
+            details: { event: 'reply', ...(subject ? { subject } : {}), via: 'inbound' },
+          },
+        ]);
+        if (!fresh.has(touchKey)) return { duplicate: true, forwarded: false };
+        return {
+          duplicate: false,
+          forwarded: await forwardEngagements(temporal, deps.temporalDeadlineMs, leadId, [
+            { requestId: touchKey, event: 'reply', at },
+          ]),
+        };
+      });
+      res.json({ ...base, action: 'engaged', autoReply: false, ...result });
+    },
+  );
 
   return router;
 }

@@ -30,7 +30,14 @@ import { requireRole } from './auth';
 import { HttpError, isTemporalUnavailable, parseOr400 } from './errors';
 import { openRequest, RequestKeyParamSchema } from './idempotency';
 import { answerRequest, findRequest, forgetRequest } from '../db/requests';
-import { CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, NoteSchema, OutcomeSchema, ScheduleActivitySchema } from './schemas';
+import {
+  CloseOpportunitySchema,
+  FlagJunkSchema,
+  HandoffDecisionSchema,
+  NoteSchema,
+  OutcomeSchema,
+  ScheduleActivitySchema,
+} from './schemas';
 
 export interface LeadRouteDeps {
   db: Db;
@@ -69,7 +76,9 @@ function isUpdateLate(err: unknown): boolean {
 
 function isWorkflowGone(err: unknown): boolean {
   const e = err as { name?: string; message?: string } | undefined;
-  return e?.name === 'WorkflowNotFoundError' || /workflow execution already completed|not found/i.test(e?.message ?? '');
+  return (
+    e?.name === 'WorkflowNotFoundError' || /workflow execution already completed|not found/i.test(e?.message ?? '')
+  );
 }
 
 /** The answer for a request the workflow received but has not answered in time: where to read it. */
@@ -87,7 +96,15 @@ function lateAnswer(leadId: string, requestKey: string) {
 }
 
 /** What each route that changes a lead answers when the change is done, by the route's last segment. */
-const OK_STATUS = { outcomes: 200, activities: 201, handoff: 200, opportunity: 200, flags: 202, disqualify: 200, 'clear-flag': 200 } as const;
+const OK_STATUS = {
+  outcomes: 200,
+  activities: 201,
+  handoff: 200,
+  opportunity: 200,
+  flags: 202,
+  disqualify: 200,
+  'clear-flag': 200,
+} as const;
 type ChangeRoute = keyof typeof OK_STATUS;
 const CHANGE_PATH: Record<ChangeRoute, string> = {
   outcomes: '/v1/leads/:id/outcomes',
@@ -100,21 +117,27 @@ const CHANGE_PATH: Record<ChangeRoute, string> = {
 };
 const isChangeRoute = (route: string): route is ChangeRoute => route in OK_STATUS;
 
-export function leadRoutes({ db, temporal, temporalDeadlineMs }: LeadRouteDeps, json: express.RequestHandler[]): express.Router {
+export function leadRoutes(
+  { db, temporal, temporalDeadlineMs }: LeadRouteDeps,
+  json: express.RequestHandler[],
+): express.Router {
   const router = express.Router();
-  const withDeadline = <T>(fn: () => Promise<T>) => temporal.connection.withDeadline(Date.now() + temporalDeadlineMs, fn);
+  const withDeadline = <T>(fn: () => Promise<T>) =>
+    temporal.connection.withDeadline(Date.now() + temporalDeadlineMs, fn);
   const lifecycle = temporalProto.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
 
   /** Whether Temporal holds the update (admitted or further); false when it does not know it or cannot be reached. */
   async function updateReceived(leadId: string, updateId: string): Promise<boolean> {
     try {
-      const response = await temporal.connection.withDeadline(Date.now() + Math.min(temporalDeadlineMs, LATE_ANSWER_WAIT_MS), () =>
-        temporal.workflowService.pollWorkflowExecutionUpdate({
-          namespace: temporal.options.namespace,
-          updateRef: { workflowExecution: { workflowId: leadWorkflowId(leadId) }, updateId },
-          identity: temporal.options.identity,
-          waitPolicy: { lifecycleStage: lifecycle.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
-        }),
+      const response = await temporal.connection.withDeadline(
+        Date.now() + Math.min(temporalDeadlineMs, LATE_ANSWER_WAIT_MS),
+        () =>
+          temporal.workflowService.pollWorkflowExecutionUpdate({
+            namespace: temporal.options.namespace,
+            updateRef: { workflowExecution: { workflowId: leadWorkflowId(leadId) }, updateId },
+            identity: temporal.options.identity,
+            waitPolicy: { lifecycleStage: lifecycle.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
+          }),
       );
       return (response.stage ?? 0) >= lifecycle.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED;
     } catch {
@@ -128,17 +151,32 @@ export function leadRoutes({ db, temporal, temporalDeadlineMs }: LeadRouteDeps, 
    * 409; received but not answered within the deadline → 202 with where to read the answer; not
    * received → 503 with nothing stored (an update Temporal only admitted is not durable).
    */
-  async function change<A extends { requestId: string }>(req: Request, res: express.Response, route: ChangeRoute, definition: UpdateDefinition<LeadState, [A]>, args: object): Promise<void> {
+  async function change<A extends { requestId: string }>(
+    req: Request,
+    res: express.Response,
+    route: ChangeRoute,
+    definition: UpdateDefinition<LeadState, [A]>,
+    args: object,
+  ): Promise<void> {
     const lead = await leadFor(db, req);
     const request = (await openRequest(db, req, `POST ${CHANGE_PATH[route]}`, lead.id, args))!;
     if (request.replay) return void res.status(request.replay.status).json(request.replay.body);
     const refusal = (err: unknown) => {
-      if (isUpdateRejected(err)) return new HttpError(409, 'conflict', (err.cause as Error | undefined)?.message ?? err.message);
-      if (isWorkflowGone(err)) return new HttpError(409, 'lead_closed', `The lead is ${lead.stage} and its workflow has ended: nothing more can be recorded on it`);
+      if (isUpdateRejected(err))
+        return new HttpError(409, 'conflict', (err.cause as Error | undefined)?.message ?? err.message);
+      if (isWorkflowGone(err))
+        return new HttpError(
+          409,
+          'lead_closed',
+          `The lead is ${lead.stage} and its workflow has ended: nothing more can be recorded on it`,
+        );
       return undefined;
     };
     const refuse = async (error: HttpError) => {
-      await answerRequest(db, request.keyId, request.requestKey, 'rejected', { status: error.status, body: { error: { code: error.code, message: error.message } } });
+      await answerRequest(db, request.keyId, request.requestKey, 'rejected', {
+        status: error.status,
+        body: { error: { code: error.code, message: error.message } },
+      });
       throw error;
     };
     const late = () => {
@@ -152,12 +190,19 @@ export function leadRoutes({ db, temporal, temporalDeadlineMs }: LeadRouteDeps, 
     const updateArgs = { ...args, requestId: request.requestId, actor: actorOf(req) } as unknown as A;
     let updateHandle: WorkflowUpdateHandle<LeadState>;
     try {
-      updateHandle = await temporal.connection.withDeadline(deadline, () => handle.startUpdate(definition, { args: [updateArgs], updateId: request.requestId, waitForStage: WorkflowUpdateStage.ACCEPTED }));
+      updateHandle = await temporal.connection.withDeadline(deadline, () =>
+        handle.startUpdate(definition, {
+          args: [updateArgs],
+          updateId: request.requestId,
+          waitForStage: WorkflowUpdateStage.ACCEPTED,
+        }),
+      );
     } catch (err) {
       const refused = refusal(err);
       if (refused) return refuse(refused);
       if (isUpdateLate(err) && (await updateReceived(lead.id, request.requestId))) return late();
-      if (isUpdateLate(err) && request.earlier === undefined) await forgetRequest(db, request.keyId, request.requestKey).catch(() => undefined);
+      if (isUpdateLate(err) && request.earlier === undefined)
+        await forgetRequest(db, request.keyId, request.requestKey).catch(() => undefined);
       throw err; // 503: nothing was stored
     }
     let state: LeadState;
@@ -202,7 +247,14 @@ export function leadRoutes({ db, temporal, temporalDeadlineMs }: LeadRouteDeps, 
     const request = await openRequest(db, req, 'POST /v1/leads/:id/notes', lead.id, body, { always: false });
     if (request?.replay) return void res.status(request.replay.status).json(request.replay.body);
     const requestKey = request ? `${request.requestId}:${lead.id}` : undefined;
-    const answer = { note: await addNote(db, { leadId: lead.id, author: actor.repId ? `${actor.role}:${actor.repId}` : actor.role, body: body.body, requestKey }) };
+    const answer = {
+      note: await addNote(db, {
+        leadId: lead.id,
+        author: actor.repId ? `${actor.role}:${actor.repId}` : actor.role,
+        body: body.body,
+        requestKey,
+      }),
+    };
     if (request) await answerRequest(db, request.keyId, request.requestKey, 'done', { status: 201, body: answer });
     res.status(201).json(answer);
   });
@@ -228,7 +280,10 @@ export function leadRoutes({ db, temporal, temporalDeadlineMs }: LeadRouteDeps, 
     res.json({ flags: await openJunkFlags(db) });
   });
 
-  for (const [path, decision] of [['disqualify', 'confirm'], ['clear-flag', 'clear']] as const) {
+  for (const [path, decision] of [
+    ['disqualify', 'confirm'],
+    ['clear-flag', 'clear'],
+  ] as const) {
     router.post(`/admin/leads/:id/${path}`, requireRole('admin'), async (req, res) => {
       await change(req, res, path, reviewJunkUpdate, { decision });
     });
@@ -243,20 +298,36 @@ export function leadRoutes({ db, temporal, temporalDeadlineMs }: LeadRouteDeps, 
     const lead = await leadFor(db, req);
     const key = RequestKeyParamSchema.safeParse(req.params.requestId);
     const request = key.success ? await findRequest(db, req.principal!.keyId, key.data) : undefined;
-    if (!request || request.leadId !== lead.id) throw new HttpError(404, 'request_not_found', `No request ${String(req.params.requestId)} by this key on lead ${lead.id}`);
+    if (!request || request.leadId !== lead.id)
+      throw new HttpError(
+        404,
+        'request_not_found',
+        `No request ${String(req.params.requestId)} by this key on lead ${lead.id}`,
+      );
     let { status, answer } = request;
     let known = true;
     const route = request.route.split('/').at(-1)!;
     if (status === 'pending' && isChangeRoute(route)) {
       try {
-        const state = await temporal.connection.withDeadline(Date.now() + Math.min(temporalDeadlineMs, LATE_ANSWER_WAIT_MS), () =>
-          temporal.workflow.getHandle(leadWorkflowId(lead.id)).getUpdateHandle<LeadState>(`${request.keyId}:${request.requestKey}`).result(),
+        const state = await temporal.connection.withDeadline(
+          Date.now() + Math.min(temporalDeadlineMs, LATE_ANSWER_WAIT_MS),
+          () =>
+            temporal.workflow
+              .getHandle(leadWorkflowId(lead.id))
+              .getUpdateHandle<LeadState>(`${request.keyId}:${request.requestKey}`)
+              .result(),
         );
         [status, answer] = ['done', { status: OK_STATUS[route], body: { state } }];
         await answerRequest(db, request.keyId, request.requestKey, status, answer);
       } catch (err) {
         if (isUpdateRejected(err)) {
-          [status, answer] = ['rejected', { status: 409, body: { error: { code: 'conflict', message: (err.cause as Error | undefined)?.message ?? err.message } } }];
+          [status, answer] = [
+            'rejected',
+            {
+              status: 409,
+              body: { error: { code: 'conflict', message: (err.cause as Error | undefined)?.message ?? err.message } },
+            },
+          ];
           await answerRequest(db, request.keyId, request.requestKey, status, answer);
         } else if (!isUpdateLate(err)) {
           known = false; // not in the workflow's current run: lost before it was accepted, or answered before a continue-as-new
@@ -269,7 +340,12 @@ export function leadRoutes({ db, temporal, temporalDeadlineMs }: LeadRouteDeps, 
       route: request.route.replace(':id', lead.id),
       status: known ? status : 'unknown',
       ...(answer ? { answer } : {}),
-      ...(known ? {} : { message: "The lead's workflow has no record of this request in its current run: send it again with the same Idempotency-Key (it applies once)." }),
+      ...(known
+        ? {}
+        : {
+            message:
+              "The lead's workflow has no record of this request in its current run: send it again with the same Idempotency-Key (it applies once).",
+          }),
       receivedAt: request.createdAt,
       answeredAt: request.answeredAt,
     });

@@ -14,7 +14,15 @@ import { EventBatchSchema } from './events-routes';
 import { FunnelQuerySchema, StalledQuerySchema } from './funnel-routes';
 import { InboundSchema } from './inbound-routes';
 import { IdempotencyKeySchema } from './idempotency';
-import { CaptureLeadSchema, CloseOpportunitySchema, FlagJunkSchema, HandoffDecisionSchema, NoteSchema, OutcomeSchema, ScheduleActivitySchema } from './schemas';
+import {
+  CaptureLeadSchema,
+  CloseOpportunitySchema,
+  FlagJunkSchema,
+  HandoffDecisionSchema,
+  NoteSchema,
+  OutcomeSchema,
+  ScheduleActivitySchema,
+} from './schemas';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -43,9 +51,15 @@ export interface RouteDoc {
 /** api/errors.ts errorHandler: every error, whatever the route. */
 export const ErrorBodySchema = z.object({
   error: z.object({
-    code: z.string().meta({ description: 'stable machine-readable code, e.g. invalid_request, unauthorized, rate_limited, temporal_unavailable' }),
+    code: z.string().meta({
+      description:
+        'stable machine-readable code, e.g. invalid_request, unauthorized, rate_limited, temporal_unavailable',
+    }),
     message: z.string(),
-    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional().meta({ description: 'on 400: each bad field by its path' }),
+    fields: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'on 400: each bad field by its path' }),
   }),
 });
 /** The same, registered as the document's `Error` component. */
@@ -68,7 +82,11 @@ const ERROR_MEANING: Record<number, string> = {
 };
 
 const CaptureResponse = z.object({ leadId: z.uuid(), workflowId: z.string(), created: z.boolean() });
-const LeadStateResponse = z.object({ state: z.record(z.string(), z.unknown()).meta({ description: "the lead's state after the change (the workflow's answer)" }) });
+const LeadStateResponse = z.object({
+  state: z
+    .record(z.string(), z.unknown())
+    .meta({ description: "the lead's state after the change (the workflow's answer)" }),
+});
 /** The 202 of a change the lead's workflow took but answered late (api/lead-routes.ts). */
 const LateAnswerSchema = z.object({
   requestId: z.string().meta({ description: 'the Idempotency-Key, or the id the API gave the request' }),
@@ -80,7 +98,10 @@ const RequestAnswerSchema = z.object({
   requestId: z.string(),
   route: z.string(),
   status: z.enum(['pending', 'done', 'rejected', 'unknown']),
-  answer: z.object({ status: z.number().int(), body: z.record(z.string(), z.unknown()) }).optional().meta({ description: 'done: what the change answered; rejected: the 409' }),
+  answer: z
+    .object({ status: z.number().int(), body: z.record(z.string(), z.unknown()) })
+    .optional()
+    .meta({ description: 'done: what the change answered; rejected: the 409' }),
   message: z.string().optional(),
   receivedAt: z.string(),
   answeredAt: z.string().nullable(),
@@ -91,23 +112,74 @@ const HTML = 'text/html';
 
 export const ROUTES: RouteDoc[] = [
   // Operations
-  { method: 'get', path: '/healthz', access: 'public', tag: 'operations', summary: 'The process is up', ok: { status: 200, description: '`{ "status": "ok" }`', schema: z.object({ status: z.literal('ok') }) }, errors: [] },
+  {
+    method: 'get',
+    path: '/healthz',
+    access: 'public',
+    tag: 'operations',
+    summary: 'The process is up',
+    ok: { status: 200, description: '`{ "status": "ok" }`', schema: z.object({ status: z.literal('ok') }) },
+    errors: [],
+  },
   {
     method: 'get',
     path: '/readyz',
     access: 'public',
     tag: 'operations',
     summary: 'PostgreSQL and Temporal are reachable',
-    description: 'Answers 503 naming each unreachable dependency in `failing` and in `error.message` (code `not_ready`).',
-    ok: { status: 200, description: 'ready', schema: z.object({ ready: z.boolean(), failing: z.array(z.enum(['postgresql', 'temporal'])), checks: z.record(z.string(), z.string()) }) },
+    description:
+      'Answers 503 naming each unreachable dependency in `failing` and in `error.message` (code `not_ready`).',
+    ok: {
+      status: 200,
+      description: 'ready',
+      schema: z.object({
+        ready: z.boolean(),
+        failing: z.array(z.enum(['postgresql', 'temporal'])),
+        checks: z.record(z.string(), z.string()),
+      }),
+    },
     errors: [503],
   },
-  { method: 'get', path: '/metrics', access: 'public', tag: 'operations', summary: 'Prometheus metrics: request counts and latencies by route and status', ok: { status: 200, description: 'Prometheus text format', contentType: 'text/plain' }, errors: [] },
-  { method: 'get', path: '/openapi.json', access: 'public', tag: 'operations', summary: 'This document', ok: { status: 200, description: 'OpenAPI 3 document' }, errors: [] },
-  { method: 'get', path: '/docs', access: 'public', tag: 'operations', summary: 'This document as a page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
+  {
+    method: 'get',
+    path: '/metrics',
+    access: 'public',
+    tag: 'operations',
+    summary: 'Prometheus metrics: request counts and latencies by route and status',
+    ok: { status: 200, description: 'Prometheus text format', contentType: 'text/plain' },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    access: 'public',
+    tag: 'operations',
+    summary: 'This document',
+    ok: { status: 200, description: 'OpenAPI 3 document' },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    access: 'public',
+    tag: 'operations',
+    summary: 'This document as a page',
+    ok: { status: 200, description: 'HTML', contentType: HTML },
+    errors: [],
+  },
 
   // Capture (R1–R3)
-  { method: 'post', path: '/v1/leads', access: ['capture'], tag: 'capture', summary: 'Capture a lead (201 new, 200 returning person)', body: CaptureLeadSchema, ok: { status: 201, description: 'a new lead', schema: CaptureResponse }, alsoOk: { status: 200, description: 'a returning person: their lead re-engaged (R3)', schema: CaptureResponse }, errors: [400, 401, 403, 409, 413, 415, 422, 429, 503] },
+  {
+    method: 'post',
+    path: '/v1/leads',
+    access: ['capture'],
+    tag: 'capture',
+    summary: 'Capture a lead (201 new, 200 returning person)',
+    body: CaptureLeadSchema,
+    ok: { status: 201, description: 'a new lead', schema: CaptureResponse },
+    alsoOk: { status: 200, description: 'a returning person: their lead re-engaged (R3)', schema: CaptureResponse },
+    errors: [400, 401, 403, 409, 413, 415, 422, 429, 503],
+  },
 
   // Engagement (R12)
   {
@@ -116,7 +188,8 @@ export const ROUTES: RouteDoc[] = [
     access: ['capture'],
     tag: 'engagement',
     summary: "The web site's signs of interest, up to 100 a request, for leads named by id or e-mail",
-    description: 'A `requestId` per event makes it count once however often it is sent. Each event gets a result: recorded, duplicate, unknown_lead or lead_erased.',
+    description:
+      'A `requestId` per event makes it count once however often it is sent. Each event gets a result: recorded, duplicate, unknown_lead or lead_erased.',
     body: EventBatchSchema,
     ok: { status: 200, description: '`{ recorded, duplicate, unknownLead, results }`' },
     errors: [400, 401, 403, 413, 415, 422, 429, 503],
@@ -127,41 +200,194 @@ export const ROUTES: RouteDoc[] = [
     access: ['inbound'],
     tag: 'engagement',
     summary: "The mail provider's webhook: replies, bounces and complaints",
-    description: 'A reply stops every cadence; an automatic reply changes nothing; a hard bounce or a complaint suppresses the address. A retried webhook applies once (by `id`, or by the body).',
+    description:
+      'A reply stops every cadence; an automatic reply changes nothing; a hard bounce or a complaint suppresses the address. A retried webhook applies once (by `id`, or by the body).',
     body: InboundSchema,
     ok: { status: 200, description: 'what was done: `{ type, leadId, matched, action, … }`' },
     errors: [400, 401, 403, 413, 415, 422, 429, 503],
   },
 
   // Reps and managers
-  { method: 'get', path: '/v1/board', access: ['rep', 'manager'], tag: 'board', summary: "The rep's board (R22): leads grouped by stage, most urgent first (SLA breached, activity due, hot); a rep sees own leads only", description: '`stage` is comma-separated; `cursor` is the previous page\'s `nextCursor`.', query: BoardQuerySchema, ok: { status: 200, description: '`{ rep, asOf, total, columns, nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
-  { method: 'get', path: '/v1/leads', access: ['rep', 'manager'], tag: 'board', summary: 'Search leads with the board filters (rep, stage, grade, source), paged by cursor', query: BoardQuerySchema, ok: { status: 200, description: '`{ asOf, total, leads, nextCursor }`' }, errors: [400, 401, 403, 429, 503] },
-  { method: 'get', path: '/v1/funnel', access: ['manager'], tag: 'board', summary: 'Funnel figures (R19) for the leads first touched in [from, to): counts per stage, conversion rates, speed to lead, SLA breach rate, cycle length, recycle rate; per rep and per source', query: FunnelQuerySchema.in, ok: { status: 200, description: 'the funnel' }, errors: [400, 401, 403, 429, 503] },
-  { method: 'get', path: '/v1/funnel/scoring', access: ['manager'], tag: 'board', summary: 'Is the scoring reliable? (R19): conversion rate by grade and by score band', query: FunnelQuerySchema.in, ok: { status: 200, description: 'the scoring report' }, errors: [400, 401, 403, 429, 503] },
-  { method: 'get', path: '/v1/stalled', access: ['rep', 'manager'], tag: 'board', summary: 'Leads whose workflow raised the silence alert (R20), with how long; a rep sees own leads only', query: StalledQuerySchema, ok: { status: 200, description: '`{ rep, leads }`' }, errors: [400, 401, 403, 429, 503] },
-  { method: 'get', path: '/v1/leads/:id', access: ['rep', 'manager'], tag: 'leads', summary: 'The lead, its live state and its timeline (a rep sees own leads only)', ok: { status: 200, description: 'lead, state, running, timeline' }, errors: READ },
+  {
+    method: 'get',
+    path: '/v1/board',
+    access: ['rep', 'manager'],
+    tag: 'board',
+    summary:
+      "The rep's board (R22): leads grouped by stage, most urgent first (SLA breached, activity due, hot); a rep sees own leads only",
+    description: "`stage` is comma-separated; `cursor` is the previous page's `nextCursor`.",
+    query: BoardQuerySchema,
+    ok: { status: 200, description: '`{ rep, asOf, total, columns, nextCursor }`' },
+    errors: [400, 401, 403, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/leads',
+    access: ['rep', 'manager'],
+    tag: 'board',
+    summary: 'Search leads with the board filters (rep, stage, grade, source), paged by cursor',
+    query: BoardQuerySchema,
+    ok: { status: 200, description: '`{ asOf, total, leads, nextCursor }`' },
+    errors: [400, 401, 403, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/funnel',
+    access: ['manager'],
+    tag: 'board',
+    summary:
+      'Funnel figures (R19) for the leads first touched in [from, to): counts per stage, conversion rates, speed to lead, SLA breach rate, cycle length, recycle rate; per rep and per source',
+    query: FunnelQuerySchema.in,
+    ok: { status: 200, description: 'the funnel' },
+    errors: [400, 401, 403, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/funnel/scoring',
+    access: ['manager'],
+    tag: 'board',
+    summary: 'Is the scoring reliable? (R19): conversion rate by grade and by score band',
+    query: FunnelQuerySchema.in,
+    ok: { status: 200, description: 'the scoring report' },
+    errors: [400, 401, 403, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/stalled',
+    access: ['rep', 'manager'],
+    tag: 'board',
+    summary: 'Leads whose workflow raised the silence alert (R20), with how long; a rep sees own leads only',
+    query: StalledQuerySchema,
+    ok: { status: 200, description: '`{ rep, leads }`' },
+    errors: [400, 401, 403, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/leads/:id',
+    access: ['rep', 'manager'],
+    tag: 'leads',
+    summary: 'The lead, its live state and its timeline (a rep sees own leads only)',
+    ok: { status: 200, description: 'lead, state, running, timeline' },
+    errors: READ,
+  },
   {
     method: 'get',
     path: '/v1/leads/:id/requests/:requestId',
     access: ['rep', 'manager'],
     tag: 'leads',
-    summary: 'The answer to a change answered 202: pending, done (with its answer), rejected, or unknown to the workflow (send it again with the same Idempotency-Key)',
-    description: 'Only the API key that sent the request can read it; `requestId` is its Idempotency-Key or the id the 202 gave.',
+    summary:
+      'The answer to a change answered 202: pending, done (with its answer), rejected, or unknown to the workflow (send it again with the same Idempotency-Key)',
+    description:
+      'Only the API key that sent the request can read it; `requestId` is its Idempotency-Key or the id the 202 gave.',
     ok: { status: 200, description: 'the request and its answer', schema: RequestAnswerSchema },
     errors: READ,
   },
-  { method: 'post', path: '/v1/leads/:id/outcomes', access: ['rep', 'manager'], tag: 'leads', summary: 'Report what happened on a contact (R7, R8)', description: 'Send `Idempotency-Key` to make a retried request apply once.', body: OutcomeSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE, late: true },
-  { method: 'post', path: '/v1/leads/:id/notes', access: ['rep', 'manager'], tag: 'leads', summary: "A note on the lead's timeline (R7, R21)", body: NoteSchema, ok: { status: 201, description: '`{ note }`' }, errors: WRITE },
-  { method: 'post', path: '/v1/leads/:id/activities', access: ['rep', 'manager'], tag: 'leads', summary: 'Schedule the next call or meeting: a task for the rep, a reminder when due (R7)', body: ScheduleActivitySchema, ok: { status: 201, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE, late: true },
-  { method: 'post', path: '/v1/leads/:id/handoff', access: ['rep', 'manager'], tag: 'leads', summary: 'Accept or reject a handed-off lead (R15)', body: HandoffDecisionSchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE, late: true },
-  { method: 'post', path: '/v1/leads/:id/opportunity', access: ['rep', 'manager'], tag: 'leads', summary: 'Close the opportunity: won converts, lost recycles to nurture', body: CloseOpportunitySchema, ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: WRITE, late: true },
-  { method: 'post', path: '/v1/leads/:id/flags', access: ['rep', 'manager'], tag: 'leads', summary: 'Flag a lead "please delete" with a reason (R5)', body: FlagJunkSchema, ok: { status: 202, description: 'flagged for admin review', schema: LeadStateResponse }, errors: WRITE, late: true },
+  {
+    method: 'post',
+    path: '/v1/leads/:id/outcomes',
+    access: ['rep', 'manager'],
+    tag: 'leads',
+    summary: 'Report what happened on a contact (R7, R8)',
+    description: 'Send `Idempotency-Key` to make a retried request apply once.',
+    body: OutcomeSchema,
+    ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse },
+    errors: WRITE,
+    late: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/leads/:id/notes',
+    access: ['rep', 'manager'],
+    tag: 'leads',
+    summary: "A note on the lead's timeline (R7, R21)",
+    body: NoteSchema,
+    ok: { status: 201, description: '`{ note }`' },
+    errors: WRITE,
+  },
+  {
+    method: 'post',
+    path: '/v1/leads/:id/activities',
+    access: ['rep', 'manager'],
+    tag: 'leads',
+    summary: 'Schedule the next call or meeting: a task for the rep, a reminder when due (R7)',
+    body: ScheduleActivitySchema,
+    ok: { status: 201, description: 'the state after the change', schema: LeadStateResponse },
+    errors: WRITE,
+    late: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/leads/:id/handoff',
+    access: ['rep', 'manager'],
+    tag: 'leads',
+    summary: 'Accept or reject a handed-off lead (R15)',
+    body: HandoffDecisionSchema,
+    ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse },
+    errors: WRITE,
+    late: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/leads/:id/opportunity',
+    access: ['rep', 'manager'],
+    tag: 'leads',
+    summary: 'Close the opportunity: won converts, lost recycles to nurture',
+    body: CloseOpportunitySchema,
+    ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse },
+    errors: WRITE,
+    late: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/leads/:id/flags',
+    access: ['rep', 'manager'],
+    tag: 'leads',
+    summary: 'Flag a lead "please delete" with a reason (R5)',
+    body: FlagJunkSchema,
+    ok: { status: 202, description: 'flagged for admin review', schema: LeadStateResponse },
+    errors: WRITE,
+    late: true,
+  },
 
   // Admin
-  { method: 'get', path: '/v1/admin/flags', access: ['admin'], tag: 'admin', summary: 'Flagged leads awaiting review (R5)', ok: { status: 200, description: '`{ flags: [...] }`' }, errors: [401, 403, 429, 503] },
-  { method: 'post', path: '/v1/admin/leads/:id/disqualify', access: ['admin'], tag: 'admin', summary: 'Confirm a junk flag: the lead is disqualified (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409, 422), late: true },
-  { method: 'post', path: '/v1/admin/leads/:id/clear-flag', access: ['admin'], tag: 'admin', summary: 'Clear a junk flag (R5)', ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse }, errors: READ.concat(409, 422), late: true },
-  { method: 'post', path: '/v1/admin/leads/:id/erase', access: ['admin'], tag: 'admin', summary: "Erase a person's data on request: the workflow ends, its data key is deleted, PostgreSQL is scrubbed", ok: { status: 200, description: '`{ leadId, erased, alreadyErased }`' }, errors: READ.concat(422) },
+  {
+    method: 'get',
+    path: '/v1/admin/flags',
+    access: ['admin'],
+    tag: 'admin',
+    summary: 'Flagged leads awaiting review (R5)',
+    ok: { status: 200, description: '`{ flags: [...] }`' },
+    errors: [401, 403, 429, 503],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/leads/:id/disqualify',
+    access: ['admin'],
+    tag: 'admin',
+    summary: 'Confirm a junk flag: the lead is disqualified (R5)',
+    ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse },
+    errors: READ.concat(409, 422),
+    late: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/leads/:id/clear-flag',
+    access: ['admin'],
+    tag: 'admin',
+    summary: 'Clear a junk flag (R5)',
+    ok: { status: 200, description: 'the state after the change', schema: LeadStateResponse },
+    errors: READ.concat(409, 422),
+    late: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/leads/:id/erase',
+    access: ['admin'],
+    tag: 'admin',
+    summary: "Erase a person's data on request: the workflow ends, its data key is deleted, PostgreSQL is scrubbed",
+    ok: { status: 200, description: '`{ leadId, erased, alreadyErased }`' },
+    errors: READ.concat(422),
+  },
 
   // Codec server for the Temporal UI and CLI (issue 13.2); the key may also sit in the path, for a UI that cannot send a header
   ...(['encode', 'decode'] as const).flatMap((op): RouteDoc[] =>
@@ -170,7 +396,10 @@ export const ROUTES: RouteDoc[] = [
       path: `${prefix}/${op}`,
       access: ['manager'],
       tag: 'admin',
-      summary: op === 'decode' ? "Decode Temporal payloads for the UI or CLI (`[erased]` for an erased lead's)" : 'Encode Temporal payloads (under the system key: no workflow names a lead here)',
+      summary:
+        op === 'decode'
+          ? "Decode Temporal payloads for the UI or CLI (`[erased]` for an erased lead's)"
+          : 'Encode Temporal payloads (under the system key: no workflow names a lead here)',
       body: PayloadsSchema,
       ok: { status: 200, description: '`{ payloads }` in the same format', schema: PayloadsSchema },
       errors: [400, 401, 403, 413, 415],
@@ -178,15 +407,73 @@ export const ROUTES: RouteDoc[] = [
   ),
 
   // Pages for people (each figure on them needs a key)
-  { method: 'get', path: '/board', access: 'public', tag: 'pages', summary: 'The board page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
-  { method: 'get', path: '/funnel', access: 'public', tag: 'pages', summary: 'The funnel page', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [] },
-  { method: 'get', path: '/web/:file', access: 'public', tag: 'pages', summary: "The pages' scripts", ok: { status: 200, description: 'JavaScript', contentType: 'text/javascript' }, errors: [400, 404] },
+  {
+    method: 'get',
+    path: '/board',
+    access: 'public',
+    tag: 'pages',
+    summary: 'The board page',
+    ok: { status: 200, description: 'HTML', contentType: HTML },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/funnel',
+    access: 'public',
+    tag: 'pages',
+    summary: 'The funnel page',
+    ok: { status: 200, description: 'HTML', contentType: HTML },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/web/:file',
+    access: 'public',
+    tag: 'pages',
+    summary: "The pages' scripts",
+    ok: { status: 200, description: 'JavaScript', contentType: 'text/javascript' },
+    errors: [400, 404],
+  },
 
   // Links in e-mails (no key: the signed token is the credential)
-  { method: 'get', path: '/t/o/:token', access: 'public', tag: 'e-mail links', summary: 'Open pixel: records an open (R12) and answers a 1×1 GIF; unknown or tampered tokens 404 and record nothing', ok: { status: 200, description: 'image/gif', contentType: 'image/gif' }, errors: [400, 404, 429, 503] },
-  { method: 'get', path: '/t/c/:token', access: 'public', tag: 'e-mail links', summary: 'Tracked link: records a click (R12) and redirects to the link as stored when the e-mail was sent (no open redirect)', ok: { status: 302, description: 'redirect to the original link', contentType: 'text/plain' }, errors: [400, 404, 429, 503] },
-  { method: 'get', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe page (masked address, one button)', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [400, 404, 429, 503] },
-  { method: 'post', path: '/u/:token', access: 'public', tag: 'e-mail links', summary: 'Unsubscribe, RFC 8058 one-click: the address is suppressed at once', ok: { status: 200, description: 'HTML', contentType: HTML }, errors: [400, 404, 429, 503] },
+  {
+    method: 'get',
+    path: '/t/o/:token',
+    access: 'public',
+    tag: 'e-mail links',
+    summary:
+      'Open pixel: records an open (R12) and answers a 1×1 GIF; unknown or tampered tokens 404 and record nothing',
+    ok: { status: 200, description: 'image/gif', contentType: 'image/gif' },
+    errors: [400, 404, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/t/c/:token',
+    access: 'public',
+    tag: 'e-mail links',
+    summary:
+      'Tracked link: records a click (R12) and redirects to the link as stored when the e-mail was sent (no open redirect)',
+    ok: { status: 302, description: 'redirect to the original link', contentType: 'text/plain' },
+    errors: [400, 404, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/u/:token',
+    access: 'public',
+    tag: 'e-mail links',
+    summary: 'Unsubscribe page (masked address, one button)',
+    ok: { status: 200, description: 'HTML', contentType: HTML },
+    errors: [400, 404, 429, 503],
+  },
+  {
+    method: 'post',
+    path: '/u/:token',
+    access: 'public',
+    tag: 'e-mail links',
+    summary: 'Unsubscribe, RFC 8058 one-click: the address is suppressed at once',
+    ok: { status: 200, description: 'HTML', contentType: HTML },
+    errors: [400, 404, 429, 503],
+  },
 ];
 
 const PARAM = /:(\w+)/g;
@@ -198,12 +485,16 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV3['generateDocume
   const bearer = registry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key (`npm run keys:create -- --role <role>`); each key has one role: capture, rep (with a rep id), manager or admin.',
+    description:
+      'An API key (`npm run keys:create -- --role <role>`); each key has one role: capture, rep (with a rep id), manager or admin.',
   });
 
   for (const route of ROUTES) {
     const params = [...route.path.matchAll(PARAM)].map((m) => m[1]!);
-    const roles = route.access === 'public' ? 'none: public' : [...route.access, ...(route.access.includes('admin') ? [] : ['admin'])].join(', ');
+    const roles =
+      route.access === 'public'
+        ? 'none: public'
+        : [...route.access, ...(route.access.includes('admin') ? [] : ['admin'])].join(', ');
     const json = route.ok.contentType === undefined;
     // The codec's encode and decode change nothing: no Idempotency-Key for them.
     const write = route.method !== 'get' && route.access !== 'public' && !route.path.startsWith('/codec');
@@ -216,21 +507,58 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV3['generateDocume
       security: route.access === 'public' ? [] : [{ [bearer.name]: [] }],
       'x-ripen-roles': route.access === 'public' ? [] : route.access,
       request: {
-        ...(params.length ? { params: z.object(Object.fromEntries(params.map((p) => [p, p === 'requestId' ? IdempotencyKeySchema : z.string()]))) } : {}),
-        ...(write ? { headers: z.object({ 'Idempotency-Key': IdempotencyKeySchema.optional().meta({ description: IDEMPOTENCY }) }) } : {}),
+        ...(params.length
+          ? {
+              params: z.object(
+                Object.fromEntries(params.map((p) => [p, p === 'requestId' ? IdempotencyKeySchema : z.string()])),
+              ),
+            }
+          : {}),
+        ...(write
+          ? {
+              headers: z.object({
+                'Idempotency-Key': IdempotencyKeySchema.optional().meta({ description: IDEMPOTENCY }),
+              }),
+            }
+          : {}),
         ...(route.query ? { query: route.query } : {}),
         ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
       },
       responses: {
         [route.ok.status]: {
           description: route.ok.description,
-          content: { [route.ok.contentType ?? 'application/json']: { schema: route.ok.schema ?? (json ? z.record(z.string(), z.unknown()) : z.string()) } },
+          content: {
+            [route.ok.contentType ?? 'application/json']: {
+              schema: route.ok.schema ?? (json ? z.record(z.string(), z.unknown()) : z.string()),
+            },
+          },
         },
-        ...(route.alsoOk ? { [route.alsoOk.status]: { description: route.alsoOk.description, content: { 'application/json': { schema: route.alsoOk.schema ?? z.record(z.string(), z.unknown()) } } } } : {}),
-        ...(route.late
-          ? { 202: { description: "the lead's workflow took the change but answered late: read the answer at `Location`", headers: { Location: { schema: { type: 'string' }, description: 'GET this for the answer' } }, content: { 'application/json': { schema: LateAnswerSchema } } } }
+        ...(route.alsoOk
+          ? {
+              [route.alsoOk.status]: {
+                description: route.alsoOk.description,
+                content: { 'application/json': { schema: route.alsoOk.schema ?? z.record(z.string(), z.unknown()) } },
+              },
+            }
           : {}),
-        ...Object.fromEntries(route.errors.map((status) => [status, { description: ERROR_MEANING[status] ?? 'error', content: { 'application/json': { schema: ErrorComponent } } }])),
+        ...(route.late
+          ? {
+              202: {
+                description: "the lead's workflow took the change but answered late: read the answer at `Location`",
+                headers: { Location: { schema: { type: 'string' }, description: 'GET this for the answer' } },
+                content: { 'application/json': { schema: LateAnswerSchema } },
+              },
+            }
+          : {}),
+        ...Object.fromEntries(
+          route.errors.map((status) => [
+            status,
+            {
+              description: ERROR_MEANING[status] ?? 'error',
+              content: { 'application/json': { schema: ErrorComponent } },
+            },
+          ]),
+        ),
       },
     });
   }
@@ -278,7 +606,12 @@ export function allowedMethods(path: string): string[] {
 export function docsPage(): string {
   const doc = openApiDocument();
   const rows = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
-    Object.entries(item as Record<string, { summary?: string; tags?: string[]; 'x-ripen-roles'?: string[]; responses?: Record<string, unknown> }>).map(
+    Object.entries(
+      item as Record<
+        string,
+        { summary?: string; tags?: string[]; 'x-ripen-roles'?: string[]; responses?: Record<string, unknown> }
+      >,
+    ).map(
       ([method, op]) =>
         `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(op['x-ripen-roles']?.length ? `${op['x-ripen-roles'].join(', ')} (or admin)` : 'public')}</td><td>${escapeHtml(op.summary ?? '')}</td><td>${escapeHtml(Object.keys(op.responses ?? {}).join(' '))}</td></tr>`,
     ),

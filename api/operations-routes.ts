@@ -21,11 +21,18 @@ type Dependency = 'postgresql' | 'temporal';
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function operationsRoutes({ db, temporal, metrics, readinessTimeoutMs = 3_000 }: OperationsDeps): express.Router {
+export function operationsRoutes({
+  db,
+  temporal,
+  metrics,
+  readinessTimeoutMs = 3_000,
+}: OperationsDeps): express.Router {
   const router = express.Router();
   let document: ReturnType<typeof openApiDocument> | undefined;
   let page: string | undefined;
@@ -37,7 +44,10 @@ export function operationsRoutes({ db, temporal, metrics, readinessTimeoutMs = 3
   router.get('/readyz', async (req, res) => {
     const checks: Record<Dependency, () => Promise<unknown>> = {
       postgresql: () => db.query('SELECT 1'),
-      temporal: () => temporal.connection.withDeadline(Date.now() + readinessTimeoutMs, () => temporal.workflowService.getSystemInfo({})),
+      temporal: () =>
+        temporal.connection.withDeadline(Date.now() + readinessTimeoutMs, () =>
+          temporal.workflowService.getSystemInfo({}),
+        ),
     };
     const results = await Promise.all(
       (Object.keys(checks) as Dependency[]).map(async (name) => {

@@ -40,7 +40,15 @@ export function limiter(name: string, limit: number, windowMs: number): RequestH
     legacyHeaders: false,
     handler: (_req, res, next) => {
       const retryAfter = String(res.getHeader('Retry-After') ?? Math.ceil(windowMs / 1000));
-      next(new HttpError(429, 'rate_limited', `Too many ${name} requests from this address: at most ${limit} in ${windowMs / 1000} s. Retry after ${retryAfter} s.`, undefined, { 'Retry-After': retryAfter }));
+      next(
+        new HttpError(
+          429,
+          'rate_limited',
+          `Too many ${name} requests from this address: at most ${limit} in ${windowMs / 1000} s. Retry after ${retryAfter} s.`,
+          undefined,
+          { 'Retry-After': retryAfter },
+        ),
+      );
     },
   });
 }

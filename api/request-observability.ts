@@ -31,7 +31,12 @@ export interface HttpMetrics {
 export function createHttpMetrics(registry = new Registry()): HttpMetrics {
   return {
     registry,
-    requests: new Counter({ name: 'ripen_http_requests_total', help: 'HTTP requests answered, by route template and status', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    requests: new Counter({
+      name: 'ripen_http_requests_total',
+      help: 'HTTP requests answered, by route template and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
     duration: new Histogram({
       name: 'ripen_http_request_duration_seconds',
       help: 'Time to answer an HTTP request, by route template and status',
@@ -70,7 +75,17 @@ export function observeRequests(logger: Logger, metrics: HttpMetrics): RequestHa
       const leadId = LEAD_IN_PATH.exec(path)?.[1] ?? answeredLeadId;
       // 503 is a dependency down (readiness says which), not a bug: warn. A 500 is a bug: error.
       const level = res.statusCode >= 500 && res.statusCode !== 503 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
-      req.log[level]({ method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 1000), ...(leadId ? { leadId } : {}), ...(req.principal ? { keyId: req.principal.keyId, role: req.principal.role } : {}) }, 'request');
+      req.log[level](
+        {
+          method: req.method,
+          route,
+          status: res.statusCode,
+          durationMs: Math.round(seconds * 1000),
+          ...(leadId ? { leadId } : {}),
+          ...(req.principal ? { keyId: req.principal.keyId, role: req.principal.role } : {}),
+        },
+        'request',
+      );
     });
     next();
   };

@@ -59,7 +59,10 @@ export const CaptureLeadSchema = z
     message: 'email or phone is required',
     path: ['email'],
   })
-  .meta({ anyOf: [{ required: ['email'] }, { required: ['phone'] }], description: 'R1: `email` or `phone` (or both) is required; every other field is optional.' });
+  .meta({
+    anyOf: [{ required: ['email'] }, { required: ['phone'] }],
+    description: 'R1: `email` or `phone` (or both) is required; every other field is optional.',
+  });
 
 export type CaptureLeadBody = z.infer<typeof CaptureLeadSchema>;
 
@@ -68,7 +71,10 @@ export const OutcomeSchema = z
   .object({
     outcome: z.enum(REP_OUTCOMES),
     note: text(2000, { allowEmpty: true, multiline: true }).optional(),
-    nextActivity: z.object({ kind: z.enum(['call', 'meeting']), at: instant() }).strict().optional(),
+    nextActivity: z
+      .object({ kind: z.enum(['call', 'meeting']), at: instant() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -76,10 +82,18 @@ export const OutcomeSchema = z
 export const HandoffDecisionSchema = z
   .object({ decision: z.enum(['accept', 'reject']), reason: text(1000, { multiline: true }).optional() })
   .strict()
-  .refine((d) => d.decision === 'accept' || d.reason !== undefined, { message: 'a rejection needs a reason', path: ['reason'] })
-  .meta({ anyOf: [{ properties: { decision: { enum: ['accept'] } } }, { required: ['reason'] }], description: 'A rejection needs a reason.' });
+  .refine((d) => d.decision === 'accept' || d.reason !== undefined, {
+    message: 'a rejection needs a reason',
+    path: ['reason'],
+  })
+  .meta({
+    anyOf: [{ properties: { decision: { enum: ['accept'] } } }, { required: ['reason'] }],
+    description: 'A rejection needs a reason.',
+  });
 
-export const CloseOpportunitySchema = z.object({ status: z.enum(['won', 'lost']), reason: text(1000, { multiline: true }).optional() }).strict();
+export const CloseOpportunitySchema = z
+  .object({ status: z.enum(['won', 'lost']), reason: text(1000, { multiline: true }).optional() })
+  .strict();
 
 /** R5: "please delete", with why. */
 export const FlagJunkSchema = z.object({ reason: text(500, { multiline: true }) }).strict();

@@ -15,7 +15,10 @@ export interface RunningApi {
 }
 
 /** Starts the API on config.PORT. The Temporal connection is lazy, so the API starts (and answers 503) while Temporal is down. */
-export async function startApi(config: Config = loadConfig(), logger: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<RunningApi> {
+export async function startApi(
+  config: Config = loadConfig(),
+  logger: Logger = createLogger({ level: config.LOG_LEVEL }),
+): Promise<RunningApi> {
   const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const { codec, dataConverter, close: closeKeys } = dataConverterFor(config.DATABASE_URL, requireMasterKeys(config));
@@ -30,7 +33,11 @@ export async function startApi(config: Config = loadConfig(), logger: Logger = c
     secret: requireSecrets(config),
     logger: logger.child({ component: 'api' }),
     metrics,
-    rateLimits: { capturePerWindow: config.RATE_LIMIT_CAPTURE_PER_MINUTE, publicPerWindow: config.RATE_LIMIT_PUBLIC_PER_MINUTE, windowMs: 60_000 },
+    rateLimits: {
+      capturePerWindow: config.RATE_LIMIT_CAPTURE_PER_MINUTE,
+      publicPerWindow: config.RATE_LIMIT_PUBLIC_PER_MINUTE,
+      windowMs: 60_000,
+    },
     trustProxyHops: config.TRUST_PROXY_HOPS,
     timeScale: config.RIPEN_TIME_SCALE,
     codec,

@@ -44,16 +44,35 @@ export function trackingRoutes(deps: TrackingDeps): express.Router {
   }
 
   /** Stores the touch and tells the workflow (best effort). A HEAD (link scanners) and an erased person's e-mail record nothing. */
-  async function record(req: Request, email: SentEmail, event: EngagementEvent, details: Record<string, unknown>): Promise<void> {
+  async function record(
+    req: Request,
+    email: SentEmail,
+    event: EngagementEvent,
+    details: Record<string, unknown>,
+  ): Promise<void> {
     if (req.method === 'HEAD' || email.toAddress === '(erased)') return;
     const requestId = randomUUID();
     const at = new Date().toISOString();
     await db.withTransaction((tx) =>
-      recordTouches(tx, [{ touchKey: `${event}:${email.leadId}:${requestId}`, leadId: email.leadId, at, kind: 'engagement', channel: 'email', details: { event, template: email.template, ...details } }]),
+      recordTouches(tx, [
+        {
+          touchKey: `${event}:${email.leadId}:${requestId}`,
+          leadId: email.leadId,
+          at,
+          kind: 'engagement',
+          channel: 'email',
+          details: { event, template: email.template, ...details },
+        },
+      ]),
     );
-    await forwardEngagements(temporal, deps.temporalDeadlineMs, email.leadId, [{ requestId, event, at }]).catch((err: Error) => {
-      req.log.warn({ leadId: email.leadId, event, err }, 'engagement recorded, workflow not told; its next re-score counts it');
-    });
+    await forwardEngagements(temporal, deps.temporalDeadlineMs, email.leadId, [{ requestId, event, at }]).catch(
+      (err: Error) => {
+        req.log.warn(
+          { leadId: email.leadId, event, err },
+          'engagement recorded, workflow not told; its next re-score counts it',
+        );
+      },
+    );
   }
 
   const router = express.Router();

@@ -60,7 +60,8 @@ function page(title: string, script: string, body: string): string {
 function boardPage(): string {
   const options = REP_OUTCOMES.map((o) => `<option value="${o}">${o.replace(/_/g, ' ')}</option>`).join('');
   const columns = LEAD_STAGES.map(
-    (stage) => `<section class="column" data-stage="${stage}"><h2>${stage.replace(/_/g, ' ')} <span class="count">0</span></h2><div class="cards"></div></section>`,
+    (stage) =>
+      `<section class="column" data-stage="${stage}"><h2>${stage.replace(/_/g, ' ')} <span class="count">0</span></h2><div class="cards"></div></section>`,
   ).join('');
   return page(
     'Your leads',

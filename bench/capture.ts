@@ -53,8 +53,15 @@ async function measure(count: number, op: (i: number) => Promise<void>): Promise
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN).toFixed(2));
-  return { perSecond: Number((latencies.length / seconds).toFixed(1)), p50Ms: pct(0.5), p99Ms: pct(0.99), count: latencies.length, errors };
+  const pct = (p: number) =>
+    Number((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN).toFixed(2));
+  return {
+    perSecond: Number((latencies.length / seconds).toFixed(1)),
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    count: latencies.length,
+    errors,
+  };
 }
 
 async function main(): Promise<void> {
@@ -75,27 +82,62 @@ async function main(): Promise<void> {
   // The API in its own process, as deployed: the load generator must not share its event loop.
   const apiPort = await freePort();
   const adminKey = randomBytes(24).toString('base64url');
-  const api = spawn(process.execPath, [...(process.env.BENCH_API_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', path.join(__dirname, '..', 'api', 'server.ts')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(CONCURRENCY + 8), TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, PORT: String(apiPort), RIPEN_ADMIN_KEY: adminKey, RIPEN_SECRET: randomBytes(32).toString('base64url'),
-      // One load generator on one address: the per-address capture limit would measure itself.
-      RATE_LIMIT_CAPTURE_PER_MINUTE: '1000000000' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const api = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_API_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      '--import',
+      'tsx',
+      path.join(__dirname, '..', 'api', 'server.ts'),
+    ],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        DATABASE_POOL_SIZE: String(CONCURRENCY + 8),
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        PORT: String(apiPort),
+        RIPEN_ADMIN_KEY: adminKey,
+        RIPEN_SECRET: randomBytes(32).toString('base64url'),
+        // One load generator on one address: the per-address capture limit would measure itself.
+        RATE_LIMIT_CAPTURE_PER_MINUTE: '1000000000',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   await waitForPort(apiPort, api, 'the API');
   const url = `http://127.0.0.1:${apiPort}/v1/leads`;
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${await createApiKey(db, 'capture', { label: 'bench' })}` };
+  const headers = {
+    'content-type': 'application/json',
+    authorization: `Bearer ${await createApiKey(db, 'capture', { label: 'bench' })}`,
+  };
   const run = randomUUID().slice(0, 8);
 
   // node:http with keep-alive, as a form backend would call it; fetch's own overhead would be measured against the API otherwise.
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const post = (i: number) =>
     new Promise<void>((resolve, reject) => {
-      const body = JSON.stringify({ email: `lead${i}.${run}@bench.ripen.test`, firstName: 'Bench', company: 'Bench Oy', country: 'FI', source: { channel: 'web-form', campaign: 'bench' } });
-      const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`POST /v1/leads answered ${res.statusCode}: ${Buffer.concat(chunks).toString()}`))));
+      const body = JSON.stringify({
+        email: `lead${i}.${run}@bench.ripen.test`,
+        firstName: 'Bench',
+        company: 'Bench Oy',
+        country: 'FI',
+        source: { channel: 'web-form', campaign: 'bench' },
       });
+      const req = http.request(
+        url,
+        { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            res.statusCode === 201
+              ? resolve()
+              : reject(new Error(`POST /v1/leads answered ${res.statusCode}: ${Buffer.concat(chunks).toString()}`)),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -103,7 +145,13 @@ async function main(): Promise<void> {
     await client.workflow.start('leadWorkflow', {
       workflowId: `bench-${run}-${i}`,
       taskQueue,
-      args: [{ leadId: randomUUID(), source: { channel: 'web-form', campaign: 'bench' }, reachableBy: { email: true, phone: false } }],
+      args: [
+        {
+          leadId: randomUUID(),
+          source: { channel: 'web-form', campaign: 'bench' },
+          reachableBy: { email: true, phone: false },
+        },
+      ],
     });
   };
 
@@ -124,7 +172,9 @@ async function main(): Promise<void> {
     });
     const api = combine(api1, api2);
     const bare = combine(bare1, bare2);
-    const [counted] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM leads WHERE email_normalized LIKE '%@bench.ripen.test'");
+    const [counted] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM leads WHERE email_normalized LIKE '%@bench.ripen.test'",
+    );
     const result = {
       benchmark: 'capture',
       at: new Date().toISOString(),

@@ -24,9 +24,11 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 async function measure(count: number, op: (i: number) => Promise<void>) {
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < count) await op(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await op(next++);
+    }),
+  );
   return Number((count / ((performance.now() - started) / 1000)).toFixed(1));
 }
 
@@ -50,7 +52,11 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
 
-  const postgres = await findPostgres({ databaseUrl: process.env.DATABASE_URL, embeddedDir: path.join(__dirname, '..', 'data', 'bench-pg'), embeddedPort: await freePort() });
+  const postgres = await findPostgres({
+    databaseUrl: process.env.DATABASE_URL,
+    embeddedDir: path.join(__dirname, '..', 'data', 'bench-pg'),
+    embeddedPort: await freePort(),
+  });
   const database = `ripen_bench_email_${Date.now()}`;
   const databaseUrl = await ensureDatabase(postgres.adminUrl, database);
   await migrate(databaseUrl);
@@ -60,8 +66,17 @@ async function main(): Promise<void> {
   const bareTransport = pooled();
   const outboxTransport = pooled();
   try {
-    const { lead } = await db.withTransaction((tx) => captureLead(tx, { email: 'bench@bench.ripen.test' }, { channel: 'bench' }, new Date()));
-    const mail = (i: number, kind: string) => ({ from: 'bench@ripen.test', to: `lead${i}@bench.ripen.test`, subject: `Bench ${i}`, text: 'Hello\n', html: '<p>Hello</p>', messageId: `<${kind}-${i}@bench.ripen.test>` });
+    const { lead } = await db.withTransaction((tx) =>
+      captureLead(tx, { email: 'bench@bench.ripen.test' }, { channel: 'bench' }, new Date()),
+    );
+    const mail = (i: number, kind: string) => ({
+      from: 'bench@ripen.test',
+      to: `lead${i}@bench.ripen.test`,
+      subject: `Bench ${i}`,
+      text: 'Hello\n',
+      html: '<p>Hello</p>',
+      messageId: `<${kind}-${i}@bench.ripen.test>`,
+    });
 
     await measure(100, async (i) => void (await bareTransport.sendMail(mail(i, 'warm'))));
     const bare = await measure(EMAILS, async (i) => void (await bareTransport.sendMail(mail(i, 'bare'))));
@@ -72,7 +87,9 @@ async function main(): Promise<void> {
       // The same send again, as a retried activity would: answered from the outbox.
       if ((await sendOnce(db, outboxTransport, 'bench.ripen.test', email)).status === 'already_sent') alreadySent += 1;
     });
-    const outboxIds = [...received].filter(([id]) => id.includes('bench.ripen.test') && !id.startsWith('<warm') && !id.startsWith('<bare'));
+    const outboxIds = [...received].filter(
+      ([id]) => id.includes('bench.ripen.test') && !id.startsWith('<warm') && !id.startsWith('<bare'),
+    );
     const result = {
       benchmark: 'email',
       at: new Date().toISOString(),

@@ -26,7 +26,9 @@ const YEAR_START = '2025-01-01T00:00:00Z';
  */
 async function seed(db: Db): Promise<void> {
   await db.withTransaction(async (tx) => {
-    await tx.query(`INSERT INTO reps (id, name, email) SELECT 'rep-' || r, 'Rep ' || r, 'rep' || r || '@bench.ripen.test' FROM generate_series(1, ${REPS}) r`);
+    await tx.query(
+      `INSERT INTO reps (id, name, email) SELECT 'rep-' || r, 'Rep ' || r, 'rep' || r || '@bench.ripen.test' FROM generate_series(1, ${REPS}) r`,
+    );
     await tx.query(
       `CREATE TEMP TABLE plan ON COMMIT DROP AS
        SELECT i, gen_random_uuid() AS id,
@@ -64,14 +66,21 @@ async function seed(db: Db): Promise<void> {
          SELECT id || '/${to}-from-${from}', id, '${from}', '${to}', 'bench', 'workflow', t0 + ${offset} FROM plan WHERE ${when}`,
       );
     }
-    await tx.query(`INSERT INTO touches (lead_id, at, kind, channel, details) SELECT id, t0, 'capture', 'web-form', '{}' FROM plan`);
-    await tx.query(`INSERT INTO touches (lead_id, at, kind, channel, details) SELECT id, t0 + contact_min * interval '1 minute', 'outcome', 'phone', '{}' FROM plan WHERE p >= 30 OR i % 2 = 0`);
+    await tx.query(
+      `INSERT INTO touches (lead_id, at, kind, channel, details) SELECT id, t0, 'capture', 'web-form', '{}' FROM plan`,
+    );
+    await tx.query(
+      `INSERT INTO touches (lead_id, at, kind, channel, details) SELECT id, t0 + contact_min * interval '1 minute', 'outcome', 'phone', '{}' FROM plan WHERE p >= 30 OR i % 2 = 0`,
+    );
     await tx.query(
       `INSERT INTO sent_emails (send_key, lead_id, message_id, template, to_address, subject, status, category)
        SELECT id || '/sla', id, '<' || id || '@bench.ripen.test>', 'manager-sla_breach', 'manager@bench.ripen.test', 'SLA breached', 'sent', 'internal'
          FROM plan WHERE contact_min > 20 AND i % 3 = 0`,
     );
-    for (const [column, offset] of [['score0', "interval '0'"], ['score1', "interval '2 days'"]]) {
+    for (const [column, offset] of [
+      ['score0', "interval '0'"],
+      ['score1', "interval '2 days'"],
+    ]) {
       await tx.query(
         `INSERT INTO score_changes (score_key, lead_id, at, model, score, grade, mql, breakdown, reason)
          SELECT id || '/${column}', id, t0 + ${offset}, 'bench', ${column}, CASE WHEN ${column} >= 50 THEN 'hot' WHEN ${column} >= 25 THEN 'warm' ELSE 'cold' END,
@@ -102,7 +111,11 @@ async function time(run: () => Promise<unknown>): Promise<{ medianMs: number; p9
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ripen-bench-funnel-'));
-  const postgres = await findPostgres({ databaseUrl: process.env.DATABASE_URL, embeddedDir: path.join(dir, 'pg'), embeddedPort: await freePort() });
+  const postgres = await findPostgres({
+    databaseUrl: process.env.DATABASE_URL,
+    embeddedDir: path.join(dir, 'pg'),
+    embeddedPort: await freePort(),
+  });
   const database = `ripen_bench_funnel_${Date.now()}`;
   const databaseUrl = await ensureDatabase(postgres.adminUrl, database);
   const db = createDb(databaseUrl, { max: 2 });
@@ -126,7 +139,8 @@ async function main(): Promise<void> {
       'scoring: a year, by grade and band': () => scoringReport(db, year),
       'board: one rep, first page of 50': () => boardPage(db, { repId: 'rep-7' }, { limit: 50 }),
       'board: everyone (a manager), first page of 50': () => boardPage(db, {}, { limit: 50 }),
-      'board: one rep, hot qualified': () => boardPage(db, { repId: 'rep-7', stages: ['qualified'], grade: 'hot' }, { limit: 50 }),
+      'board: one rep, hot qualified': () =>
+        boardPage(db, { repId: 'rep-7', stages: ['qualified'], grade: 'hot' }, { limit: 50 }),
       'stalled: everyone, 100 longest': () => stalledLeads(db, { limit: 100 }),
     };
     const results: Record<string, { medianMs: number; p90Ms: number; ratioToBaseline: number }> = {};

@@ -17,7 +17,14 @@ import { freePort, startTimeSkippingServer } from '../scripts/processes';
 import { ensureTools } from '../scripts/tools';
 
 const DAYS = 90;
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => console.error(m),
+};
 
 /** The interpreter alone, for `count` leads: the floor the workflow preview is measured against. */
 function interpreterOnly(count: number): { ms: number; emails: number } {
@@ -25,7 +32,18 @@ function interpreterOnly(count: number): { ms: number; emails: number } {
   let emails = 0;
   for (let i = 0; i < count; i++) {
     const start = Date.parse('2026-11-30T06:00:00Z') + i * 60_000;
-    const facts: LeadFacts = { now: start, score: 20, grade: 'cold', buyerStage: null, attributes: {}, engagements: [], exits: [], timeZone: 'Europe/Helsinki', marketingSends: [], isMarketing: (t) => emailCategory(t) === 'marketing' };
+    const facts: LeadFacts = {
+      now: start,
+      score: 20,
+      grade: 'cold',
+      buyerStage: null,
+      attributes: {},
+      engagements: [],
+      exits: [],
+      timeZone: 'Europe/Helsinki',
+      marketingSends: [],
+      isMarketing: (t) => emailCategory(t) === 'marketing',
+    };
     let position = startPosition(R10_HARD_LEAD, start);
     for (;;) {
       const d = decide(R10_HARD_LEAD, position, facts);
@@ -43,13 +61,25 @@ function interpreterOnly(count: number): { ms: number; emails: number } {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
   const tools = ensureTools();
-  const [server, bundle] = await Promise.all([freePort().then((port) => startTimeSkippingServer(tools.testServer, port)), bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet })]);
+  const [server, bundle] = await Promise.all([
+    freePort().then((port) => startTimeSkippingServer(tools.testServer, port)),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }),
+  ]);
   try {
     const run = async (count: number) => {
       const started = performance.now();
-      const result = await previewMany({ address: server.address, workflowBundle: bundle, cadence: R10_HARD_LEAD.id, count, days: DAYS });
+      const result = await previewMany({
+        address: server.address,
+        workflowBundle: bundle,
+        cadence: R10_HARD_LEAD.id,
+        count,
+        days: DAYS,
+      });
       return { wallMs: Math.round(performance.now() - started), ...result };
     };
     await run(1); // warm-up: the first workflow run loads the bundle into the worker
@@ -63,7 +93,12 @@ async function main(): Promise<void> {
       cadence: R10_HARD_LEAD.id,
       simulatedDays: DAYS,
       preview: { oneLead: one, hundredLeads: hundred, msPerLeadAt100: Math.round(hundred.wallMs / 100) },
-      baseline: { what: 'the pure interpreter alone, same cadence and days', oneLeadMs: Number(base1.ms.toFixed(2)), hundredLeadsMs: Number(base100.ms.toFixed(2)), emailsPerLead: base1.emails },
+      baseline: {
+        what: 'the pure interpreter alone, same cadence and days',
+        oneLeadMs: Number(base1.ms.toFixed(2)),
+        hundredLeadsMs: Number(base100.ms.toFixed(2)),
+        emailsPerLead: base1.emails,
+      },
       ratios: {
         hundredVsOneLead: Number((hundred.wallMs / one.wallMs).toFixed(2)),
         previewVsInterpreterAt100: Number((hundred.wallMs / Math.max(base100.ms, 0.01)).toFixed(0)),

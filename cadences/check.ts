@@ -49,8 +49,10 @@ export function checkCadence(cadence: Cadence, ctx: CheckContext): string[] {
   for (const step of cadence.steps) {
     switch (step.kind) {
       case 'wait': {
-        if (step.for === undefined && step.until !== 'send_window') problems.push(`${at(step)}: wait has no bound (give it a duration or until: 'send_window')`);
-        if (step.until === 'send_window' && !cadence.sendWindow) problems.push(`${at(step)}: waits for the send window, but the cadence has none`);
+        if (step.for === undefined && step.until !== 'send_window')
+          problems.push(`${at(step)}: wait has no bound (give it a duration or until: 'send_window')`);
+        if (step.until === 'send_window' && !cadence.sendWindow)
+          problems.push(`${at(step)}: waits for the send window, but the cadence has none`);
         if (step.for !== undefined) {
           let ms = NaN;
           try {
@@ -58,7 +60,8 @@ export function checkCadence(cadence: Cadence, ctx: CheckContext): string[] {
           } catch {
             // reported below
           }
-          if (!(ms >= 0) || ms > LONGEST_WAIT_MS) problems.push(`${at(step)}: wait ${String(step.for)} is not a duration between 0 and 400 days`);
+          if (!(ms >= 0) || ms > LONGEST_WAIT_MS)
+            problems.push(`${at(step)}: wait ${String(step.for)} is not a duration between 0 and 400 days`);
         }
         break;
       }
@@ -66,9 +69,12 @@ export function checkCadence(cadence: Cadence, ctx: CheckContext): string[] {
         if (step.answersTheLead && cadence.steps.slice(0, cadence.steps.indexOf(step)).some((s) => s.kind === 'wait')) {
           problems.push(`${at(step)}: only an e-mail before any wait may answer the lead in a quiet hour`);
         }
-        if (!ctx.templates.includes(step.template)) problems.push(`${at(step)}: template ${step.template} does not exist`);
+        if (!ctx.templates.includes(step.template))
+          problems.push(`${at(step)}: template ${step.template} does not exist`);
         else if (cadence.purpose === 'marketing' && !ctx.isMarketing(step.template)) {
-          problems.push(`${at(step)}: would bypass consent: ${step.template} goes out as personal mail in a marketing cadence (R18)`);
+          problems.push(
+            `${at(step)}: would bypass consent: ${step.template} goes out as personal mail in a marketing cadence (R18)`,
+          );
         }
         break;
       case 'task':
@@ -79,12 +85,15 @@ export function checkCadence(cadence: Cadence, ctx: CheckContext): string[] {
         }
         break;
       case 'branch':
-        for (const t of [step.then, step.otherwise]) if (t !== undefined && !ids.has(t)) problems.push(`${at(step)}: goes to ${t}, which does not exist`);
-        for (const t of conditionSteps(step.when)) if (!ids.has(t)) problems.push(`${at(step)}: looks at engagement since ${t}, which does not exist`);
+        for (const t of [step.then, step.otherwise])
+          if (t !== undefined && !ids.has(t)) problems.push(`${at(step)}: goes to ${t}, which does not exist`);
+        for (const t of conditionSteps(step.when))
+          if (!ids.has(t)) problems.push(`${at(step)}: looks at engagement since ${t}, which does not exist`);
         break;
       case 'goto':
         if (!ids.has(step.to)) problems.push(`${at(step)}: goes to ${step.to}, which does not exist`);
-        if (!Number.isInteger(step.times) || step.times < 0 || step.times > 52) problems.push(`${at(step)}: loop bound must be a whole number from 0 to 52`);
+        if (!Number.isInteger(step.times) || step.times < 0 || step.times > 52)
+          problems.push(`${at(step)}: loop bound must be a whole number from 0 to 52`);
         break;
     }
   }
@@ -106,7 +115,9 @@ export function checkCadence(cadence: Cadence, ctx: CheckContext): string[] {
   // A cycle must pass through a bounded goto, and must wait: a branch going backwards is an unbounded loop.
   cadence.steps.forEach((s, i) => {
     if (s.kind === 'branch') {
-      for (const t of [s.then, s.otherwise]) if (t !== undefined && ids.get(t)! <= i) problems.push(`${at(s)}: branches back to ${t}: an unbounded loop (use a goto with a bound)`);
+      for (const t of [s.then, s.otherwise])
+        if (t !== undefined && ids.get(t)! <= i)
+          problems.push(`${at(s)}: branches back to ${t}: an unbounded loop (use a goto with a bound)`);
     }
     if (s.kind === 'goto' && ids.get(s.to)! <= i) {
       const body = cadence.steps.slice(ids.get(s.to)!, i);
@@ -115,7 +126,10 @@ export function checkCadence(cadence: Cadence, ctx: CheckContext): string[] {
   });
 
   for (const older of cadence.previous ?? []) {
-    if (older.id !== cadence.id || older.version >= cadence.version) problems.push(`${cadence.id} v${cadence.version}: earlier version ${older.id} v${older.version} is not an earlier version of it`);
+    if (older.id !== cadence.id || older.version >= cadence.version)
+      problems.push(
+        `${cadence.id} v${cadence.version}: earlier version ${older.id} v${older.version} is not an earlier version of it`,
+      );
     problems.push(...checkCadence(older, ctx));
   }
   return problems;
@@ -129,7 +143,8 @@ export function checkTracks(set: TrackSet, cadences: readonly Cadence[]): string
     const id = stage === 'unknown' ? set.unknownStage : set.byStage[stage];
     const cadence = byId.get(id);
     if (!cadence) problems.push(`track set ${set.id}: ${stage} goes to ${id}, which does not exist`);
-    else if (stage === 'decision' && cadence.pace === 'slow') problems.push(`track set ${set.id}: the decision stage lands on the slow track ${id} (R13)`);
+    else if (stage === 'decision' && cadence.pace === 'slow')
+      problems.push(`track set ${set.id}: the decision stage lands on the slow track ${id} (R13)`);
   }
   return problems;
 }
@@ -138,5 +153,9 @@ export function checkTracks(set: TrackSet, cadences: readonly Cadence[]): string
 export function checkAll(cadences: readonly Cadence[], tracks: readonly TrackSet[], ctx: CheckContext): string[] {
   const ids = cadences.map((c) => c.id);
   const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i).map((id) => `cadence id ${id} is used twice`);
-  return [...duplicates, ...cadences.flatMap((c) => checkCadence(c, ctx)), ...tracks.flatMap((t) => checkTracks(t, cadences))];
+  return [
+    ...duplicates,
+    ...cadences.flatMap((c) => checkCadence(c, ctx)),
+    ...tracks.flatMap((t) => checkTracks(t, cadences)),
+  ];
 }

@@ -8,7 +8,11 @@ export interface FrequencyCap {
 export const DEFAULT_FREQUENCY_CAP: FrequencyCap = { max: 2, periodMs: 7 * 24 * 60 * 60 * 1000 };
 
 /** The earliest instant at or after `now` when one more marketing e-mail stays within the cap. */
-export function nextUnderCap(sentAt: readonly number[], now: number, cap: FrequencyCap = DEFAULT_FREQUENCY_CAP): number {
+export function nextUnderCap(
+  sentAt: readonly number[],
+  now: number,
+  cap: FrequencyCap = DEFAULT_FREQUENCY_CAP,
+): number {
   const recent = sentAt.filter((t) => t > now - cap.periodMs && t <= now).sort((a, b) => a - b);
   if (recent.length < cap.max) return now;
   // The send that must fall out of the period before another may go.
@@ -16,6 +20,10 @@ export function nextUnderCap(sentAt: readonly number[], now: number, cap: Freque
 }
 
 /** Sends still inside the longest period worth remembering (the workflow keeps only these). */
-export function recentSends(sentAt: readonly number[], now: number, cap: FrequencyCap = DEFAULT_FREQUENCY_CAP): number[] {
+export function recentSends(
+  sentAt: readonly number[],
+  now: number,
+  cap: FrequencyCap = DEFAULT_FREQUENCY_CAP,
+): number[] {
   return sentAt.filter((t) => t > now - cap.periodMs);
 }

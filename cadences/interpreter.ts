@@ -21,12 +21,26 @@ const MAX_RESOLVED_STEPS = 1_000;
 
 export function startPosition(cadence: Cadence, now: number): Position {
   const first = cadence.steps[0]?.id;
-  return { cadence: cadence.id, version: cadence.version, at: 0, startedAt: now, reachedAt: now, reached: first ? { [first]: now } : {}, loops: {}, done: [] };
+  return {
+    cadence: cadence.id,
+    version: cadence.version,
+    at: 0,
+    startedAt: now,
+    reachedAt: now,
+    reached: first ? { [first]: now } : {},
+    loops: {},
+    done: [],
+  };
 }
 
 function moveTo(cadence: Cadence, position: Position, index: number, now: number): Position {
   const id = cadence.steps[index]?.id;
-  return { ...position, at: index, reachedAt: now, reached: id ? { ...position.reached, [id]: now } : position.reached };
+  return {
+    ...position,
+    at: index,
+    reachedAt: now,
+    reached: id ? { ...position.reached, [id]: now } : position.reached,
+  };
 }
 
 function indexOf(cadence: Cadence, id: string): number {
@@ -41,21 +55,47 @@ export function evaluate(condition: Condition, facts: LeadFacts, position: Posit
     const inner = evaluate(condition.not, facts, position);
     return { holds: !inner.holds, why: `not (${inner.why})` };
   }
-  if ('grade' in condition) return { holds: facts.grade !== null && condition.grade.includes(facts.grade), why: `grade ${facts.grade ?? 'none'} in [${condition.grade.join(', ')}]` };
-  if ('scoreAtLeast' in condition) return { holds: (facts.score ?? 0) >= condition.scoreAtLeast, why: `score ${facts.score ?? 0} ≥ ${condition.scoreAtLeast}` };
-  if ('buyerStage' in condition) return { holds: facts.buyerStage !== null && (condition.buyerStage as readonly string[]).includes(facts.buyerStage), why: `buyer stage ${facts.buyerStage ?? 'unknown'} in [${condition.buyerStage.join(', ')}]` };
+  if ('grade' in condition)
+    return {
+      holds: facts.grade !== null && condition.grade.includes(facts.grade),
+      why: `grade ${facts.grade ?? 'none'} in [${condition.grade.join(', ')}]`,
+    };
+  if ('scoreAtLeast' in condition)
+    return {
+      holds: (facts.score ?? 0) >= condition.scoreAtLeast,
+      why: `score ${facts.score ?? 0} ≥ ${condition.scoreAtLeast}`,
+    };
+  if ('buyerStage' in condition)
+    return {
+      holds: facts.buyerStage !== null && (condition.buyerStage as readonly string[]).includes(facts.buyerStage),
+      why: `buyer stage ${facts.buyerStage ?? 'unknown'} in [${condition.buyerStage.join(', ')}]`,
+    };
   if ('engagedSince' in condition) {
     const since = position.reached[condition.engagedSince] ?? position.startedAt;
-    const hits = facts.engagements.filter((e) => e.at >= since && (!condition.events || condition.events.includes(e.event)));
-    return { holds: hits.length > 0, why: `${hits.length} engagement(s)${condition.events ? ` of ${condition.events.join('/')}` : ''} since step ${condition.engagedSince}` };
+    const hits = facts.engagements.filter(
+      (e) => e.at >= since && (!condition.events || condition.events.includes(e.event)),
+    );
+    return {
+      holds: hits.length > 0,
+      why: `${hits.length} engagement(s)${condition.events ? ` of ${condition.events.join('/')}` : ''} since step ${condition.engagedSince}`,
+    };
   }
   const value = facts.attributes[condition.attribute];
   const normalised = value?.trim().toLowerCase() ?? null;
-  return { holds: normalised !== null && condition.in.includes(normalised), why: `${condition.attribute} ${value ?? 'unset'} in [${condition.in.join(', ')}]` };
+  return {
+    holds: normalised !== null && condition.in.includes(normalised),
+    why: `${condition.attribute} ${value ?? 'unset'} in [${condition.in.join(', ')}]`,
+  };
 }
 
 /** The earliest instant an e-mail of this cadence may go: inside the send window and under the frequency cap. */
-export function sendableAt(cadence: Cadence, step: EmailStep, facts: LeadFacts, from: number, realCap: FrequencyCap = DEFAULT_FREQUENCY_CAP): number {
+export function sendableAt(
+  cadence: Cadence,
+  step: EmailStep,
+  facts: LeadFacts,
+  from: number,
+  realCap: FrequencyCap = DEFAULT_FREQUENCY_CAP,
+): number {
   const scale = facts.timeScale ?? 1;
   const cap = scale === 1 ? realCap : { ...realCap, periodMs: realCap.periodMs / scale };
   const window = scale === 1 ? cadence.sendWindow : undefined;
@@ -71,13 +111,26 @@ export function sendableAt(cadence: Cadence, step: EmailStep, facts: LeadFacts, 
 }
 
 /** When a wait step reached at `reachedAt` ends: its duration, then the next allowed send time. */
-export function waitEnds(cadence: Cadence, step: Extract<Step, { kind: 'wait' }>, reachedAt: number, timeZone: string | null | undefined, timeScale = 1): number {
+export function waitEnds(
+  cadence: Cadence,
+  step: Extract<Step, { kind: 'wait' }>,
+  reachedAt: number,
+  timeZone: string | null | undefined,
+  timeScale = 1,
+): number {
   const end = reachedAt + (step.for !== undefined ? msToNumber(step.for) / timeScale : 0);
-  return cadence.sendWindow && timeScale === 1 ? nextAllowedInstant(end, cadence.sendWindow, timeZone ?? cadence.sendWindow.fallbackTimeZone) : end;
+  return cadence.sendWindow && timeScale === 1
+    ? nextAllowedInstant(end, cadence.sendWindow, timeZone ?? cadence.sendWindow.fallbackTimeZone)
+    : end;
 }
 
 /** What the cadence wants now, from `position`: exits first, then branches, loops and elapsed waits up to the next act or wait. */
-export function decide(cadence: Cadence, position: Position, facts: LeadFacts, cap: FrequencyCap = DEFAULT_FREQUENCY_CAP): Decision {
+export function decide(
+  cadence: Cadence,
+  position: Position,
+  facts: LeadFacts,
+  cap: FrequencyCap = DEFAULT_FREQUENCY_CAP,
+): Decision {
   const trace: string[] = [];
   const exit = facts.exits.find((e) => cadence.exitOn.includes(e));
   if (exit) return { type: 'exit', reason: exit, position, trace };
@@ -95,14 +148,34 @@ export function decide(cadence: Cadence, position: Position, facts: LeadFacts, c
           break;
         }
         const at = sendableAt(cadence, step, facts, facts.now, cap);
-        if (at > facts.now) return { type: 'wait', until: at, why: `${step.summary}: outside the send window or over the frequency cap`, position: pos, trace };
+        if (at > facts.now)
+          return {
+            type: 'wait',
+            until: at,
+            why: `${step.summary}: outside the send window or over the frequency cap`,
+            position: pos,
+            trace,
+          };
         return { type: 'email', step, position: pos, trace };
       }
       case 'task':
-        return { type: 'task', step, dueAt: facts.now + msToNumber(step.sla) / (facts.timeScale ?? 1), position: pos, trace };
+        return {
+          type: 'task',
+          step,
+          dueAt: facts.now + msToNumber(step.sla) / (facts.timeScale ?? 1),
+          position: pos,
+          trace,
+        };
       case 'wait': {
         const until = waitEnds(cadence, step, pos.reachedAt, facts.timeZone, facts.timeScale);
-        if (until > facts.now) return { type: 'wait', until, why: step.summary ?? `wait ${step.for ?? 'for the send window'}`, position: pos, trace };
+        if (until > facts.now)
+          return {
+            type: 'wait',
+            until,
+            why: step.summary ?? `wait ${step.for ?? 'for the send window'}`,
+            position: pos,
+            trace,
+          };
         pos = moveTo(cadence, pos, pos.at + 1, until);
         break;
       }
@@ -117,7 +190,12 @@ export function decide(cadence: Cadence, position: Position, facts: LeadFacts, c
         const jumped = pos.loops[step.id] ?? 0;
         if (jumped < step.times) {
           trace.push(`loop ${step.id}: back to ${step.to} (${jumped + 1} of ${step.times})`);
-          pos = moveTo(cadence, { ...pos, loops: { ...pos.loops, [step.id]: jumped + 1 } }, indexOf(cadence, step.to), pos.reachedAt);
+          pos = moveTo(
+            cadence,
+            { ...pos, loops: { ...pos.loops, [step.id]: jumped + 1 } },
+            indexOf(cadence, step.to),
+            pos.reachedAt,
+          );
         } else {
           trace.push(`loop ${step.id}: done after ${step.times}`);
           pos = moveTo(cadence, pos, pos.at + 1, pos.reachedAt);

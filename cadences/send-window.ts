@@ -7,17 +7,30 @@ import type { SendWindow } from './types';
 
 /** A country's time zone when the lead gave none (ISO code or English name, lower case). Countries spanning zones use their capital's. */
 const COUNTRY_TIME_ZONES: Record<string, string> = {
-  fi: 'Europe/Helsinki', finland: 'Europe/Helsinki',
-  se: 'Europe/Stockholm', sweden: 'Europe/Stockholm',
-  no: 'Europe/Oslo', norway: 'Europe/Oslo',
-  dk: 'Europe/Copenhagen', denmark: 'Europe/Copenhagen',
-  ee: 'Europe/Tallinn', estonia: 'Europe/Tallinn',
-  de: 'Europe/Berlin', germany: 'Europe/Berlin',
-  gr: 'Europe/Athens', greece: 'Europe/Athens',
-  ua: 'Europe/Kyiv', ukraine: 'Europe/Kyiv',
-  ir: 'Asia/Tehran', iran: 'Asia/Tehran',
-  gb: 'Europe/London', uk: 'Europe/London', 'united kingdom': 'Europe/London',
-  us: 'America/New_York', usa: 'America/New_York', 'united states': 'America/New_York',
+  fi: 'Europe/Helsinki',
+  finland: 'Europe/Helsinki',
+  se: 'Europe/Stockholm',
+  sweden: 'Europe/Stockholm',
+  no: 'Europe/Oslo',
+  norway: 'Europe/Oslo',
+  dk: 'Europe/Copenhagen',
+  denmark: 'Europe/Copenhagen',
+  ee: 'Europe/Tallinn',
+  estonia: 'Europe/Tallinn',
+  de: 'Europe/Berlin',
+  germany: 'Europe/Berlin',
+  gr: 'Europe/Athens',
+  greece: 'Europe/Athens',
+  ua: 'Europe/Kyiv',
+  ukraine: 'Europe/Kyiv',
+  ir: 'Asia/Tehran',
+  iran: 'Asia/Tehran',
+  gb: 'Europe/London',
+  uk: 'Europe/London',
+  'united kingdom': 'Europe/London',
+  us: 'America/New_York',
+  usa: 'America/New_York',
+  'united states': 'America/New_York',
 };
 
 /** The lead's time zone: explicit if valid, else its country's, else the window's fallback. */
@@ -39,7 +52,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -62,7 +85,15 @@ export interface LocalTime {
 export function localTime(at: number, timeZone: string): LocalTime {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(at))) parts[p.type] = p.value;
-  return { year: +parts.year!, month: +parts.month!, day: +parts.day!, hour: +parts.hour!, minute: +parts.minute!, second: +parts.second!, weekday: WEEKDAYS[parts.weekday!]! };
+  return {
+    year: +parts.year!,
+    month: +parts.month!,
+    day: +parts.day!,
+    hour: +parts.hour!,
+    minute: +parts.minute!,
+    second: +parts.second!,
+    weekday: WEEKDAYS[parts.weekday!]!,
+  };
 }
 
 /** `2026-03-29 09:00 Mon` style, for timelines. */
@@ -97,14 +128,18 @@ function inWindow(t: LocalTime, window: SendWindow): boolean {
  * allowed, else the window's opening hour on the same or the next business day.
  */
 export function nextAllowedInstant(at: number, window: SendWindow, timeZone: string): number {
-  if (window.days.length === 0 || window.startHour >= window.endHour) throw new Error('The send window has no allowed hour');
+  if (window.days.length === 0 || window.startHour >= window.endHour)
+    throw new Error('The send window has no allowed hour');
   let t = at;
   for (let i = 0; i < 16; i++) {
     const local = localTime(t, timeZone);
     if (inWindow(local, window)) return t;
     const sameDay = window.days.includes(local.weekday) && local.hour < window.startHour;
     const next = new Date(Date.UTC(local.year, local.month - 1, local.day + (sameDay ? 0 : 1)));
-    t = Math.max(t + 1, zonedInstant(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), window.startHour, timeZone));
+    t = Math.max(
+      t + 1,
+      zonedInstant(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), window.startHour, timeZone),
+    );
   }
   throw new Error(`No allowed send time within two weeks of ${new Date(at).toISOString()}`);
 }

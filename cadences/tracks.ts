@@ -8,7 +8,9 @@ import type { Cadence, Position, TrackSet } from './types';
 
 /** The cadence id for a lead's buyer stage; an unknown or missing stage gets the set's default. */
 export function trackFor(set: TrackSet, buyerStage: string | null | undefined): string {
-  return (BUYER_STAGES as readonly string[]).includes(buyerStage ?? '') ? set.byStage[buyerStage as keyof TrackSet['byStage']] : set.unknownStage;
+  return (BUYER_STAGES as readonly string[]).includes(buyerStage ?? '')
+    ? set.byStage[buyerStage as keyof TrackSet['byStage']]
+    : set.unknownStage;
 }
 
 /**
@@ -35,5 +37,12 @@ export function switchTrack(to: Cadence, from: Position, sentTemplates: readonly
   // Keep the pause before the landing step, so the switch never fires an e-mail the moment it happens.
   const pause = landing > 0 && to.steps[landing - 1]?.kind === 'wait' ? landing - 1 : landing;
   const id = to.steps[pause]?.id;
-  return { ...fresh, at: pause, startedAt: from.startedAt, reached: id ? { [id]: now } : {}, done: [...from.done], skip: [...sentTemplates] };
+  return {
+    ...fresh,
+    at: pause,
+    startedAt: from.startedAt,
+    reached: id ? { [id]: now } : {},
+    done: [...from.done],
+    skip: [...sentTemplates],
+  };
 }

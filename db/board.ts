@@ -7,7 +7,16 @@
 import type { Grade, LeadStage } from '../domain/lifecycle';
 import type { Db } from './index';
 
-export const LEAD_STAGES = ['new', 'contacting', 'nurturing', 'qualified', 'handed_off', 'converted', 'not_interested', 'disqualified'] as const satisfies readonly LeadStage[];
+export const LEAD_STAGES = [
+  'new',
+  'contacting',
+  'nurturing',
+  'qualified',
+  'handed_off',
+  'converted',
+  'not_interested',
+  'disqualified',
+] as const satisfies readonly LeadStage[];
 export const GRADES = ['cold', 'warm', 'hot'] as const satisfies readonly Grade[];
 
 /** Why a card is where it is in the order: 0 SLA breached, 1 call or meeting due, 2 hot, 3 the rest. */
@@ -95,13 +104,19 @@ function where(filter: BoardFilter, param: (v: unknown) => string): string {
 }
 
 /** One page of the board, most urgent first, and the count per stage. */
-export async function boardPage(db: Db, filter: BoardFilter, page: { limit: number; cursor?: BoardCursor; now?: Date }): Promise<BoardPage> {
+export async function boardPage(
+  db: Db,
+  filter: BoardFilter,
+  page: { limit: number; cursor?: BoardCursor; now?: Date },
+): Promise<BoardPage> {
   const asOf = page.cursor?.asOf ?? (page.now ?? new Date()).toISOString();
   const params: unknown[] = [];
   const param = (v: unknown) => `$${params.push(v)}`;
   const filterSql = where(filter, param);
   const asOfParam = param(asOf);
-  const after = page.cursor ? `WHERE (urgency, sort_at, id) > (${param(page.cursor.urgency)}, ${param(page.cursor.sortAt)}::timestamptz, ${param(page.cursor.id)}::uuid)` : '';
+  const after = page.cursor
+    ? `WHERE (urgency, sort_at, id) > (${param(page.cursor.urgency)}, ${param(page.cursor.sortAt)}::timestamptz, ${param(page.cursor.id)}::uuid)`
+    : '';
   const rows = await db.query<BoardRow>(
     `WITH cards AS (
        SELECT l.id, l.first_name, l.last_name, l.company, l.city, l.stage, l.grade, l.score, l.attempts,

@@ -37,7 +37,9 @@ export async function recordTouches(tx: Tx, touches: EngagementTouch[]): Promise
   );
   if (inserted.length > 0) {
     // Lock the leads in id order, so two batches naming the same leads cannot deadlock.
-    await tx.query('SELECT 1 FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [[...new Set(inserted.map((r) => r.lead_id))]]);
+    await tx.query('SELECT 1 FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [
+      [...new Set(inserted.map((r) => r.lead_id))],
+    ]);
     await tx.query(
       `UPDATE leads SET last_touch_at = greatest(last_touch_at, x.at)
          FROM (SELECT l, max(a) AS at FROM unnest($1::uuid[], $2::timestamptz[]) AS t(l, a) GROUP BY l) x
@@ -84,6 +86,8 @@ export async function sentEmailByRef(db: Db | Tx, ref: string): Promise<SentEmai
 /** The e-mail with this Message-ID, given with or without its angle brackets. */
 export async function sentEmailByMessageId(db: Db | Tx, messageId: string): Promise<SentEmail | undefined> {
   const bare = messageId.trim().replace(/^<|>$/g, '');
-  const [row] = await db.query<SentEmail>(`SELECT ${SENT_EMAIL_COLUMNS} FROM sent_emails WHERE message_id = $1`, [`<${bare}>`]);
+  const [row] = await db.query<SentEmail>(`SELECT ${SENT_EMAIL_COLUMNS} FROM sent_emails WHERE message_id = $1`, [
+    `<${bare}>`,
+  ]);
   return row;
 }

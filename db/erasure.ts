@@ -20,10 +20,11 @@ const ERASED = '(erased)';
  * searches every text and JSON column of every table after an erasure.
  */
 export async function eraseLead(tx: Tx, leadId: string, hashesOf: (address: string) => string[]): Promise<boolean> {
-  const [lead] = await tx.query<{ email_normalized: string | null; phone_normalized: string | null; erased_at: Date | null }>(
-    'SELECT email_normalized, phone_normalized, erased_at FROM leads WHERE id = $1 FOR UPDATE',
-    [leadId],
-  );
+  const [lead] = await tx.query<{
+    email_normalized: string | null;
+    phone_normalized: string | null;
+    erased_at: Date | null;
+  }>('SELECT email_normalized, phone_normalized, erased_at FROM leads WHERE id = $1 FOR UPDATE', [leadId]);
   if (!lead || lead.erased_at) return false;
   for (const address of [lead.email_normalized, lead.phone_normalized]) {
     if (address) for (const hash of hashesOf(address)) await markErased(tx, hash);
@@ -36,9 +37,15 @@ export async function eraseLead(tx: Tx, leadId: string, hashesOf: (address: stri
      WHERE id = $1`,
     [leadId],
   );
-  await tx.query('UPDATE sent_emails SET to_address = $2, subject = $2, smtp_response = NULL WHERE lead_id = $1', [leadId, ERASED]);
+  await tx.query('UPDATE sent_emails SET to_address = $2, subject = $2, smtp_response = NULL WHERE lead_id = $1', [
+    leadId,
+    ERASED,
+  ]);
   await tx.query('UPDATE touches SET details = NULL, source = NULL WHERE lead_id = $1', [leadId]);
-  await tx.query("UPDATE consents SET text = NULL, source = jsonb_build_object('channel', source->>'channel') WHERE lead_id = $1", [leadId]);
+  await tx.query(
+    "UPDATE consents SET text = NULL, source = jsonb_build_object('channel', source->>'channel') WHERE lead_id = $1",
+    [leadId],
+  );
   await tx.query('UPDATE junk_flags SET reason = $2 WHERE lead_id = $1', [leadId, ERASED]);
   await tx.query('UPDATE notes SET body = $2 WHERE lead_id = $1', [leadId, ERASED]);
   await tx.query("UPDATE tasks SET title = kind || ' ' || $2 WHERE lead_id = $1", [leadId, ERASED]);

@@ -89,7 +89,7 @@ function cohortSql(where: string): string {
  */
 async function analytic<T>(db: Db, run: (tx: Tx) => Promise<T>): Promise<T> {
   return db.withTransaction(async (tx) => {
-    await tx.query("SET TRANSACTION READ ONLY");
+    await tx.query('SET TRANSACTION READ ONLY');
     await tx.query("SET LOCAL work_mem = '64MB'");
     await tx.query('SET LOCAL jit = off');
     return run(tx);
@@ -106,8 +106,9 @@ export async function funnel(db: Db, filter: FunnelFilter): Promise<Funnel> {
     `count(*) FILTER (WHERE stage = '${s}') AS "current_${s}"`,
     `count(*) FILTER (WHERE "r_${s}") AS "reached_${s}"`,
   ]);
-  const rows = await analytic(db, (tx) => tx.query(
-    `WITH cohort AS (${cohortSql(where)})
+  const rows = await analytic(db, (tx) =>
+    tx.query(
+      `WITH cohort AS (${cohortSql(where)})
      SELECT grouping(rep) AS by_rep, grouping(source) AS by_source, rep, source,
             count(*) AS leads, ${stageColumns.join(', ')},
             ${ratio(`count(*) FILTER (WHERE r_handed_off)`, `count(*) FILTER (WHERE r_qualified)`)} AS mql_to_sql,
@@ -121,10 +122,12 @@ export async function funnel(db: Db, filter: FunnelFilter): Promise<Funnel> {
        FROM cohort
       GROUP BY GROUPING SETS ((), (rep), (source))
       ORDER BY by_rep DESC, by_source DESC, rep NULLS LAST, source NULLS LAST`,
-    params,
-  ));
+      params,
+    ),
+  );
   const figures = (r: Record<string, unknown>): FunnelFigures => {
-    const perStage = (prefix: string) => Object.fromEntries(LEAD_STAGES.map((s) => [s, Number(r[`${prefix}_${s}`])])) as Record<LeadStage, number>;
+    const perStage = (prefix: string) =>
+      Object.fromEntries(LEAD_STAGES.map((s) => [s, Number(r[`${prefix}_${s}`])])) as Record<LeadStage, number>;
     const num = (v: unknown) => (v === null || v === undefined ? null : Number(Number(v).toFixed(4)));
     return {
       leads: Number(r.leads),
@@ -207,7 +210,14 @@ export async function scoringReport(db: Db, filter: FunnelFilter): Promise<Scori
   const bucket = (r: Record<string, unknown>): ScoringBucket => {
     const leads = Number(r.leads);
     const rate = (n: number) => (leads === 0 ? null : Number((n / leads).toFixed(4)));
-    return { leads, mql: Number(r.mql), sql: Number(r.sql), won: Number(r.won), conversionRate: rate(Number(r.won)), sqlRate: rate(Number(r.sql)) };
+    return {
+      leads,
+      mql: Number(r.mql),
+      sql: Number(r.sql),
+      won: Number(r.won),
+      conversionRate: rate(Number(r.won)),
+      sqlRate: rate(Number(r.sql)),
+    };
   };
   const gradeOrder = (g: unknown) => ['cold', 'warm', 'hot'].indexOf(g as string) >>> 0;
   return {
@@ -220,7 +230,11 @@ export async function scoringReport(db: Db, filter: FunnelFilter): Promise<Scori
       .map((r) => ({ grade: r.grade, ...bucket(r) })),
     byScoreBand: rows
       .filter((r) => r.by_band === 0)
-      .map((r) => ({ band: r.band === null ? 'unscored' : `${r.band}–${r.band + SCORE_BAND_POINTS - 1}`, minScore: r.band, ...bucket(r) })),
+      .map((r) => ({
+        band: r.band === null ? 'unscored' : `${r.band}–${r.band + SCORE_BAND_POINTS - 1}`,
+        minScore: r.band,
+        ...bucket(r),
+      })),
   };
 }
 

@@ -46,7 +46,18 @@ export function createDb(connectionString: string, options: { max?: number } = {
   };
 }
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '08003']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+  '08003',
+]);
 
 /** True when the error means PostgreSQL could not be reached (the caller should answer 503, not 500). */
 export function isDatabaseUnavailable(err: unknown): boolean {
@@ -68,7 +79,11 @@ const MIGRATIONS_DIR = path.resolve(__dirname, 'migrations');
 /** Runs pending migrations with node-pg-migrate (a kept tool; its CLI, since the package is ESM-only). */
 export async function migrate(databaseUrl: string): Promise<void> {
   const bin = require.resolve('node-pg-migrate/bin/node-pg-migrate');
-  await promisify(execFile)(process.execPath, [bin, 'up', '--migrations-dir', MIGRATIONS_DIR, '--database-url-var', 'RIPEN_MIGRATE_URL'], {
-    env: { ...process.env, RIPEN_MIGRATE_URL: databaseUrl },
-  });
+  await promisify(execFile)(
+    process.execPath,
+    [bin, 'up', '--migrations-dir', MIGRATIONS_DIR, '--database-url-var', 'RIPEN_MIGRATE_URL'],
+    {
+      env: { ...process.env, RIPEN_MIGRATE_URL: databaseUrl },
+    },
+  );
 }

@@ -16,7 +16,11 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-export async function createApiKey(db: Db, role: Role, options: { repId?: string; label?: string; mayUpdateLeads?: boolean } = {}): Promise<string> {
+export async function createApiKey(
+  db: Db,
+  role: Role,
+  options: { repId?: string; label?: string; mayUpdateLeads?: boolean } = {},
+): Promise<string> {
   const key = `rk_${role}_${randomBytes(24).toString('base64url')}`;
   await db.query('INSERT INTO api_keys (key_hash, role, rep_id, label, may_update_leads) VALUES ($1, $2, $3, $4, $5)', [
     hashKey(key),
@@ -37,6 +41,8 @@ export async function findPrincipal(db: Db, key: string): Promise<Principal | un
 }
 
 export async function countAdminKeys(db: Db): Promise<number> {
-  const [row] = await db.query<{ n: string }>("SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL");
+  const [row] = await db.query<{ n: string }>(
+    "SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL",
+  );
   return Number(row?.n ?? 0);
 }

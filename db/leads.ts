@@ -88,7 +88,13 @@ export interface CaptureResult {
  * (issue 13.5): its touch records what it brought; a stored field changes only where it is empty, or with
  * `update`; consent changes only with a consent object stating its basis, recorded with time and source.
  */
-export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSource, at: Date, options: { update?: boolean } = {}): Promise<CaptureResult> {
+export async function captureLead(
+  tx: Tx,
+  details: LeadDetails,
+  source: LeadSource,
+  at: Date,
+  options: { update?: boolean } = {},
+): Promise<CaptureResult> {
   for (const key of identityKeys(details)) {
     await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
   }
@@ -109,19 +115,25 @@ export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSour
   // A returning person's consent changes only when the capture states its basis; a new person's is recorded as given.
   const consent = details.consent && (!existing || details.consent.basis !== undefined) ? details.consent : undefined;
   const fields = consent ? [...given, ['consent', consent] as const] : given;
-  const changes = (column: string) => !existing || options.update === true || existing[column as keyof LeadRow] === null;
+  const changes = (column: string) =>
+    !existing || options.update === true || existing[column as keyof LeadRow] === null;
 
   /** A returning person's touch: everything the capture brought, and which stored fields it left as they were. */
   const touchDetails = () => {
     if (!existing) return { returning: false };
     const { email: _email, ...rest } = details;
-    const kept = [...(details.phone && !changes('phone') ? ['phone'] : []), ...given.filter(([column]) => !changes(column)).map(([column]) => column)];
+    const kept = [
+      ...(details.phone && !changes('phone') ? ['phone'] : []),
+      ...given.filter(([column]) => !changes(column)).map(([column]) => column),
+    ];
     return {
       returning: true,
       brought: rest,
       ...(kept.length > 0 ? { kept } : {}),
       ...(options.update ? { update: true } : {}),
-      ...(details.consent && !consent ? { consentIgnored: 'a returning person’s consent changes only with its basis stated' } : {}),
+      ...(details.consent && !consent
+        ? { consentIgnored: 'a returning person’s consent changes only with its basis stated' }
+        : {}),
     };
   };
   // The lead row and the capture touch in one statement: one round trip fewer on the hot path.
@@ -130,13 +142,26 @@ export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSour
   const param = (value: unknown) => `$${params.push(value)}`;
   if (existing) {
     const sets = [`last_touch_at = ${param(at)}`, 'updated_at = now()'];
-    if (details.email && !existing.email) sets.push(`email = ${param(details.email.trim())}`, `email_normalized = ${param(email)}`);
-    if (details.phone && changes('phone')) sets.push(`phone = ${param(details.phone.trim())}`, `phone_normalized = ${param(phone)}`);
-    for (const [column, value] of fields) if (column === 'consent' || changes(column)) sets.push(`${column} = ${param(value)}`);
+    if (details.email && !existing.email)
+      sets.push(`email = ${param(details.email.trim())}`, `email_normalized = ${param(email)}`);
+    if (details.phone && changes('phone'))
+      sets.push(`phone = ${param(details.phone.trim())}`, `phone_normalized = ${param(phone)}`);
+    for (const [column, value] of fields)
+      if (column === 'consent' || changes(column)) sets.push(`${column} = ${param(value)}`);
     write = `UPDATE leads SET ${sets.join(', ')} WHERE id = ${param(existing.id)} RETURNING *`;
   } else {
-    const columns = ['email', 'email_normalized', 'phone', 'phone_normalized', 'first_touch_at', 'first_source', 'last_touch_at'];
-    const values = [details.email?.trim() ?? null, email, details.phone?.trim() ?? null, phone, at, source, at].map(param);
+    const columns = [
+      'email',
+      'email_normalized',
+      'phone',
+      'phone_normalized',
+      'first_touch_at',
+      'first_source',
+      'last_touch_at',
+    ];
+    const values = [details.email?.trim() ?? null, email, details.phone?.trim() ?? null, phone, at, source, at].map(
+      param,
+    );
     for (const [column, value] of fields) {
       columns.push(column);
       values.push(param(value));
@@ -153,14 +178,10 @@ export async function captureLead(tx: Tx, details: LeadDetails, source: LeadSour
   const { touch_id: touchId, ...lead } = row!;
   if (consent) {
     // Consent as stated, with basis, time and source; the latest statement counts at send time.
-    await tx.query('INSERT INTO consents (lead_id, marketing, basis, text, source, at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      lead.id,
-      consent.marketing,
-      consent.basis ?? 'consent',
-      consent.text ?? null,
-      source,
-      consent.at ?? at,
-    ]);
+    await tx.query(
+      'INSERT INTO consents (lead_id, marketing, basis, text, source, at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [lead.id, consent.marketing, consent.basis ?? 'consent', consent.text ?? null, source, consent.at ?? at],
+    );
   }
   return { lead, created: !existing, touchId: String(touchId), consentRecorded: consent };
 }

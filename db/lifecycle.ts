@@ -5,7 +5,15 @@ import type { Db } from './index';
 
 export async function recordStageChange(
   db: Db,
-  change: { leadId: string; changeKey: string; from: LeadStage | null; to: LeadStage; reason: string; actor: string; at: string },
+  change: {
+    leadId: string;
+    changeKey: string;
+    from: LeadStage | null;
+    to: LeadStage;
+    reason: string;
+    actor: string;
+    at: string;
+  },
 ): Promise<void> {
   await db.withTransaction(async (tx) => {
     const inserted = await tx.query(
@@ -13,13 +21,21 @@ export async function recordStageChange(
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (change_key) DO NOTHING RETURNING id`,
       [change.changeKey, change.leadId, change.from, change.to, change.reason, change.actor, change.at],
     );
-    if (inserted.length > 0) await tx.query('UPDATE leads SET stage = $2, updated_at = now() WHERE id = $1', [change.leadId, change.to]);
+    if (inserted.length > 0)
+      await tx.query('UPDATE leads SET stage = $2, updated_at = now() WHERE id = $1', [change.leadId, change.to]);
   });
 }
 
 export async function recordTouch(
   db: Db,
-  touch: { leadId: string; touchKey: string; at: string; kind: string; channel: string; details: Record<string, unknown> },
+  touch: {
+    leadId: string;
+    touchKey: string;
+    at: string;
+    kind: string;
+    channel: string;
+    details: Record<string, unknown>;
+  },
 ): Promise<void> {
   await db.withTransaction(async (tx) => {
     const inserted = await tx.query(
@@ -28,7 +44,10 @@ export async function recordTouch(
       [touch.touchKey, touch.leadId, touch.at, touch.kind, touch.channel, touch.details],
     );
     if (inserted.length === 0) return;
-    await tx.query('UPDATE leads SET last_touch_at = greatest(last_touch_at, $2) WHERE id = $1', [touch.leadId, touch.at]);
+    await tx.query('UPDATE leads SET last_touch_at = greatest(last_touch_at, $2) WHERE id = $1', [
+      touch.leadId,
+      touch.at,
+    ]);
     // A reported outcome answers the calls the cadence had given the rep by then, whether due yet or not
     // (the first call is due within the speed-to-lead SLA), and anything overdue; a call or meeting
     // the rep scheduled for later stays on the board (R7, R22: the board shows what is still to do).
@@ -66,7 +85,10 @@ export async function createTask(
 }
 
 /** R15: the lead becomes a contact (once) and gets a new opportunity. */
-export async function openOpportunity(db: Db, o: { leadId: string; repId: string | null; opportunityKey: string; at: string }): Promise<void> {
+export async function openOpportunity(
+  db: Db,
+  o: { leadId: string; repId: string | null; opportunityKey: string; at: string },
+): Promise<void> {
   await db.withTransaction(async (tx) => {
     const [contact] = await tx.query<{ id: string }>(
       `INSERT INTO contacts (lead_id, rep_id, created_at) VALUES ($1, $2, $3)
@@ -81,11 +103,21 @@ export async function openOpportunity(db: Db, o: { leadId: string; repId: string
   });
 }
 
-export async function closeOpportunity(db: Db, c: { leadId: string; status: 'won' | 'lost'; at: string }): Promise<void> {
-  await db.query(`UPDATE opportunities SET status = $2, closed_at = $3 WHERE lead_id = $1 AND status = 'open'`, [c.leadId, c.status, c.at]);
+export async function closeOpportunity(
+  db: Db,
+  c: { leadId: string; status: 'won' | 'lost'; at: string },
+): Promise<void> {
+  await db.query(`UPDATE opportunities SET status = $2, closed_at = $3 WHERE lead_id = $1 AND status = 'open'`, [
+    c.leadId,
+    c.status,
+    c.at,
+  ]);
 }
 
-export async function recordJunkFlag(db: Db, f: { leadId: string; flagKey: string; reason: string; by: string; at: string }): Promise<void> {
+export async function recordJunkFlag(
+  db: Db,
+  f: { leadId: string; flagKey: string; reason: string; by: string; at: string },
+): Promise<void> {
   await db.query(
     `INSERT INTO junk_flags (flag_key, lead_id, reason, flagged_by, flagged_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT DO NOTHING`,
@@ -93,13 +125,14 @@ export async function recordJunkFlag(db: Db, f: { leadId: string; flagKey: strin
   );
 }
 
-export async function decideJunkFlag(db: Db, d: { leadId: string; decision: 'confirmed' | 'cleared'; by: string; at: string }): Promise<void> {
-  await db.query(`UPDATE junk_flags SET decision = $2, decided_by = $3, decided_at = $4 WHERE lead_id = $1 AND decision IS NULL`, [
-    d.leadId,
-    d.decision,
-    d.by,
-    d.at,
-  ]);
+export async function decideJunkFlag(
+  db: Db,
+  d: { leadId: string; decision: 'confirmed' | 'cleared'; by: string; at: string },
+): Promise<void> {
+  await db.query(
+    `UPDATE junk_flags SET decision = $2, decided_by = $3, decided_at = $4 WHERE lead_id = $1 AND decision IS NULL`,
+    [d.leadId, d.decision, d.by, d.at],
+  );
 }
 
 export interface RepContact {

@@ -3,7 +3,14 @@ import type { Db } from './index';
 
 export type TimelineEntry =
   | { at: string; type: 'stage'; from: string | null; to: string; reason: string; actor: string }
-  | { at: string; type: 'touch'; kind: string; channel: string | null; details: Record<string, unknown> | null; source: Record<string, unknown> | null }
+  | {
+      at: string;
+      type: 'touch';
+      kind: string;
+      channel: string | null;
+      details: Record<string, unknown> | null;
+      source: Record<string, unknown> | null;
+    }
   | { at: string; type: 'score'; score: number; previousScore: number | null; grade: string; reason: string }
   | { at: string; type: 'email'; template: string; subject: string; status: string }
   | { at: string; type: 'note'; author: string; body: string }
@@ -19,19 +26,63 @@ export async function leadTimeline(db: Db, leadId: string): Promise<TimelineEntr
     db.query('SELECT at, from_stage, to_stage, reason, actor FROM stage_changes WHERE lead_id = $1', [leadId]),
     db.query('SELECT at, kind, channel, details, source FROM touches WHERE lead_id = $1', [leadId]),
     db.query('SELECT at, score, previous_score, grade, reason FROM score_changes WHERE lead_id = $1', [leadId]),
-    db.query('SELECT coalesce(sent_at, claimed_at) AS at, template, subject, status FROM sent_emails WHERE lead_id = $1', [leadId]),
+    db.query(
+      'SELECT coalesce(sent_at, claimed_at) AS at, template, subject, status FROM sent_emails WHERE lead_id = $1',
+      [leadId],
+    ),
     db.query('SELECT at, author, body FROM notes WHERE lead_id = $1', [leadId]),
     db.query('SELECT created_at AS at, kind, title, due_at, done_at FROM tasks WHERE lead_id = $1', [leadId]),
     db.query('SELECT at, rep_id, previous_rep_id, rule, reason FROM lead_assignments WHERE lead_id = $1', [leadId]),
   ]);
   const entries: TimelineEntry[] = [
-    ...stages.map((r) => ({ at: r.at.toISOString(), type: 'stage' as const, from: r.from_stage, to: r.to_stage, reason: r.reason, actor: r.actor })),
-    ...touches.map((r) => ({ at: r.at.toISOString(), type: 'touch' as const, kind: r.kind, channel: r.channel, details: r.details, source: r.source })),
-    ...scores.map((r) => ({ at: r.at.toISOString(), type: 'score' as const, score: r.score, previousScore: r.previous_score, grade: r.grade, reason: r.reason })),
-    ...emails.map((r) => ({ at: r.at.toISOString(), type: 'email' as const, template: r.template, subject: r.subject, status: r.status })),
+    ...stages.map((r) => ({
+      at: r.at.toISOString(),
+      type: 'stage' as const,
+      from: r.from_stage,
+      to: r.to_stage,
+      reason: r.reason,
+      actor: r.actor,
+    })),
+    ...touches.map((r) => ({
+      at: r.at.toISOString(),
+      type: 'touch' as const,
+      kind: r.kind,
+      channel: r.channel,
+      details: r.details,
+      source: r.source,
+    })),
+    ...scores.map((r) => ({
+      at: r.at.toISOString(),
+      type: 'score' as const,
+      score: r.score,
+      previousScore: r.previous_score,
+      grade: r.grade,
+      reason: r.reason,
+    })),
+    ...emails.map((r) => ({
+      at: r.at.toISOString(),
+      type: 'email' as const,
+      template: r.template,
+      subject: r.subject,
+      status: r.status,
+    })),
     ...notes.map((r) => ({ at: r.at.toISOString(), type: 'note' as const, author: r.author, body: r.body })),
-    ...tasks.map((r) => ({ at: r.at.toISOString(), type: 'task' as const, kind: r.kind, title: r.title, dueAt: r.due_at.toISOString(), doneAt: r.done_at?.toISOString() ?? null })),
-    ...assignments.map((r) => ({ at: r.at.toISOString(), type: 'assignment' as const, repId: r.rep_id, previousRepId: r.previous_rep_id, rule: r.rule, reason: r.reason })),
+    ...tasks.map((r) => ({
+      at: r.at.toISOString(),
+      type: 'task' as const,
+      kind: r.kind,
+      title: r.title,
+      dueAt: r.due_at.toISOString(),
+      doneAt: r.done_at?.toISOString() ?? null,
+    })),
+    ...assignments.map((r) => ({
+      at: r.at.toISOString(),
+      type: 'assignment' as const,
+      repId: r.rep_id,
+      previousRepId: r.previous_rep_id,
+      rule: r.rule,
+      reason: r.reason,
+    })),
   ];
   return entries.sort((a, b) => a.at.localeCompare(b.at));
 }
@@ -47,6 +98,13 @@ export async function openJunkFlags(db: Db) {
     reason: r.reason,
     flaggedBy: r.flagged_by,
     flaggedAt: r.flagged_at,
-    lead: { firstName: r.first_name, lastName: r.last_name, company: r.company, email: r.email, phone: r.phone, stage: r.stage },
+    lead: {
+      firstName: r.first_name,
+      lastName: r.last_name,
+      company: r.company,
+      email: r.email,
+      phone: r.phone,
+      stage: r.stage,
+    },
   }));
 }

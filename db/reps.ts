@@ -40,12 +40,21 @@ export async function recordAssignment(
   tx: Tx,
   a: { assignmentKey: string; leadId: string; routing: Routing; at: string },
 ): Promise<Assignment> {
-  const [lead] = await tx.query<{ assigned_rep_id: string | null }>('SELECT assigned_rep_id FROM leads WHERE id = $1 FOR UPDATE', [a.leadId]);
+  const [lead] = await tx.query<{ assigned_rep_id: string | null }>(
+    'SELECT assigned_rep_id FROM leads WHERE id = $1 FOR UPDATE',
+    [a.leadId],
+  );
   await tx.query(
     `INSERT INTO lead_assignments (assignment_key, lead_id, rep_id, previous_rep_id, rule, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [a.assignmentKey, a.leadId, a.routing.repId, lead?.assigned_rep_id ?? null, a.routing.rule, a.routing.reason, a.at],
   );
-  const [rep] = await tx.query<{ name: string }>('UPDATE reps SET assigned_count = assigned_count + 1 WHERE id = $1 RETURNING name', [a.routing.repId]);
-  await tx.query('UPDATE leads SET assigned_rep_id = $2, updated_at = now() WHERE id = $1', [a.leadId, a.routing.repId]);
+  const [rep] = await tx.query<{ name: string }>(
+    'UPDATE reps SET assigned_count = assigned_count + 1 WHERE id = $1 RETURNING name',
+    [a.routing.repId],
+  );
+  await tx.query('UPDATE leads SET assigned_rep_id = $2, updated_at = now() WHERE id = $1', [
+    a.leadId,
+    a.routing.repId,
+  ]);
   return { repId: a.routing.repId, repName: rep!.name, rule: a.routing.rule, reason: a.routing.reason };
 }

@@ -32,7 +32,8 @@ interface Row {
   answered_at: Date | null;
 }
 
-const COLUMNS = 'key_id, request_key, route, lead_id, body_hash, status, answer_status, answer, created_at, answered_at';
+const COLUMNS =
+  'key_id, request_key, route, lead_id, body_hash, status, answer_status, answer, created_at, answered_at';
 
 const toRequest = (r: Row): ApiRequest => ({
   keyId: r.key_id,
@@ -47,7 +48,10 @@ const toRequest = (r: Row): ApiRequest => ({
 });
 
 /** Records a request, or returns the one recorded earlier under the same key (`fresh: false`). */
-export async function claimRequest(db: Db, request: { keyId: string; requestKey: string; route: string; leadId: string | null; bodyHash: string }): Promise<{ fresh: boolean; request: ApiRequest }> {
+export async function claimRequest(
+  db: Db,
+  request: { keyId: string; requestKey: string; route: string; leadId: string | null; bodyHash: string },
+): Promise<{ fresh: boolean; request: ApiRequest }> {
   const [inserted] = await db.query<Row>(
     `INSERT INTO api_requests (key_id, request_key, route, lead_id, body_hash) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (key_id, request_key) DO NOTHING RETURNING ${COLUMNS}`,
@@ -58,16 +62,31 @@ export async function claimRequest(db: Db, request: { keyId: string; requestKey:
 }
 
 export async function findRequest(db: Db, keyId: string, requestKey: string): Promise<ApiRequest | undefined> {
-  const [row] = await db.query<Row>(`SELECT ${COLUMNS} FROM api_requests WHERE key_id = $1 AND request_key = $2`, [keyId, requestKey]);
+  const [row] = await db.query<Row>(`SELECT ${COLUMNS} FROM api_requests WHERE key_id = $1 AND request_key = $2`, [
+    keyId,
+    requestKey,
+  ]);
   return row && toRequest(row);
 }
 
 /** The answer the request got (or, when rejected, the refusal), for repeats and late readers. */
-export async function answerRequest(db: Db, keyId: string, requestKey: string, status: Exclude<RequestStatus, 'pending'>, answer: { status: number; body: unknown }): Promise<void> {
-  await db.query('UPDATE api_requests SET status = $3, answer_status = $4, answer = $5, answered_at = now() WHERE key_id = $1 AND request_key = $2', [keyId, requestKey, status, answer.status, JSON.stringify(answer.body)]);
+export async function answerRequest(
+  db: Db,
+  keyId: string,
+  requestKey: string,
+  status: Exclude<RequestStatus, 'pending'>,
+  answer: { status: number; body: unknown },
+): Promise<void> {
+  await db.query(
+    'UPDATE api_requests SET status = $3, answer_status = $4, answer = $5, answered_at = now() WHERE key_id = $1 AND request_key = $2',
+    [keyId, requestKey, status, answer.status, JSON.stringify(answer.body)],
+  );
 }
 
 /** Forgets a request that stored nothing (answered 503), so "nothing was stored" holds for the ledger too. */
 export async function forgetRequest(db: Db, keyId: string, requestKey: string): Promise<void> {
-  await db.query("DELETE FROM api_requests WHERE key_id = $1 AND request_key = $2 AND status = 'pending'", [keyId, requestKey]);
+  await db.query("DELETE FROM api_requests WHERE key_id = $1 AND request_key = $2 AND status = 'pending'", [
+    keyId,
+    requestKey,
+  ]);
 }

@@ -15,10 +15,16 @@ export interface ScoringFacts {
  * (a burst of tracked opens held a FOR UPDATE back for the whole burst).
  */
 export async function loadScoringFacts(tx: Tx, leadId: string, at: string): Promise<ScoringFacts | undefined> {
-  const [lead] = await tx.query<{ industry: string | null; company_size: string | null; country: string | null; revenue: string | null; title: string | null; score: number | null }>(
-    'SELECT industry, company_size, country, revenue, title, score FROM leads WHERE id = $1 FOR NO KEY UPDATE',
-    [leadId],
-  );
+  const [lead] = await tx.query<{
+    industry: string | null;
+    company_size: string | null;
+    country: string | null;
+    revenue: string | null;
+    title: string | null;
+    score: number | null;
+  }>('SELECT industry, company_size, country, revenue, title, score FROM leads WHERE id = $1 FOR NO KEY UPDATE', [
+    leadId,
+  ]);
   if (!lead) return undefined;
   const touches = await tx.query<{ kind: LeadAction['kind']; name: string | null; at: Date }>(
     `SELECT kind, coalesce(details->>'event', details->>'outcome', '') AS name, at FROM touches
@@ -26,7 +32,13 @@ export async function loadScoringFacts(tx: Tx, leadId: string, at: string): Prom
     [leadId, at],
   );
   return {
-    profile: { industry: lead.industry, companySize: lead.company_size, country: lead.country, revenue: lead.revenue === null ? null : Number(lead.revenue), title: lead.title },
+    profile: {
+      industry: lead.industry,
+      companySize: lead.company_size,
+      country: lead.country,
+      revenue: lead.revenue === null ? null : Number(lead.revenue),
+      title: lead.title,
+    },
     actions: touches.map((t) => ({ kind: t.kind, name: t.name ?? '', at: t.at.toISOString() })),
     previousScore: lead.score,
   };
@@ -51,15 +63,44 @@ export async function findScoreChange(tx: Tx, scoreKey: string): Promise<StoredS
 }
 
 /** Stores a new score: a score_changes row (only when score or grade moved) and the lead's current figures. */
-export async function recordScore(tx: Tx, c: { scoreKey: string; leadId: string; at: string; reason: string; score: Score; previousScore: number | null; changed: boolean }): Promise<void> {
+export async function recordScore(
+  tx: Tx,
+  c: {
+    scoreKey: string;
+    leadId: string;
+    at: string;
+    reason: string;
+    score: Score;
+    previousScore: number | null;
+    changed: boolean;
+  },
+): Promise<void> {
   if (c.changed) {
     await tx.query(
       `INSERT INTO score_changes (score_key, lead_id, at, model, model_version, score, previous_score, grade, mql, breakdown, reason)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [c.scoreKey, c.leadId, c.at, c.score.model, c.score.modelVersion, c.score.score, c.previousScore, c.score.grade, c.score.mql, JSON.stringify(c.score.breakdown), c.reason],
+      [
+        c.scoreKey,
+        c.leadId,
+        c.at,
+        c.score.model,
+        c.score.modelVersion,
+        c.score.score,
+        c.previousScore,
+        c.score.grade,
+        c.score.mql,
+        JSON.stringify(c.score.breakdown),
+        c.reason,
+      ],
     );
   }
-  await tx.query('UPDATE leads SET score = $2, grade = $3, score_model = $4, score_model_version = $5 WHERE id = $1', [c.leadId, c.score.score, c.score.grade, c.score.model, c.score.modelVersion]);
+  await tx.query('UPDATE leads SET score = $2, grade = $3, score_model = $4, score_model_version = $5 WHERE id = $1', [
+    c.leadId,
+    c.score.score,
+    c.score.grade,
+    c.score.model,
+    c.score.modelVersion,
+  ]);
 }
 
 export interface ExplainedScore {

@@ -3,8 +3,14 @@ import type { Db, Tx } from './index';
 
 export type SuppressionReason = 'unsubscribed' | 'hard_bounce' | 'complaint' | 'erased';
 
-export async function suppress(db: Db | Tx, s: { addressHash: string; reason: SuppressionReason; source: string }): Promise<void> {
-  await db.query('INSERT INTO suppressions (address_hash, reason, source) VALUES ($1, $2, $3) ON CONFLICT (address_hash) DO NOTHING', [s.addressHash, s.reason, s.source]);
+export async function suppress(
+  db: Db | Tx,
+  s: { addressHash: string; reason: SuppressionReason; source: string },
+): Promise<void> {
+  await db.query(
+    'INSERT INTO suppressions (address_hash, reason, source) VALUES ($1, $2, $3) ON CONFLICT (address_hash) DO NOTHING',
+    [s.addressHash, s.reason, s.source],
+  );
 }
 
 /** Erasure overrides whatever the entry said before (an unsubscribe, a bounce): an erased person stays out (issue 13.4). */
@@ -17,7 +23,10 @@ export async function markErased(db: Db | Tx, addressHash: string): Promise<void
 }
 
 /** The entry of an address, by its hash, or by its hashes under every suppression key (erased first). */
-export async function suppressionOf(db: Db | Tx, addressHash: string | string[]): Promise<SuppressionReason | undefined> {
+export async function suppressionOf(
+  db: Db | Tx,
+  addressHash: string | string[],
+): Promise<SuppressionReason | undefined> {
   const [row] = await db.query<{ reason: SuppressionReason }>(
     "SELECT reason FROM suppressions WHERE address_hash = ANY($1) ORDER BY reason = 'erased' DESC LIMIT 1",
     [Array.isArray(addressHash) ? addressHash : [addressHash]],
@@ -27,13 +36,18 @@ export async function suppressionOf(db: Db | Tx, addressHash: string | string[])
 
 /** R-consent: the latest marketing consent the lead gave, if any. */
 export async function hasMarketingConsent(db: Db | Tx, leadId: string): Promise<boolean> {
-  const [row] = await db.query<{ marketing: boolean }>('SELECT marketing FROM consents WHERE lead_id = $1 ORDER BY at DESC, id DESC LIMIT 1', [leadId]);
+  const [row] = await db.query<{ marketing: boolean }>(
+    'SELECT marketing FROM consents WHERE lead_id = $1 ORDER BY at DESC, id DESC LIMIT 1',
+    [leadId],
+  );
   return row?.marketing === true;
 }
 
 /** Whether any of these address hashes belongs to an erased person (one round trip on the capture path). */
 export async function anyErased(db: Db | Tx, addressHashes: string[]): Promise<boolean> {
-  const rows = await db.query("SELECT 1 FROM suppressions WHERE address_hash = ANY($1) AND reason = 'erased' LIMIT 1", [addressHashes]);
+  const rows = await db.query("SELECT 1 FROM suppressions WHERE address_hash = ANY($1) AND reason = 'erased' LIMIT 1", [
+    addressHashes,
+  ]);
   return rows.length > 0;
 }
 
@@ -43,7 +57,10 @@ export async function anyErased(db: Db | Tx, addressHashes: string[]): Promise<b
  * left to hash): the keys they were made with stay in the ring. Answers how many moved and how many
  * are still under an older key.
  */
-export async function rehashSuppressions(db: Db, hashesOf: (address: string) => string[]): Promise<{ rehashed: number; remaining: number }> {
+export async function rehashSuppressions(
+  db: Db,
+  hashesOf: (address: string) => string[],
+): Promise<{ rehashed: number; remaining: number }> {
   const addresses = await db.query<{ address: string }>(
     `SELECT email_normalized AS address FROM leads WHERE email_normalized IS NOT NULL
      UNION SELECT phone_normalized FROM leads WHERE phone_normalized IS NOT NULL

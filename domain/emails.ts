@@ -37,11 +37,14 @@ function compose(subject: string, paragraphs: Paragraph[]): EmailContent {
     subject,
     text: kept.map((p) => (typeof p === 'string' ? p : `${p.label}: ${p.url}`)).join('\n\n') + '\n',
     html: kept
-      .map((p) => (typeof p === 'string' ? `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>` : `<p><a href="${escapeHtml(p.url)}">${escapeHtml(p.label)}</a></p>`))
+      .map((p) =>
+        typeof p === 'string'
+          ? `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`
+          : `<p><a href="${escapeHtml(p.url)}">${escapeHtml(p.label)}</a></p>`,
+      )
       .join('\n'),
   };
 }
-
 
 const greetingName = (lead: Recipient) => lead.firstName?.trim() || 'there';
 
@@ -74,8 +77,22 @@ export function cadenceEmail(template: string, lead: Recipient, repName: string,
 }
 
 /** What a rep or manager is told about (R6, R15, R20). */
-export type RepNotice = 'new_lead' | 'returning_lead' | 'handoff' | 'handoff_reminder' | 'stalled' | 'replied' | 'activity_due' | 'calls_overdue';
-export type ManagerNotice = 'sla_breach' | 'handoff_overdue' | 'no_rep_available' | 'reply_unanswered' | 'attempts_unreported' | 'lead_reassigned';
+export type RepNotice =
+  | 'new_lead'
+  | 'returning_lead'
+  | 'handoff'
+  | 'handoff_reminder'
+  | 'stalled'
+  | 'replied'
+  | 'activity_due'
+  | 'calls_overdue';
+export type ManagerNotice =
+  | 'sla_breach'
+  | 'handoff_overdue'
+  | 'no_rep_available'
+  | 'reply_unanswered'
+  | 'attempts_unreported'
+  | 'lead_reassigned';
 
 export interface LeadCard {
   leadId: string;
@@ -104,14 +121,38 @@ function cardLines(lead: LeadCard): string {
 }
 
 const REP_NOTICES: Record<RepNotice, (lead: LeadCard) => { subject: string; lead: string }> = {
-  new_lead: (lead) => ({ subject: `New lead: ${lead.name} — call within 20 minutes`, lead: 'A new lead is yours. Call now: after 20 minutes a first response is half as effective (R6).' }),
-  handoff: (lead) => ({ subject: `Qualified lead for you: ${lead.name}`, lead: 'Marketing has qualified this lead. Please accept or reject it.' }),
-  handoff_reminder: (lead) => ({ subject: `Reminder: accept or reject ${lead.name}`, lead: 'This qualified lead is still waiting for your decision.' }),
-  stalled: (lead) => ({ subject: `Gone quiet: ${lead.name}`, lead: 'This lead was evaluating and has gone silent. Silence after urgency is a bad sign: react now (R20).' }),
-  replied: (lead) => ({ subject: `${lead.name} replied`, lead: 'The lead replied to an e-mail; every cadence has stopped. Over to you.' }),
-  returning_lead: (lead) => ({ subject: `Returning lead: ${lead.name} — call within 20 minutes`, lead: 'This lead came back to us and is yours again. Call now: they are showing interest (R4, R6).' }),
-  calls_overdue: (lead) => ({ subject: `Report your calls: ${lead.name}`, lead: 'The contact cadence is over but not every call was reported. Report each attempt: a lead is closed as not interested only after five (R8).' }),
-  activity_due: (lead) => ({ subject: `Due now: your scheduled activity with ${lead.name}`, lead: 'You scheduled this call or meeting (R7); it is due now.' }),
+  new_lead: (lead) => ({
+    subject: `New lead: ${lead.name} — call within 20 minutes`,
+    lead: 'A new lead is yours. Call now: after 20 minutes a first response is half as effective (R6).',
+  }),
+  handoff: (lead) => ({
+    subject: `Qualified lead for you: ${lead.name}`,
+    lead: 'Marketing has qualified this lead. Please accept or reject it.',
+  }),
+  handoff_reminder: (lead) => ({
+    subject: `Reminder: accept or reject ${lead.name}`,
+    lead: 'This qualified lead is still waiting for your decision.',
+  }),
+  stalled: (lead) => ({
+    subject: `Gone quiet: ${lead.name}`,
+    lead: 'This lead was evaluating and has gone silent. Silence after urgency is a bad sign: react now (R20).',
+  }),
+  replied: (lead) => ({
+    subject: `${lead.name} replied`,
+    lead: 'The lead replied to an e-mail; every cadence has stopped. Over to you.',
+  }),
+  returning_lead: (lead) => ({
+    subject: `Returning lead: ${lead.name} — call within 20 minutes`,
+    lead: 'This lead came back to us and is yours again. Call now: they are showing interest (R4, R6).',
+  }),
+  calls_overdue: (lead) => ({
+    subject: `Report your calls: ${lead.name}`,
+    lead: 'The contact cadence is over but not every call was reported. Report each attempt: a lead is closed as not interested only after five (R8).',
+  }),
+  activity_due: (lead) => ({
+    subject: `Due now: your scheduled activity with ${lead.name}`,
+    lead: 'You scheduled this call or meeting (R7); it is due now.',
+  }),
 };
 
 export function repNoticeEmail(kind: RepNotice, lead: LeadCard, repName: string, why?: string): EmailContent {
@@ -120,12 +161,30 @@ export function repNoticeEmail(kind: RepNotice, lead: LeadCard, repName: string,
 }
 
 const MANAGER_NOTICES: Record<ManagerNotice, (lead: LeadCard, rep: string) => { subject: string; lead: string }> = {
-  sla_breach: (lead, rep) => ({ subject: `SLA breached: ${lead.name} not contacted in time`, lead: `${rep} has not logged a first contact within the speed-to-lead SLA (R6).` }),
-  handoff_overdue: (lead, rep) => ({ subject: `Handoff overdue: ${lead.name}`, lead: `${rep} has neither accepted nor rejected this qualified lead, even after a reminder.` }),
-  reply_unanswered: (lead, rep) => ({ subject: `Unanswered reply: ${lead.name}`, lead: `The lead wrote back and ${rep} has not reported an outcome since (R17).` }),
-  attempts_unreported: (lead, rep) => ({ subject: `Contact attempts unreported: ${lead.name}`, lead: `${rep} was reminded to report the contact attempts and has not (R8).` }),
-  lead_reassigned: (lead, rep) => ({ subject: `Lead reassigned: ${lead.name}`, lead: `The lead's rep is no longer available; it now belongs to ${rep}.` }),
-  no_rep_available: (lead) => ({ subject: `No rep available for ${lead.name}`, lead: 'Routing found no available rep for this lead. Please assign one.' }),
+  sla_breach: (lead, rep) => ({
+    subject: `SLA breached: ${lead.name} not contacted in time`,
+    lead: `${rep} has not logged a first contact within the speed-to-lead SLA (R6).`,
+  }),
+  handoff_overdue: (lead, rep) => ({
+    subject: `Handoff overdue: ${lead.name}`,
+    lead: `${rep} has neither accepted nor rejected this qualified lead, even after a reminder.`,
+  }),
+  reply_unanswered: (lead, rep) => ({
+    subject: `Unanswered reply: ${lead.name}`,
+    lead: `The lead wrote back and ${rep} has not reported an outcome since (R17).`,
+  }),
+  attempts_unreported: (lead, rep) => ({
+    subject: `Contact attempts unreported: ${lead.name}`,
+    lead: `${rep} was reminded to report the contact attempts and has not (R8).`,
+  }),
+  lead_reassigned: (lead, rep) => ({
+    subject: `Lead reassigned: ${lead.name}`,
+    lead: `The lead's rep is no longer available; it now belongs to ${rep}.`,
+  }),
+  no_rep_available: (lead) => ({
+    subject: `No rep available for ${lead.name}`,
+    lead: 'Routing found no available rep for this lead. Please assign one.',
+  }),
 };
 
 export function managerNoticeEmail(kind: ManagerNotice, lead: LeadCard, repName: string): EmailContent {

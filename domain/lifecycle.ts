@@ -6,19 +6,26 @@
 import type { Duration } from '@temporalio/common';
 
 export type LeadStage =
-  | 'new'
-  | 'contacting'
-  | 'nurturing'
-  | 'qualified'
-  | 'handed_off'
-  | 'converted'
-  | 'not_interested'
-  | 'disqualified';
+  'new' | 'contacting' | 'nurturing' | 'qualified' | 'handed_off' | 'converted' | 'not_interested' | 'disqualified';
 
-export const REP_OUTCOMES = ['reached', 'no_answer', 'voicemail', 'replied', 'meeting_booked', 'not_interested', 'wrong_contact'] as const;
+export const REP_OUTCOMES = [
+  'reached',
+  'no_answer',
+  'voicemail',
+  'replied',
+  'meeting_booked',
+  'not_interested',
+  'wrong_contact',
+] as const;
 export type RepOutcome = (typeof REP_OUTCOMES)[number];
 
-export const BUYER_STAGES = ['problem_recognition', 'information_search', 'evaluation', 'decision', 'post_purchase'] as const;
+export const BUYER_STAGES = [
+  'problem_recognition',
+  'information_search',
+  'evaluation',
+  'decision',
+  'post_purchase',
+] as const;
 export type BuyerStage = (typeof BUYER_STAGES)[number];
 
 export type Grade = 'cold' | 'warm' | 'hot';
@@ -102,18 +109,32 @@ export function outcomeEffect(
       return {
         countsAsAttempt: stage === 'contacting',
         reached: false,
-        next: exhausted ? { stage: 'not_interested', reason: `no reach after ${lead.maxAttempts} attempts (R8)` } : undefined,
+        next: exhausted
+          ? { stage: 'not_interested', reason: `no reach after ${lead.maxAttempts} attempts (R8)` }
+          : undefined,
       };
     }
     case 'reached':
     case 'replied': {
       const counts = stage === 'contacting';
       // The decision stage qualifies at the first reach; once sales has turned the lead back, only new evidence does (a meeting, a score crossing, a capture).
-      if (isAdvanced(lead.buyerStage, false) && !lead.recycled && (stage === 'contacting' || stage === 'not_interested')) {
-        return { countsAsAttempt: counts, reached: true, next: { stage: 'qualified', reason: `${outcome} in the decision stage (R13)` } };
+      if (
+        isAdvanced(lead.buyerStage, false) &&
+        !lead.recycled &&
+        (stage === 'contacting' || stage === 'not_interested')
+      ) {
+        return {
+          countsAsAttempt: counts,
+          reached: true,
+          next: { stage: 'qualified', reason: `${outcome} in the decision stage (R13)` },
+        };
       }
       if (stage === 'contacting' || stage === 'not_interested') {
-        return { countsAsAttempt: counts, reached: true, next: { stage: 'nurturing', reason: `${outcome}: reached, not ready yet (R17)` } };
+        return {
+          countsAsAttempt: counts,
+          reached: true,
+          next: { stage: 'nurturing', reason: `${outcome}: reached, not ready yet (R17)` },
+        };
       }
       return { countsAsAttempt: counts, reached: true };
     }
@@ -121,10 +142,20 @@ export function outcomeEffect(
       return {
         countsAsAttempt: stage === 'contacting',
         reached: true,
-        next: stage === 'qualified' || stage === 'handed_off' ? undefined : { stage: 'qualified', reason: 'meeting booked: skips the slow nurture track (R13)' },
+        next:
+          stage === 'qualified' || stage === 'handed_off'
+            ? undefined
+            : { stage: 'qualified', reason: 'meeting booked: skips the slow nurture track (R13)' },
       };
     case 'not_interested':
-      return { countsAsAttempt: stage === 'contacting', reached: true, next: stage === 'not_interested' ? undefined : { stage: 'not_interested', reason: 'the lead said not interested (R4: kept)' } };
+      return {
+        countsAsAttempt: stage === 'contacting',
+        reached: true,
+        next:
+          stage === 'not_interested'
+            ? undefined
+            : { stage: 'not_interested', reason: 'the lead said not interested (R4: kept)' },
+      };
     case 'wrong_contact': {
       // An attempt that could not reach the person: counted, and no more e-mail to the address; not the lead's own word (R8).
       const exhausted = stage === 'contacting' && lead.attempts + 1 >= lead.maxAttempts;
@@ -132,7 +163,9 @@ export function outcomeEffect(
         countsAsAttempt: stage === 'contacting',
         reached: false,
         stopMail: true,
-        next: exhausted ? { stage: 'not_interested', reason: `no reach after ${lead.maxAttempts} attempts (R8)` } : undefined,
+        next: exhausted
+          ? { stage: 'not_interested', reason: `no reach after ${lead.maxAttempts} attempts (R8)` }
+          : undefined,
       };
     }
   }

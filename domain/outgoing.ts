@@ -50,7 +50,9 @@ export function withMarketingFooter(content: EmailContent, sender: Sender, unsub
 /** RFC 2369 and RFC 8058 headers: mail clients show an unsubscribe button that POSTs without a login. */
 export function unsubscribeHeaders(unsubscribeUrl: string, mailto?: string): Record<string, string> {
   return {
-    'List-Unsubscribe': [`<${unsubscribeUrl}>`, ...(mailto ? [`<mailto:${mailto}?subject=unsubscribe>`] : [])].join(', '),
+    'List-Unsubscribe': [`<${unsubscribeUrl}>`, ...(mailto ? [`<mailto:${mailto}?subject=unsubscribe>`] : [])].join(
+      ', ',
+    ),
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
   };
 }

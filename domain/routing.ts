@@ -44,7 +44,9 @@ export function coverage(territory: Territory, lead: LeadLocation): number {
 
 /** The rep furthest below their weighted share; ties go to the rep id that sorts first, so the choice is stable. */
 function leastLoaded(reps: RepForRouting[]): RepForRouting {
-  return [...reps].sort((a, b) => (a.assignedCount + 1) / a.weight - (b.assignedCount + 1) / b.weight || a.id.localeCompare(b.id))[0]!;
+  return [...reps].sort(
+    (a, b) => (a.assignedCount + 1) / a.weight - (b.assignedCount + 1) / b.weight || a.id.localeCompare(b.id),
+  )[0]!;
 }
 
 function describe(t: Territory): string {
@@ -73,5 +75,9 @@ export function routeLead(lead: LeadLocation, reps: RepForRouting[], exclude: re
     return { repId: rep.id, rule: 'territory', reason: `territory ${describe(territory)}` };
   }
   const rep = leastLoaded(candidates);
-  return { repId: rep.id, rule: 'round_robin', reason: `round robin (weight ${rep.weight}, ${rep.assignedCount} leads before)` };
+  return {
+    repId: rep.id,
+    rule: 'round_robin',
+    reason: `round robin (weight ${rep.weight}, ${rep.assignedCount} leads before)`,
+  };
 }

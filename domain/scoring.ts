@@ -45,11 +45,36 @@ export interface IdealCustomerProfile {
 /** The fit rules of an ICP, in a fixed order: industry, size, role, revenue, location. */
 export function icpFit(icp: IdealCustomerProfile): FitRule[] {
   return [
-    { id: 'industry', label: 'industry in the ICP', points: icp.industries.points, matches: (l) => anyOf(icp.industries.values)(l.industry) },
-    { id: 'size', label: 'company size in the ICP', points: icp.companySizes.points, matches: (l) => anyOf(icp.companySizes.values)(l.companySize) },
-    { id: 'role', label: icp.roles.label, points: icp.roles.points, matches: (l) => icp.roles.pattern.test(l.title ?? '') },
-    { id: 'revenue', label: icp.revenue.label, points: icp.revenue.points, matches: (l) => (l.revenue ?? 0) >= icp.revenue.atLeast },
-    { id: 'location', label: 'in a market we serve', points: icp.regions.points, matches: (l) => anyOf(icp.regions.values)(l.country) },
+    {
+      id: 'industry',
+      label: 'industry in the ICP',
+      points: icp.industries.points,
+      matches: (l) => anyOf(icp.industries.values)(l.industry),
+    },
+    {
+      id: 'size',
+      label: 'company size in the ICP',
+      points: icp.companySizes.points,
+      matches: (l) => anyOf(icp.companySizes.values)(l.companySize),
+    },
+    {
+      id: 'role',
+      label: icp.roles.label,
+      points: icp.roles.points,
+      matches: (l) => icp.roles.pattern.test(l.title ?? ''),
+    },
+    {
+      id: 'revenue',
+      label: icp.revenue.label,
+      points: icp.revenue.points,
+      matches: (l) => (l.revenue ?? 0) >= icp.revenue.atLeast,
+    },
+    {
+      id: 'location',
+      label: 'in a market we serve',
+      points: icp.regions.points,
+      matches: (l) => anyOf(icp.regions.values)(l.country),
+    },
   ];
 }
 
@@ -70,12 +95,17 @@ export interface ScoringModel {
   mqlThreshold: number;
 }
 
-const anyOf = (values: readonly string[]) => (v: string | null | undefined) => v != null && values.includes(v.trim().toLowerCase());
+const anyOf = (values: readonly string[]) => (v: string | null | undefined) =>
+  v != null && values.includes(v.trim().toLowerCase());
 
 const NORDIC_ICP: IdealCustomerProfile = {
   industries: { values: ['manufacturing', 'logistics', 'software', 'retail', 'healthcare'], points: 10 },
   companySizes: { values: ['51-200', '201-1000', '1000+', '1001-5000', '5000+'], points: 10 },
-  roles: { pattern: /\b(head|director|chief|vp|vice president|owner|founder|ceo|cto|coo|cfo|manager)\b/i, label: 'decision-making role', points: 10 },
+  roles: {
+    pattern: /\b(head|director|chief|vp|vice president|owner|founder|ceo|cto|coo|cfo|manager)\b/i,
+    label: 'decision-making role',
+    points: 10,
+  },
   revenue: { atLeast: 1_000_000, label: 'revenue of 1 M€ or more', points: 5 },
   regions: { values: ['fi', 'finland', 'se', 'sweden', 'no', 'norway', 'dk', 'denmark', 'ee', 'estonia'], points: 5 },
 };
@@ -101,7 +131,9 @@ const ACTION_POINTS: Record<string, number> = {
 export const DEFAULT_MODEL: ScoringModel = {
   id: 'icp-2026',
   version: 1,
-  fit: icpFit(NORDIC_ICP).map((rule) => (rule.id === 'size' ? { ...rule, label: 'company of 51 or more people' } : rule)),
+  fit: icpFit(NORDIC_ICP).map((rule) =>
+    rule.id === 'size' ? { ...rule, label: 'company of 51 or more people' } : rule,
+  ),
   actions: ACTION_POINTS,
   engagementWindowDays: 90,
   grades: { warm: 25, hot: 50 },
@@ -118,7 +150,9 @@ export const DECAYING_MODEL: ScoringModel = {
 };
 
 /** Every model that may have scored a lead, by `<id>@<version>`: a stored score can always be explained again. */
-export const SCORING_MODELS: ReadonlyMap<string, ScoringModel> = new Map([DEFAULT_MODEL, DECAYING_MODEL].map((m) => [modelKey(m), m]));
+export const SCORING_MODELS: ReadonlyMap<string, ScoringModel> = new Map(
+  [DEFAULT_MODEL, DECAYING_MODEL].map((m) => [modelKey(m), m]),
+);
 
 export function modelKey(model: Pick<ScoringModel, 'id' | 'version'>): string {
   return `${model.id}@${model.version}`;
@@ -178,9 +212,21 @@ export function decayed(points: number, ageDays: number, halfLifeDays: number | 
  * The score of a lead as of `now`, with every rule and action behind it (R14). Actions count within
  * the model's window, each decayed by its age; the score is the rounded sum, never below 0.
  */
-export function explain(model: ScoringModel, lead: LeadProfile, events: readonly LeadAction[], now: string): Explanation {
-  const rules = model.fit.map((rule) => ({ id: rule.id, label: rule.label, matched: rule.matches(lead), points: rule.points }));
-  const fitLines: ScoreLine[] = rules.filter((r) => r.matched).map((r) => ({ id: `fit:${r.id}`, label: r.label, points: r.points }));
+export function explain(
+  model: ScoringModel,
+  lead: LeadProfile,
+  events: readonly LeadAction[],
+  now: string,
+): Explanation {
+  const rules = model.fit.map((rule) => ({
+    id: rule.id,
+    label: rule.label,
+    matched: rule.matches(lead),
+    points: rule.points,
+  }));
+  const fitLines: ScoreLine[] = rules
+    .filter((r) => r.matched)
+    .map((r) => ({ id: `fit:${r.id}`, label: r.label, points: r.points }));
   const nowMs = Date.parse(now);
   const since = nowMs - model.engagementWindowDays * DAY_MS;
   const eventLines: ScoreLine[] = [];
@@ -196,28 +242,58 @@ export function explain(model: ScoringModel, lead: LeadProfile, events: readonly
     else {
       const ageDays = round2((nowMs - t) / DAY_MS);
       const points = round2(decayed(basePoints, (nowMs - t) / DAY_MS, model.halfLifeDays));
-      eventLines.push({ id: key, label: key.replace(':', ' ').replace(/_/g, ' '), points, at: new Date(t).toISOString(), basePoints, ageDays });
+      eventLines.push({
+        id: key,
+        label: key.replace(':', ' ').replace(/_/g, ' '),
+        points,
+        at: new Date(t).toISOString(),
+        basePoints,
+        ageDays,
+      });
     }
   }
   const fit = fitLines.reduce((sum, l) => sum + l.points, 0);
   const engagement = round2(eventLines.reduce((sum, l) => sum + l.points, 0));
   const score = Math.max(0, Math.round(fit + engagement));
-  return { model: model.id, modelVersion: model.version, score, grade: gradeOf(score, model), mql: score >= model.mqlThreshold, fit, engagement, breakdown: [...fitLines, ...eventLines], rules, ignored };
+  return {
+    model: model.id,
+    modelVersion: model.version,
+    score,
+    grade: gradeOf(score, model),
+    mql: score >= model.mqlThreshold,
+    fit,
+    engagement,
+    breakdown: [...fitLines, ...eventLines],
+    rules,
+    ignored,
+  };
 }
 
 /** Scores the lead as of `at` (see explain): fit rules that match, plus the decayed points of every action within the window. */
-export function scoreLead(profile: LeadProfile, actions: readonly LeadAction[], at: string, model: ScoringModel = DEFAULT_MODEL): Score {
+export function scoreLead(
+  profile: LeadProfile,
+  actions: readonly LeadAction[],
+  at: string,
+  model: ScoringModel = DEFAULT_MODEL,
+): Score {
   const { rules: _rules, ignored: _ignored, ...score } = explain(model, profile, actions, at);
   return score;
 }
 
 /** Why the lead scores what it does, in words a rep reads in the handoff e-mail (R15, R18): one line per rule and per action. */
-export function explainScore(s: Pick<Score, 'score' | 'grade' | 'breakdown' | 'model'> & { modelVersion?: number | null }): string {
+export function explainScore(
+  s: Pick<Score, 'score' | 'grade' | 'breakdown' | 'model'> & { modelVersion?: number | null },
+): string {
   const lines = s.breakdown.map((l) => {
     const sign = l.points >= 0 ? '+' : '';
-    const when = l.at ? ` (${l.at.slice(0, 10)}${l.basePoints !== undefined && l.basePoints !== l.points ? `, ${l.basePoints} decayed over ${l.ageDays} days` : ''})` : '';
+    const when = l.at
+      ? ` (${l.at.slice(0, 10)}${l.basePoints !== undefined && l.basePoints !== l.points ? `, ${l.basePoints} decayed over ${l.ageDays} days` : ''})`
+      : '';
     return `  ${sign}${l.points} ${l.label}${when}`;
   });
   const model = s.modelVersion ? `${s.model} v${s.modelVersion}` : s.model;
-  return [`Score ${s.score} (${s.grade}, model ${model}):`, ...(lines.length > 0 ? lines : ['  no fit or engagement points yet'])].join('\n');
+  return [
+    `Score ${s.score} (${s.grade}, model ${model}):`,
+    ...(lines.length > 0 ? lines : ['  no fit or engagement points yet']),
+  ].join('\n');
 }

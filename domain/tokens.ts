@@ -64,7 +64,12 @@ export function verifyToken(secrets: Secrets, token: string): TokenClaims | unde
   const [, code, emailRef, link, keyId, signature] = m;
   const key = ringOf(secrets, 'links').find((k) => k.id === (keyId ?? LEGACY_KEY_ID));
   if (!key) return undefined;
-  const body = [code, emailRef, ...(link === undefined ? [] : [link]), ...(keyId === undefined ? [] : [`k${keyId}`])].join('.');
+  const body = [
+    code,
+    emailRef,
+    ...(link === undefined ? [] : [link]),
+    ...(keyId === undefined ? [] : [`k${keyId}`]),
+  ].join('.');
   const expected = Buffer.from(mac(key.key, body));
   const given = Buffer.from(signature!);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
@@ -73,7 +78,8 @@ export function verifyToken(secrets: Secrets, token: string): TokenClaims | unde
   return { kind, emailRef: emailRef!, ...(link === undefined ? {} : { link: Number(link) }) };
 }
 
-const hashWith = (key: Buffer, address: string) => createHmac('sha256', key).update(`address:${address.trim().toLowerCase()}`).digest('hex');
+const hashWith = (key: Buffer, address: string) =>
+  createHmac('sha256', key).update(`address:${address.trim().toLowerCase()}`).digest('hex');
 
 /** The key under which an address is suppressed: a keyed hash (the first suppression key's), so an erased person leaves no address behind. */
 export function addressHash(secrets: Secrets, address: string): string {

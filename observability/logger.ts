@@ -26,7 +26,12 @@ const PERSONAL_FIELDS = [
 ];
 
 /** Each field at the top level and up to three levels down (pino's `*` matches one level). */
-export const REDACTED_PATHS = PERSONAL_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]);
+export const REDACTED_PATHS = PERSONAL_FIELDS.flatMap((field) => [
+  field,
+  `*.${field}`,
+  `*.*.${field}`,
+  `*.*.*.${field}`,
+]);
 
 export const REDACTED = '[redacted]';
 
@@ -43,7 +48,18 @@ export function scrubText(text: string): string {
  * nodemailer's `response`, `rejected`, `rejectedErrors`, `recipient`, `envelope`, `accepted`;
  * PostgreSQL's `detail` (`Key (email_normalized)=(…) already exists`) and `where`.
  */
-const QUOTING_ERROR_FIELDS = new Set(['response', 'rejected', 'rejectedErrors', 'recipient', 'envelope', 'accepted', 'pending', 'detail', 'where', 'parameters']);
+const QUOTING_ERROR_FIELDS = new Set([
+  'response',
+  'rejected',
+  'rejectedErrors',
+  'recipient',
+  'envelope',
+  'accepted',
+  'pending',
+  'detail',
+  'where',
+  'parameters',
+]);
 
 /** A copy with every string scrubbed and every quoting field redacted, at any depth (causes, nested errors). */
 function scrubDeep(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
@@ -55,7 +71,8 @@ function scrubDeep(value: unknown, seen = new WeakSet<object>(), depth = 0): unk
   if (value instanceof Date) return value;
   if (value instanceof Error) return scrubError(value);
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = QUOTING_ERROR_FIELDS.has(key) ? REDACTED : scrubDeep(v, seen, depth + 1);
+  for (const [key, v] of Object.entries(value))
+    out[key] = QUOTING_ERROR_FIELDS.has(key) ? REDACTED : scrubDeep(v, seen, depth + 1);
   return out;
 }
 
@@ -68,7 +85,9 @@ function scrubError(err: unknown) {
 }
 
 /** The process's logger; `destination` is for tests (default: stdout). */
-export function createLogger(options: { level?: LogLevel; destination?: DestinationStream; base?: Record<string, unknown> } = {}): Logger {
+export function createLogger(
+  options: { level?: LogLevel; destination?: DestinationStream; base?: Record<string, unknown> } = {},
+): Logger {
   return pino(
     {
       level: options.level ?? 'info',
@@ -77,7 +96,10 @@ export function createLogger(options: { level?: LogLevel; destination?: Destinat
       serializers: { err: scrubError, error: scrubError },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubText(arg) : arg)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((arg) => (typeof arg === 'string' ? scrubText(arg) : arg)) as Parameters<typeof method>,
+          );
         },
       },
       timestamp: pino.stdTimeFunctions.isoTime,

@@ -8,7 +8,13 @@ import { Runtime, type LogEntry, type RuntimeOptions } from '@temporalio/worker'
 import type { Logger as TemporalLogger, LogLevel as TemporalLogLevel, LogMetadata } from '@temporalio/common';
 import type { Logger } from './logger';
 
-const PINO_LEVEL = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<TemporalLogLevel, string>;
+const PINO_LEVEL = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+} as const satisfies Record<TemporalLogLevel, string>;
 
 /** A Temporal SDK logger that writes to pino; `onEntry` also sees every entry (local-run waits for 'Worker state changed'). */
 export class PinoTemporalLogger implements TemporalLogger {
@@ -49,7 +55,13 @@ export interface WorkerRuntimeOptions {
 }
 
 /** Installs the process's Temporal Runtime with pino logging and the Prometheus exporter. */
-export function installWorkerRuntime({ logger, metricsPort, metricsHost = '0.0.0.0', onEntry, shutdownSignals }: WorkerRuntimeOptions): Runtime {
+export function installWorkerRuntime({
+  logger,
+  metricsPort,
+  metricsHost = '0.0.0.0',
+  onEntry,
+  shutdownSignals,
+}: WorkerRuntimeOptions): Runtime {
   const options: RuntimeOptions = {
     logger: new PinoTemporalLogger(logger.child({ component: 'worker' }), onEntry),
     ...(shutdownSignals ? { shutdownSignals } : {}),
@@ -63,6 +75,9 @@ export function installWorkerRuntime({ logger, metricsPort, metricsHost = '0.0.0
     return Runtime.install(options);
   } catch (err) {
     if (!/address already in use/i.test((err as Error).message)) throw err;
-    throw new Error(`The worker's metrics port ${metricsPort} is in use (another worker on this machine?): set WORKER_METRICS_PORT to a free port, or 0 to turn the endpoint off`, { cause: err });
+    throw new Error(
+      `The worker's metrics port ${metricsPort} is in use (another worker on this machine?): set WORKER_METRICS_PORT to a free port, or 0 to turn the endpoint off`,
+      { cause: err },
+    );
   }
 }

@@ -63,9 +63,20 @@ export interface PreviewResult {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A lead that fits a little (a Finnish analyst at a small consultancy): cold, so it stays in nurture. */
-const DEFAULT_LEAD: PreviewLead = { firstName: 'Aino', country: 'FI', industry: 'consulting', companySize: '11-50', title: 'Analyst' };
+const DEFAULT_LEAD: PreviewLead = {
+  firstName: 'Aino',
+  country: 'FI',
+  industry: 'consulting',
+  companySize: '11-50',
+  title: 'Analyst',
+};
 
-type Create = (opts: { server: { type: 'existing' }; address: string; namespace: string; supportsTimeSkipping: true }) => Promise<TestWorkflowEnvironment>;
+type Create = (opts: {
+  server: { type: 'existing' };
+  address: string;
+  namespace: string;
+  supportsTimeSkipping: true;
+}) => Promise<TestWorkflowEnvironment>;
 
 /** Attaches to a running time-skipping server (@temporalio/testing 1.24 offers this only through its shared factory). */
 export function attachTimeSkipping(address: string): Promise<TestWorkflowEnvironment> {
@@ -111,28 +122,60 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
   const leadId = randomUUID();
   const handle = env.client.workflow.getHandle(leadWorkflowId(leadId));
   const state = () => handle.query(leadStateQuery);
-  const leadWorker = await Worker.create({ connection: env.nativeConnection, taskQueue, activities: stubs.activities, workflowBundle: options.workflowBundle });
-  const mailWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: emailTaskQueue(taskQueue), activities: stubs.mail });
+  const leadWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    activities: stubs.activities,
+    workflowBundle: options.workflowBundle,
+  });
+  const mailWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: emailTaskQueue(taskQueue),
+    activities: stubs.mail,
+  });
   const actor = { role: 'rep', repId: 'preview-rep' };
 
   const scenario = async (): Promise<{ startedAt: number; end: LeadState }> => {
     await env.sleep(nextMondayMorning(await env.currentTimeMs(), timeZone) - (await env.currentTimeMs()));
     const source = { channel: 'preview' };
-    const input: LeadWorkflowInput = { leadId, source, reachableBy: { email: true, phone: true }, buyerStage: lead.buyerStage, marketingConsent: lead.consent !== false };
+    const input: LeadWorkflowInput = {
+      leadId,
+      source,
+      reachableBy: { email: true, phone: true },
+      buyerStage: lead.buyerStage,
+      marketingConsent: lead.consent !== false,
+    };
     await env.client.workflow.signalWithStart('leadWorkflow', {
       workflowId: leadWorkflowId(leadId),
       taskQueue,
       args: [input],
       signal: captureSignal,
-      signalArgs: [{ touchId: randomUUID(), at: new Date(await env.currentTimeMs()).toISOString(), source, buyerStage: lead.buyerStage }],
+      signalArgs: [
+        {
+          touchId: randomUUID(),
+          at: new Date(await env.currentTimeMs()).toISOString(),
+          source,
+          buyerStage: lead.buyerStage,
+        },
+      ],
     });
     // Settled after the capture: routed, welcomed, and the contact cadence's first act given.
-    await until('the capture', state, (s) => s.assignedRep !== null && s.firstTouchEmailSent && (s.cadence?.log.some((l) => l.what.startsWith('wait until')) ?? false));
+    await until(
+      'the capture',
+      state,
+      (s) =>
+        s.assignedRep !== null &&
+        s.firstTouchEmailSent &&
+        (s.cadence?.log.some((l) => l.what.startsWith('wait until')) ?? false),
+    );
     const entry = entryFor(cadence.id);
-    if (entry) await handle.executeUpdate(reportOutcomeUpdate, { args: [{ requestId: randomUUID(), outcome: entry, actor }] });
+    if (entry)
+      await handle.executeUpdate(reportOutcomeUpdate, { args: [{ requestId: randomUUID(), outcome: entry, actor }] });
     const inCadence = await until(`the start of ${cadence.id}`, state, (s) => s.cadence != null);
     if (inCadence.cadence?.id !== cadence.id) {
-      throw new Error(`Preview: the lead went to ${inCadence.cadence?.id ?? 'no cadence'} (stage ${inCadence.stage}, buyer stage ${inCadence.buyerStage ?? 'unknown'}), not ${cadence.id}: adjust the lead fixture`);
+      throw new Error(
+        `Preview: the lead went to ${inCadence.cadence?.id ?? 'no cadence'} (stage ${inCadence.stage}, buyer stage ${inCadence.buyerStage ?? 'unknown'}), not ${cadence.id}: adjust the lead fixture`,
+      );
     }
     const startedAt = await env.currentTimeMs();
     const events = [...(options.events ?? [])].sort((a, b) => msToNumber(a.after) - msToNumber(b.after));
@@ -142,13 +185,25 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
       const at = new Date(await env.currentTimeMs()).toISOString();
       const scored = stubs.records.filter((r) => r.kind === 'score' && r.leadId === leadId).length;
       if (event.type === 'outcome') {
-        await handle.executeUpdate(reportOutcomeUpdate, { args: [{ requestId: randomUUID(), outcome: event.outcome, actor }] }).catch((err: Error) => {
-          stubs.records.push({ leadId, at: Date.parse(at), kind: 'notice', what: `outcome ${event.outcome} refused: ${err.cause instanceof Error ? err.cause.message : err.message}` });
-        });
+        await handle
+          .executeUpdate(reportOutcomeUpdate, { args: [{ requestId: randomUUID(), outcome: event.outcome, actor }] })
+          .catch((err: Error) => {
+            stubs.records.push({
+              leadId,
+              at: Date.parse(at),
+              kind: 'notice',
+              what: `outcome ${event.outcome} refused: ${err.cause instanceof Error ? err.cause.message : err.message}`,
+            });
+          });
       } else {
-        if (event.type === 'engagement') await handle.signal(engagementSignal, { requestId: randomUUID(), event: event.event, at });
+        if (event.type === 'engagement')
+          await handle.signal(engagementSignal, { requestId: randomUUID(), event: event.event, at });
         else await handle.signal(captureSignal, { touchId: randomUUID(), at, source, buyerStage: event.buyerStage });
-        await until(`the ${event.type} to be handled`, async () => stubs.records.filter((r) => r.kind === 'score' && r.leadId === leadId).length, (n) => n > scored);
+        await until(
+          `the ${event.type} to be handled`,
+          async () => stubs.records.filter((r) => r.kind === 'score' && r.leadId === leadId).length,
+          (n) => n > scored,
+        );
       }
     }
     const horizon = startedAt + (options.days ?? 90) * DAY_MS - (await env.currentTimeMs());
@@ -158,15 +213,30 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
 
   try {
     // Never leave the lead running: on a shared time-skipping server it would hold up everyone's time skipping.
-    const { startedAt, end } = await leadWorker.runUntil(mailWorker.runUntil(scenario().finally(() => endLead(handle))));
+    const { startedAt, end } = await leadWorker.runUntil(
+      mailWorker.runUntil(scenario().finally(() => endLead(handle))),
+    );
     const fromLog = (end.cadence?.log ?? []).map((l) => ({ at: Date.parse(l.at), what: l.what }));
-    const fromStubs = stubs.records.filter((r) => r.leadId === leadId).filter((r) => r.kind === 'stage' || r.kind === 'score' || r.kind === 'notice').map((r) => ({ at: r.at, what: r.what }));
+    const fromStubs = stubs.records
+      .filter((r) => r.leadId === leadId)
+      .filter((r) => r.kind === 'stage' || r.kind === 'score' || r.kind === 'notice')
+      .map((r) => ({ at: r.at, what: r.what }));
     const lines = [...fromStubs, ...fromLog]
       .map((l, i) => ({ ...l, i }))
       // Effects decided together start at the same instant in any order: stage, then score, then notices.
       .sort((a, b) => a.at - b.at || rank(a.what) - rank(b.what) || a.i - b.i)
-      .map(({ at, what }) => ({ at, day: Math.max(0, calendarDays(startedAt, at, timeZone)), local: formatLocal(at, timeZone), what }));
-    lines.push({ at: startedAt + (options.days ?? 90) * DAY_MS, day: calendarDays(startedAt, startedAt + (options.days ?? 90) * DAY_MS, timeZone), local: formatLocal(startedAt + (options.days ?? 90) * DAY_MS, timeZone), what: `end: stage ${end.stage}, score ${end.score ?? 0} (${end.grade ?? 'cold'}), ${end.cadence ? `cadence ${end.cadence.id} v${end.cadence.version} at ${end.cadence.step ?? 'its end'}` : 'no cadence'}; waiting for ${end.waitingFor}` });
+      .map(({ at, what }) => ({
+        at,
+        day: Math.max(0, calendarDays(startedAt, at, timeZone)),
+        local: formatLocal(at, timeZone),
+        what,
+      }));
+    lines.push({
+      at: startedAt + (options.days ?? 90) * DAY_MS,
+      day: calendarDays(startedAt, startedAt + (options.days ?? 90) * DAY_MS, timeZone),
+      local: formatLocal(startedAt + (options.days ?? 90) * DAY_MS, timeZone),
+      what: `end: stage ${end.stage}, score ${end.score ?? 0} (${end.grade ?? 'cold'}), ${end.cadence ? `cadence ${end.cadence.id} v${end.cadence.version} at ${end.cadence.step ?? 'its end'}` : 'no cadence'}; waiting for ${end.waitingFor}`,
+    });
     return { cadence: cadence.id, timeZone, startedAt, lines, end };
   } finally {
     await env.teardown();
@@ -182,7 +252,8 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
 export async function endLead(handle: WorkflowHandle): Promise<void> {
   try {
     await handle.signal(eraseSignal);
-    for (let i = 0; i < 100 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await handle.describe()).status.name === 'RUNNING'; i++)
+      await new Promise((r) => setTimeout(r, 50));
     if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('preview over');
   } catch {
     // already closed
@@ -213,15 +284,26 @@ export function formatTimeline(result: PreviewResult): string {
  * Many leads of one profile through the same cadence at once (the benchmark): started together,
  * followed for `days`, and counted. Returns how many cadence e-mails went out in all.
  */
-export async function previewMany(options: Omit<PreviewOptions, 'events'> & { count: number }): Promise<{ leads: number; emails: number; stages: string[] }> {
+export async function previewMany(
+  options: Omit<PreviewOptions, 'events'> & { count: number },
+): Promise<{ leads: number; emails: number; stages: string[] }> {
   const cadence = cadenceById(options.cadence);
   if (!cadence) throw new Error(`No cadence ${options.cadence}`);
   const lead: PreviewLead = { ...DEFAULT_LEAD, ...options.lead };
   const stubs = createStubActivities(lead);
   const env = await attachTimeSkipping(options.address);
   const taskQueue = `preview-many-${randomUUID().slice(0, 8)}`;
-  const leadWorker = await Worker.create({ connection: env.nativeConnection, taskQueue, activities: stubs.activities, workflowBundle: options.workflowBundle });
-  const mailWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: emailTaskQueue(taskQueue), activities: stubs.mail });
+  const leadWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    activities: stubs.activities,
+    workflowBundle: options.workflowBundle,
+  });
+  const mailWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: emailTaskQueue(taskQueue),
+    activities: stubs.mail,
+  });
   const actor = { role: 'rep', repId: 'preview-rep' };
   const source = { channel: 'preview' };
   const entry = entryFor(cadence.id);
@@ -229,12 +311,32 @@ export async function previewMany(options: Omit<PreviewOptions, 'events'> & { co
     const ids = Array.from({ length: options.count }, () => randomUUID());
     const handles = await Promise.all(
       ids.map(async (leadId) => {
-        const input: LeadWorkflowInput = { leadId, source, reachableBy: { email: true, phone: true }, buyerStage: lead.buyerStage, marketingConsent: lead.consent !== false };
+        const input: LeadWorkflowInput = {
+          leadId,
+          source,
+          reachableBy: { email: true, phone: true },
+          buyerStage: lead.buyerStage,
+          marketingConsent: lead.consent !== false,
+        };
         const at = new Date(await env.currentTimeMs()).toISOString();
-        await env.client.workflow.signalWithStart('leadWorkflow', { workflowId: leadWorkflowId(leadId), taskQueue, args: [input], signal: captureSignal, signalArgs: [{ touchId: randomUUID(), at, source }] });
+        await env.client.workflow.signalWithStart('leadWorkflow', {
+          workflowId: leadWorkflowId(leadId),
+          taskQueue,
+          args: [input],
+          signal: captureSignal,
+          signalArgs: [{ touchId: randomUUID(), at, source }],
+        });
         const handle = env.client.workflow.getHandle(leadWorkflowId(leadId));
-        await until('the capture', () => handle.query(leadStateQuery), (s) => s.stage !== 'new', 60_000);
-        if (entry) await handle.executeUpdate(reportOutcomeUpdate, { args: [{ requestId: randomUUID(), outcome: entry, actor }] });
+        await until(
+          'the capture',
+          () => handle.query(leadStateQuery),
+          (s) => s.stage !== 'new',
+          60_000,
+        );
+        if (entry)
+          await handle.executeUpdate(reportOutcomeUpdate, {
+            args: [{ requestId: randomUUID(), outcome: entry, actor }],
+          });
         return handle;
       }),
     );
@@ -247,7 +349,11 @@ export async function previewMany(options: Omit<PreviewOptions, 'events'> & { co
   };
   try {
     const states = await leadWorker.runUntil(mailWorker.runUntil(scenario()));
-    return { leads: states.length, emails: stubs.records.filter((r) => r.kind === 'email').length, stages: [...new Set(states.map((s) => s.stage))] };
+    return {
+      leads: states.length,
+      emails: stubs.records.filter((r) => r.kind === 'email').length,
+      stages: [...new Set(states.map((s) => s.stage))],
+    };
   } finally {
     await env.teardown();
   }

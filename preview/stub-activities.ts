@@ -33,21 +33,40 @@ export function createStubActivities(lead: PreviewLead, options: { model?: Scori
   const actionsOf = new Map<string, LeadAction[]>();
   const actions = (leadId: string) => actionsOf.get(leadId) ?? actionsOf.set(leadId, []).get(leadId)!;
   const currentOf = new Map<string, number>();
-  const scores = new Map<string, { score: number; grade: 'cold' | 'warm' | 'hot'; mql: boolean; model: string; modelVersion: number; previousScore: number | null }>();
+  const scores = new Map<
+    string,
+    {
+      score: number;
+      grade: 'cold' | 'warm' | 'hot';
+      mql: boolean;
+      model: string;
+      modelVersion: number;
+      previousScore: number | null;
+    }
+  >();
   // Simulated time: when the workflow scheduled the activity (the time-skipping server's clock), not the wall clock.
   const now = () => Context.current().info.scheduledTimestampMs;
-  const record = (leadId: string, at: string | number, kind: Recorded['kind'], what: string) => records.push({ leadId, at: typeof at === 'number' ? at : Date.parse(at), kind, what });
+  const record = (leadId: string, at: string | number, kind: Recorded['kind'], what: string) =>
+    records.push({ leadId, at: typeof at === 'number' ? at : Date.parse(at), kind, what });
   const sent = new Set<string>();
   const send = (sendKey: string, template: string) => {
     if (sent.has(sendKey)) return { messageId: sendKey, status: 'already_sent' as const };
     sent.add(sendKey);
-    if (emailCategory(template) === 'marketing' && lead.consent === false) return { messageId: sendKey, status: 'no_consent' as const };
+    if (emailCategory(template) === 'marketing' && lead.consent === false)
+      return { messageId: sendKey, status: 'no_consent' as const };
     return { messageId: sendKey, status: 'sent' as const };
   };
 
   const activities: LeadActivities = {
     async welcomeLead(input) {
-      return { assignment: await activities.assignRep({ leadId: input.leadId, assignmentKey: input.assignmentKey, at: input.at }), email: input.sendFirstTouch ? send(input.sendKey, 'first-touch') : null };
+      return {
+        assignment: await activities.assignRep({
+          leadId: input.leadId,
+          assignmentKey: input.assignmentKey,
+          at: input.at,
+        }),
+        email: input.sendFirstTouch ? send(input.sendKey, 'first-touch') : null,
+      };
     },
     async sendFirstTouchEmail(input) {
       return send(input.sendKey, 'first-touch');
@@ -87,14 +106,35 @@ export function createStubActivities(lead: PreviewLead, options: { model?: Scori
       if (earlier) return earlier;
       if (input.reason === 'captured') actions(input.leadId).push({ kind: 'capture', name: '', at: input.at });
       const s = scoreLead(lead, actions(input.leadId), input.at, model);
-      const result = { score: s.score, grade: s.grade, mql: s.mql, model: s.model, modelVersion: s.modelVersion, previousScore: currentOf.get(input.leadId) ?? null };
+      const result = {
+        score: s.score,
+        grade: s.grade,
+        mql: s.mql,
+        model: s.model,
+        modelVersion: s.modelVersion,
+        previousScore: currentOf.get(input.leadId) ?? null,
+      };
       currentOf.set(input.leadId, s.score);
       scores.set(input.scoreKey, result);
-      record(input.leadId, input.at, 'score', `score ${s.score} (${s.grade}${s.mql ? ', MQL' : ''}) after ${input.reason}`);
+      record(
+        input.leadId,
+        input.at,
+        'score',
+        `score ${s.score} (${s.grade}${s.mql ? ', MQL' : ''}) after ${input.reason}`,
+      );
       return result;
     },
     async cadenceProfile(input) {
-      return { timeZone: timeZoneFor(lead, input.fallbackTimeZone), attributes: { industry: lead.industry ?? null, company_size: lead.companySize ?? null, country: lead.country ?? null, city: null, title: lead.title ?? null } };
+      return {
+        timeZone: timeZoneFor(lead, input.fallbackTimeZone),
+        attributes: {
+          industry: lead.industry ?? null,
+          company_size: lead.companySize ?? null,
+          country: lead.country ?? null,
+          city: null,
+          title: lead.title ?? null,
+        },
+      };
     },
   };
   const mail: MailActivities = {

@@ -26,7 +26,10 @@ export function leadOfContext(context: SerializationContext | undefined): string
 }
 
 /** What an erased lead's payloads read as, and what is written in their place after the erasure. */
-export const ERASED_MARKER: Payload = { metadata: { [METADATA_ENCODING_KEY]: Buffer.from('json/plain') }, data: Buffer.from('"[erased]"') };
+export const ERASED_MARKER: Payload = {
+  metadata: { [METADATA_ENCODING_KEY]: Buffer.from('json/plain') },
+  data: Buffer.from('"[erased]"'),
+};
 
 export function isEncrypted(payload: Payload): boolean {
   return Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() === ENCRYPTED_ENCODING;

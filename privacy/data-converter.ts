@@ -15,8 +15,15 @@ export function ripenDataConverter(keys: DataKeyStore): DataConverter {
  * The same, with a key store of its own on this database and master keyring; `codec` is the one it
  * uses (for the codec server); `close` ends the store's pool.
  */
-export function dataConverterFor(databaseUrl: string, masterKeys: Keyring): { dataConverter: DataConverter; codec: LeadPayloadCodec; close(): Promise<void> } {
+export function dataConverterFor(
+  databaseUrl: string,
+  masterKeys: Keyring,
+): { dataConverter: DataConverter; codec: LeadPayloadCodec; close(): Promise<void> } {
   const keys = openDataKeyStore(databaseUrl, masterKeys);
   const codec = new LeadPayloadCodec(keys);
-  return { dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: [codec] }, codec, close: () => keys.close() };
+  return {
+    dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: [codec] },
+    codec,
+    close: () => keys.close(),
+  };
 }

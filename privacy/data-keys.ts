@@ -80,12 +80,10 @@ export function createDataKeyStore(db: Db, masterKeys: Keyring, options: { cache
     const wrapped = wrap(masterKeys, keyId, randomBytes(32));
     // The insert loses to an existing row (also a tombstone), which is then read.
     const conflict = leadId === null ? 'key_id' : 'lead_id';
-    await db.query(`INSERT INTO data_keys (key_id, lead_id, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4) ON CONFLICT (${conflict}) DO NOTHING`, [
-      keyId,
-      leadId,
-      wrapped,
-      masterKeys.current.id,
-    ]);
+    await db.query(
+      `INSERT INTO data_keys (key_id, lead_id, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4) ON CONFLICT (${conflict}) DO NOTHING`,
+      [keyId, leadId, wrapped, masterKeys.current.id],
+    );
     const [row] = await db.query<KeyRow>(
       `SELECT key_id, wrapped_key, master_key_id FROM data_keys WHERE ${leadId === null ? 'key_id = $1' : 'lead_id = $1'}`,
       [leadId ?? keyId],
@@ -106,7 +104,10 @@ export function createDataKeyStore(db: Db, masterKeys: Keyring, options: { cache
       return (
         cached(keyId) ??
         once(`id:${keyId}`, async () => {
-          const [row] = await db.query<KeyRow>('SELECT key_id, wrapped_key, master_key_id FROM data_keys WHERE key_id = $1', [keyId]);
+          const [row] = await db.query<KeyRow>(
+            'SELECT key_id, wrapped_key, master_key_id FROM data_keys WHERE key_id = $1',
+            [keyId],
+          );
           // No row at all: the payload names a key this database never had (another environment, or a dropped database).
           if (!row) throw new Error(`unknown data key ${keyId}`);
           return remember(row);
@@ -132,16 +133,17 @@ export async function eraseDataKey(tx: Tx, leadId: string): Promise<void> {
 
 /** Re-wraps every data key under the current master key (after a new master key was put first). */
 export async function rewrapDataKeys(db: Db, masterKeys: Keyring): Promise<{ rewrapped: number }> {
-  const rows = await db.query<KeyRow>('SELECT key_id, wrapped_key, master_key_id FROM data_keys WHERE wrapped_key IS NOT NULL AND master_key_id <> $1', [masterKeys.current.id]);
+  const rows = await db.query<KeyRow>(
+    'SELECT key_id, wrapped_key, master_key_id FROM data_keys WHERE wrapped_key IS NOT NULL AND master_key_id <> $1',
+    [masterKeys.current.id],
+  );
   for (const row of rows) {
     const wrapped = wrap(masterKeys, row.key_id, unwrap(masterKeys, row));
     // Only if nobody erased or re-wrapped it meanwhile.
-    await db.query('UPDATE data_keys SET wrapped_key = $2, master_key_id = $3 WHERE key_id = $1 AND master_key_id = $4 AND wrapped_key IS NOT NULL', [
-      row.key_id,
-      wrapped,
-      masterKeys.current.id,
-      row.master_key_id,
-    ]);
+    await db.query(
+      'UPDATE data_keys SET wrapped_key = $2, master_key_id = $3 WHERE key_id = $1 AND master_key_id = $4 AND wrapped_key IS NOT NULL',
+      [row.key_id, wrapped, masterKeys.current.id, row.master_key_id],
+    );
   }
   return { rewrapped: rows.length };
 }
@@ -157,7 +159,10 @@ function wrap(masterKeys: Keyring, keyId: string, key: Buffer): Buffer {
 
 function unwrap(masterKeys: Keyring, row: KeyRow): Buffer {
   const master = row.master_key_id ? masterKeys.byId(row.master_key_id) : undefined;
-  if (!master) throw new Error(`data key ${row.key_id} is wrapped by master key ${row.master_key_id}, which is not in RIPEN_MASTER_KEYS`);
+  if (!master)
+    throw new Error(
+      `data key ${row.key_id} is wrapped by master key ${row.master_key_id}, which is not in RIPEN_MASTER_KEYS`,
+    );
   const wrapped = row.wrapped_key!;
   const decipher = createDecipheriv('aes-256-gcm', master.key, wrapped.subarray(0, 12));
   decipher.setAAD(Buffer.from(row.key_id));

@@ -29,10 +29,13 @@ export function parseKeyring(text: string, options: { name: string; minBytes?: n
     .map((entry) => {
       const at = entry.indexOf(':');
       const id = entry.slice(0, at);
-      if (at < 1 || !KEY_ID.test(id)) throw new Error(`${options.name}: each key is "id:base64", with an id of letters, digits, "_" or "-"`);
+      if (at < 1 || !KEY_ID.test(id))
+        throw new Error(`${options.name}: each key is "id:base64", with an id of letters, digits, "_" or "-"`);
       const key = Buffer.from(entry.slice(at + 1), 'base64');
-      if (options.exactBytes !== undefined && key.length !== options.exactBytes) throw new Error(`${options.name}: key ${id} must be ${options.exactBytes} bytes (base64)`);
-      if (key.length < (options.minBytes ?? 32)) throw new Error(`${options.name}: key ${id} must be at least ${options.minBytes ?? 32} bytes (base64)`);
+      if (options.exactBytes !== undefined && key.length !== options.exactBytes)
+        throw new Error(`${options.name}: key ${id} must be ${options.exactBytes} bytes (base64)`);
+      if (key.length < (options.minBytes ?? 32))
+        throw new Error(`${options.name}: key ${id} must be at least ${options.minBytes ?? 32} bytes (base64)`);
       return { id, key };
     });
   if (keys.length === 0) throw new Error(`${options.name}: no keys`);

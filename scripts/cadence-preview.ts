@@ -11,7 +11,14 @@ import type { PreviewLead } from '../preview/stub-activities';
 import { freePort, startTimeSkippingServer, type RunningProcess } from './processes';
 import { ensureTools } from './tools';
 
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => console.error(m),
+};
 
 function parse(argv: string[]): { cadence: string; lead?: PreviewLead; events?: PreviewEvent[]; days?: number } {
   const [cadence, ...rest] = argv;
@@ -31,7 +38,10 @@ function parse(argv: string[]): { cadence: string; lead?: PreviewLead; events?: 
 
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
   const tools = ensureTools();
   let server: RunningProcess | undefined;
   try {

@@ -21,7 +21,11 @@ export function ensureChromium(): void {
   const at = chromiumPath();
   if (existsSync(at) || at !== DEFAULT_CHROMIUM || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return;
   process.stderr.write('[tools] installing chromium (apt-get) for the web board test\n');
-  const apt = (...args: string[]) => execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (...args: string[]) =>
+    execFileSync('apt-get', args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   const install = () => apt('install', '-y', '--no-install-recommends', 'chromium');
   try {
     install();

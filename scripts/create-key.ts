@@ -27,7 +27,13 @@ function parseArguments(): { role: Role; repId?: string; label?: string; mayUpda
   let values: { role?: string; rep?: string; label?: string; help?: boolean; 'may-update'?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { role: { type: 'string' }, rep: { type: 'string' }, label: { type: 'string' }, 'may-update': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        role: { type: 'string' },
+        rep: { type: 'string' },
+        label: { type: 'string' },
+        'may-update': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (err) {
     usageError((err as Error).message);
@@ -44,7 +50,8 @@ function parseArguments(): { role: Role; repId?: string; label?: string; mayUpda
   if (role !== 'rep' && values.rep !== undefined) usageError(`--rep only applies to --role rep, not ${role}.`);
   const label = values.label?.trim();
   if (values.label !== undefined && !label) usageError('--label is empty.');
-  if (values['may-update'] && role !== 'capture') usageError(`--may-update only applies to --role capture, not ${role}.`);
+  if (values['may-update'] && role !== 'capture')
+    usageError(`--may-update only applies to --role capture, not ${role}.`);
   return { role, repId, label, mayUpdateLeads: values['may-update'] };
 }
 
@@ -54,11 +61,19 @@ async function main(): Promise<void> {
   const db = createDb(DATABASE_URL, { max: 1 });
   try {
     const key = await createApiKey(db, role, { repId, label, mayUpdateLeads });
-    console.error(`Created an API key with role ${role}${repId ? ` for ${repId}` : ''}${label ? ` ("${label}")` : ''}. Store it now: it is not shown again.`);
+    console.error(
+      `Created an API key with role ${role}${repId ? ` for ${repId}` : ''}${label ? ` ("${label}")` : ''}. Store it now: it is not shown again.`,
+    );
     console.log(key);
   } catch (err) {
-    if (isDatabaseUnavailable(err)) throw new Error(`Cannot reach PostgreSQL at ${withoutPassword(DATABASE_URL)}: is \`npm start\` running? Set DATABASE_URL to the database it printed.`);
-    if ((err as { code?: string }).code === '42P01') throw new Error(`No api_keys table in ${withoutPassword(DATABASE_URL)}: run \`npm start\` or \`npm run migrate\` first.`);
+    if (isDatabaseUnavailable(err))
+      throw new Error(
+        `Cannot reach PostgreSQL at ${withoutPassword(DATABASE_URL)}: is \`npm start\` running? Set DATABASE_URL to the database it printed.`,
+      );
+    if ((err as { code?: string }).code === '42P01')
+      throw new Error(
+        `No api_keys table in ${withoutPassword(DATABASE_URL)}: run \`npm start\` or \`npm run migrate\` first.`,
+      );
     throw err;
   } finally {
     await db.close();

@@ -57,12 +57,23 @@ const SOURCES = [
 ];
 
 /** What the demo does with each lead, in turn. */
-const SCENARIOS = ['sla-breach', 'five-attempts', 'engaged-to-conversion', 'meeting-then-rejected', 'nurture', 'not-interested', 'engaged-to-conversion', 'junk'] as const;
+const SCENARIOS = [
+  'sla-breach',
+  'five-attempts',
+  'engaged-to-conversion',
+  'meeting-then-rejected',
+  'nurture',
+  'not-interested',
+  'engaged-to-conversion',
+  'junk',
+] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function readStack(): StackInfo {
   if (!existsSync(STACK_FILE)) {
-    throw new Error('No running stack found (data/stack.json). Start it first in another terminal: `RIPEN_TIME_SCALE=720 npm start`.');
+    throw new Error(
+      'No running stack found (data/stack.json). Start it first in another terminal: `RIPEN_TIME_SCALE=720 npm start`.',
+    );
   }
   return JSON.parse(readFileSync(STACK_FILE, 'utf8')) as StackInfo;
 }
@@ -77,7 +88,10 @@ class Api {
     const send = () =>
       fetch(`${this.base}${route}`, {
         method,
-        headers: { authorization: `Bearer ${this.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${this.key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     let res = await send();
@@ -101,16 +115,32 @@ async function setUpReps(db: Db): Promise<void> {
       [rep.id, rep.name, `${rep.id}@reps.ripen.local`],
     );
     const [existing] = await db.query('SELECT 1 FROM territories WHERE rep_id = $1', [rep.id]);
-    if (!existing) await db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [rep.id, rep.country, rep.city]);
+    if (!existing)
+      await db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
+        rep.id,
+        rep.country,
+        rep.city,
+      ]);
   }
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function play(scenario: Scenario, leadId: string, apis: { manager: Api; capture: Api; admin: Api }): Promise<string> {
-  const outcome = (o: string, note?: string) => apis.manager.call('POST', `/v1/leads/${leadId}/outcomes`, { outcome: o, note });
+async function play(
+  scenario: Scenario,
+  leadId: string,
+  apis: { manager: Api; capture: Api; admin: Api },
+): Promise<string> {
+  const outcome = (o: string, note?: string) =>
+    apis.manager.call('POST', `/v1/leads/${leadId}/outcomes`, { outcome: o, note });
   const events = (types: string[]) =>
-    apis.capture.call('POST', '/v1/events', { events: types.map((type) => ({ type, leadId, ...(type === 'page_visit' ? { path: '/solutions' } : type === 'pricing_page_visit' ? { path: '/pricing' } : {}) })) });
+    apis.capture.call('POST', '/v1/events', {
+      events: types.map((type) => ({
+        type,
+        leadId,
+        ...(type === 'page_visit' ? { path: '/solutions' } : type === 'pricing_page_visit' ? { path: '/pricing' } : {}),
+      })),
+    });
   switch (scenario) {
     case 'sla-breach':
       return 'left alone: the speed-to-lead SLA breaches, the manager is told and the lead is reassigned (R6)';
@@ -129,7 +159,10 @@ async function play(scenario: Scenario, leadId: string, apis: { manager: Api; ca
     case 'meeting-then-rejected': {
       await outcome('meeting_booked', 'demo booked for next week');
       await pause(500);
-      await apis.manager.call('POST', `/v1/leads/${leadId}/handoff`, { decision: 'reject', reason: 'budget only next year' });
+      await apis.manager.call('POST', `/v1/leads/${leadId}/handoff`, {
+        decision: 'reject',
+        reason: 'budget only next year',
+      });
       return 'meeting booked: qualified, handoff rejected, back to nurture with the recycle count kept (R13, R15)';
     }
     case 'nurture':
@@ -151,11 +184,16 @@ async function play(scenario: Scenario, leadId: string, apis: { manager: Api; ca
 async function main(): Promise<void> {
   const stack = readStack();
   const count = Number(process.env.DEMO_LEADS ?? 32);
-  if (!Number.isInteger(count) || count < 1 || count > 500) throw new Error('DEMO_LEADS must be a whole number from 1 to 500');
+  if (!Number.isInteger(count) || count < 1 || count > 500)
+    throw new Error('DEMO_LEADS must be a whole number from 1 to 500');
   if (stack.timeScale === 1) {
-    say('the stack runs in real time: SLAs take 20 minutes and cadences weeks. For a compressed clock, restart it with `RIPEN_TIME_SCALE=720 npm start` (a day in two minutes).');
+    say(
+      'the stack runs in real time: SLAs take 20 minutes and cadences weeks. For a compressed clock, restart it with `RIPEN_TIME_SCALE=720 npm start` (a day in two minutes).',
+    );
   } else {
-    say(`the stack's clock runs ${stack.timeScale}× faster for new leads (a day passes in ${Math.round((86_400 / stack.timeScale) * 10) / 10} s)`);
+    say(
+      `the stack's clock runs ${stack.timeScale}× faster for new leads (a day passes in ${Math.round((86_400 / stack.timeScale) * 10) / 10} s)`,
+    );
   }
   const db = createDb(stack.databaseUrl);
   try {
@@ -165,8 +203,14 @@ async function main(): Promise<void> {
       createApiKey(db, 'manager', { label: 'demo' }),
       createApiKey(db, 'admin', { label: 'demo' }),
     ]);
-    const repKeys = await Promise.all(REPS.map(async (rep) => [rep.id, await createApiKey(db, 'rep', { repId: rep.id, label: 'demo' })] as const));
-    const apis = { capture: new Api(stack.apiUrl, capture), manager: new Api(stack.apiUrl, manager), admin: new Api(stack.apiUrl, admin) };
+    const repKeys = await Promise.all(
+      REPS.map(async (rep) => [rep.id, await createApiKey(db, 'rep', { repId: rep.id, label: 'demo' })] as const),
+    );
+    const apis = {
+      capture: new Api(stack.apiUrl, capture),
+      manager: new Api(stack.apiUrl, manager),
+      admin: new Api(stack.apiUrl, admin),
+    };
     const run = Date.now().toString(36);
 
     say(`capturing ${count} leads from ${SOURCES.length} sources and playing engagement and rep outcomes…`);
@@ -174,7 +218,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < count; i++) {
       const [first, last, company, industry, companySize, title, country, city] = PEOPLE[i % PEOPLE.length]!;
       const scenario = SCENARIOS[i % SCENARIOS.length]!;
-      const email = `${first}.${last}.${run}${i}@example.com`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+      const email = `${first}.${last}.${run}${i}@example.com`
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '');
       // The lead left alone for an SLA breach gives no profile, so it does not qualify on fit alone.
       const profile = scenario === 'sla-breach' ? {} : { company, industry, companySize, title };
       const res = await apis.capture.call('POST', '/v1/leads', {
@@ -196,17 +243,30 @@ async function main(): Promise<void> {
       console.log(`  ${leadId}  ${`${first} ${last}, ${city}`.padEnd(30)} ${story}`);
     }
     // A returning person re-engages their existing lead: the same address, a new source (R3).
-    await apis.capture.call('POST', '/v1/leads', { email: leads[0]!.email, source: { channel: 'webinar', event: 'Autumn webinar' } });
+    await apis.capture.call('POST', '/v1/leads', {
+      email: leads[0]!.email,
+      source: { channel: 'webinar', event: 'Autumn webinar' },
+    });
 
     await pause(5_000);
-    const stages = await db.query<{ stage: string; count: string }>('SELECT stage, count(*) FROM leads WHERE id = ANY($1) GROUP BY stage ORDER BY count(*) DESC', [leads.map((l) => l.leadId)]);
-    const [breaches] = await db.query<{ count: string }>("SELECT count(*) FROM sent_emails WHERE lead_id = ANY($1) AND template = 'manager-sla_breach'", [leads.map((l) => l.leadId)]);
-    say(`now: ${stages.map((s) => `${s.stage} ${s.count}`).join(', ')}; SLA breach notices ${breaches?.count ?? 0}. Timers go on: handoff reminders, nurture e-mails, re-engagement checks.`);
+    const stages = await db.query<{ stage: string; count: string }>(
+      'SELECT stage, count(*) FROM leads WHERE id = ANY($1) GROUP BY stage ORDER BY count(*) DESC',
+      [leads.map((l) => l.leadId)],
+    );
+    const [breaches] = await db.query<{ count: string }>(
+      "SELECT count(*) FROM sent_emails WHERE lead_id = ANY($1) AND template = 'manager-sla_breach'",
+      [leads.map((l) => l.leadId)],
+    );
+    say(
+      `now: ${stages.map((s) => `${s.stage} ${s.count}`).join(', ')}; SLA breach notices ${breaches?.count ?? 0}. Timers go on: handoff reminders, nurture e-mails, re-engagement checks.`,
+    );
     console.log(
       [
         '',
         `${leads.length} leads (the first captured twice). Watch them:`,
-        stack.temporalUiUrl ? `  Temporal UI   ${stack.temporalUiUrl}/namespaces/default/workflows?query=${encodeURIComponent('LeadStage="qualified" OR Stalled=true')}` : '',
+        stack.temporalUiUrl
+          ? `  Temporal UI   ${stack.temporalUiUrl}/namespaces/default/workflows?query=${encodeURIComponent('LeadStage="qualified" OR Stalled=true')}`
+          : '',
         stack.inboxUrl ? `  Mail inbox    ${stack.inboxUrl}` : '',
         `  A lead        curl -H 'authorization: Bearer ${manager}' ${stack.apiUrl}/v1/leads/${leads[0]!.leadId}`,
         `  Manager key   ${manager}`,

@@ -14,7 +14,11 @@ import { startEmbeddedPostgres, type PostgresServer } from './postgres';
 const ROOT = path.resolve(__dirname, '..');
 
 /** Starts the helper and resolves once the server accepts connections. */
-export function startEmbeddedPostgresProcess(databaseDir: string, port: number, logFile: string): Promise<PostgresServer> {
+export function startEmbeddedPostgresProcess(
+  databaseDir: string,
+  port: number,
+  logFile: string,
+): Promise<PostgresServer> {
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, path.resolve(databaseDir), String(port)], {
     cwd: ROOT,
@@ -23,7 +27,9 @@ export function startEmbeddedPostgresProcess(databaseDir: string, port: number, 
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code} before it was ready; see ${logFile}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`embedded PostgreSQL exited with code ${code} before it was ready; see ${logFile}`)),
+    );
     child.once('message', (message) => {
       const { adminUrl } = message as { adminUrl: string };
       resolve({

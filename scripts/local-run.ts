@@ -50,7 +50,8 @@ async function requireFreePort(port: number, what: string, hint: string): Promis
 
 async function startTemporal(): Promise<{ address: string; uiUrl?: string }> {
   if (process.env.TEMPORAL_ADDRESS) return { address: process.env.TEMPORAL_ADDRESS };
-  const leftover = 'is an earlier `npm start` still running? To use a server that is already there, set TEMPORAL_ADDRESS';
+  const leftover =
+    'is an earlier `npm start` still running? To use a server that is already there, set TEMPORAL_ADDRESS';
   await requireFreePort(PORTS.temporal, 'Temporal', leftover);
   await requireFreePort(PORTS.temporalUi, 'Temporal Web UI', leftover);
   const { temporal } = ensureTools();
@@ -136,7 +137,10 @@ function localCodecKey(): string {
 async function registerCodecKey(databaseUrl: string): Promise<void> {
   const db = createDb(databaseUrl, { max: 1 });
   try {
-    await db.query("INSERT INTO api_keys (key_hash, role, label) VALUES ($1, 'manager', 'local Temporal UI codec') ON CONFLICT (key_hash) DO NOTHING", [hashKey(localCodecKey())]);
+    await db.query(
+      "INSERT INTO api_keys (key_hash, role, label) VALUES ($1, 'manager', 'local Temporal UI codec') ON CONFLICT (key_hash) DO NOTHING",
+      [hashKey(localCodecKey())],
+    );
   } finally {
     await db.close();
   }
@@ -148,11 +152,21 @@ async function adminKeyLines(databaseUrl: string): Promise<string[]> {
   const db = createDb(databaseUrl, { max: 1 });
   try {
     // keys:create reads DATABASE_URL; spell it out unless it is the default (never with a password).
-    const target = databaseUrl === loadConfig({}).DATABASE_URL ? '' : new URL(databaseUrl).password ? 'DATABASE_URL=<yours> ' : `DATABASE_URL='${databaseUrl}' `;
+    const target =
+      databaseUrl === loadConfig({}).DATABASE_URL
+        ? ''
+        : new URL(databaseUrl).password
+          ? 'DATABASE_URL=<yours> '
+          : `DATABASE_URL='${databaseUrl}' `;
     const another = `${target}npm run keys:create -- --role admin`;
-    if ((await countAdminKeys(db)) > 0) return ['Admin key      created at the first start (shown once then)', `               another one: ${another}`];
+    if ((await countAdminKeys(db)) > 0)
+      return ['Admin key      created at the first start (shown once then)', `               another one: ${another}`];
     const key = await createApiKey(db, 'admin', { label: 'first local run' });
-    return [`Admin key      ${key}`, '               shown only now (keys are stored hashed): keep it', `               more keys: ${another}`];
+    return [
+      `Admin key      ${key}`,
+      '               shown only now (keys are stored hashed): keep it',
+      `               more keys: ${another}`,
+    ];
   } finally {
     await db.close();
   }
@@ -165,7 +179,10 @@ function workerLog(entry: Pick<LogEntry, 'message' | 'meta'>): void {
 }
 
 /** JSON logs to stderr, warnings and up unless LOG_LEVEL says otherwise: the console stays readable. */
-const logger = createLogger({ level: loadConfig({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }).LOG_LEVEL, destination: process.stderr });
+const logger = createLogger({
+  level: loadConfig({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }).LOG_LEVEL,
+  destination: process.stderr,
+});
 
 function onSignal(signal: NodeJS.Signals): void {
   // npm forwards the terminal's Ctrl-C to us as well, so one keypress can arrive twice: stay quiet about that one.
@@ -190,7 +207,13 @@ async function main(): Promise<number> {
   // Installed first so the SDK's own signal hook (which drains the worker) is in place from the start:
   // a signal during start-up then also stops a worker that is still being built.
   const metricsPort = loadConfig({ WORKER_METRICS_PORT: process.env.WORKER_METRICS_PORT }).WORKER_METRICS_PORT;
-  installWorkerRuntime({ logger, onEntry: workerLog, shutdownSignals: STOP_SIGNALS, metricsPort, metricsHost: '127.0.0.1' });
+  installWorkerRuntime({
+    logger,
+    onEntry: workerLog,
+    shutdownSignals: STOP_SIGNALS,
+    metricsPort,
+    metricsHost: '127.0.0.1',
+  });
   mkdirSync(DATA, { recursive: true });
 
   let api: RunningApi | undefined;
@@ -208,7 +231,11 @@ async function main(): Promise<number> {
     if (temporal.uiUrl) await registerCodecKey(database.url);
     unlessStopping();
     // Before loadConfig() runs in startApi and runWorker, so both use what was just started.
-    Object.assign(process.env, { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url, SMTP_URL: mail.url, RIPEN_SECRET: process.env.RIPEN_SECRET ?? localSecret(),
+    Object.assign(process.env, {
+      TEMPORAL_ADDRESS: temporal.address,
+      DATABASE_URL: database.url,
+      SMTP_URL: mail.url,
+      RIPEN_SECRET: process.env.RIPEN_SECRET ?? localSecret(),
       RIPEN_MASTER_KEYS: process.env.RIPEN_MASTER_KEYS ?? localMasterKeys(),
       ...(temporal.uiUrl && !process.env.TEMPORAL_UI_ORIGIN ? { TEMPORAL_UI_ORIGIN: temporal.uiUrl } : {}),
     });
@@ -244,7 +271,22 @@ async function main(): Promise<number> {
       ].join('\n'),
     );
     // What `npm run demo` (and other local tools) need to find this stack; removed when it stops.
-    writeFileSync(STACK_FILE, JSON.stringify({ apiUrl: api.url, databaseUrl: database.url, inboxUrl: mail.inboxUrl, temporalUiUrl: temporal.uiUrl, timeScale: config.RIPEN_TIME_SCALE, pid: process.pid }, null, 2), { mode: 0o600 });
+    writeFileSync(
+      STACK_FILE,
+      JSON.stringify(
+        {
+          apiUrl: api.url,
+          databaseUrl: database.url,
+          inboxUrl: mail.inboxUrl,
+          temporalUiUrl: temporal.uiUrl,
+          timeScale: config.RIPEN_TIME_SCALE,
+          pid: process.pid,
+        },
+        null,
+        2,
+      ),
+      { mode: 0o600 },
+    );
     await Promise.race([worker, stopRequested]);
     if (!stopping) throw new Error('The worker stopped on its own');
   } catch (err) {

@@ -54,9 +54,11 @@ export interface FindPostgresOptions {
 
 export async function findPostgres(options: FindPostgresOptions): Promise<PostgresServer> {
   const noop = async () => undefined;
-  if (options.databaseUrl) return { adminUrl: withDatabase(options.databaseUrl, 'postgres'), kind: 'DATABASE_URL', stop: noop };
+  if (options.databaseUrl)
+    return { adminUrl: withDatabase(options.databaseUrl, 'postgres'), kind: 'DATABASE_URL', stop: noop };
   // A busy machine can take longer than 2 s to answer: ask again, patiently, before starting another server.
-  if (!options.skipLocal && ((await canConnect(LOCAL_URL)) || (await canConnect(LOCAL_URL, 15_000)))) return { adminUrl: LOCAL_URL, kind: 'local', stop: noop };
+  if (!options.skipLocal && ((await canConnect(LOCAL_URL)) || (await canConnect(LOCAL_URL, 15_000))))
+    return { adminUrl: LOCAL_URL, kind: 'local', stop: noop };
   return (options.startEmbedded ?? startEmbeddedPostgres)(options.embeddedDir, options.embeddedPort);
 }
 

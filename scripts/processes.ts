@@ -44,7 +44,8 @@ export function portAnswers(port: number, host = '127.0.0.1'): Promise<boolean> 
 export async function waitForPort(port: number, child: ChildProcess, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before listening on port ${port}`);
+    if (child.exitCode !== null)
+      throw new Error(`${what} exited with code ${child.exitCode} before listening on port ${port}`);
     if (await portAnswers(port)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -96,7 +97,17 @@ export interface DevServerOptions extends SpawnOptions {
 
 /** `temporal server start-dev` with the project's search attributes registered. */
 export async function startDevServer(options: DevServerOptions): Promise<RunningProcess> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'error', ...searchAttributeServerArgs()];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--log-level',
+    'error',
+    ...searchAttributeServerArgs(),
+  ];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   if (options.uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   else args.push('--headless');
@@ -115,7 +126,16 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
 export async function registerSearchAttributes(bin: string, address: string, namespace = 'default'): Promise<void> {
   const pairs = searchAttributeDefinitions().flatMap(({ name, type }) => ['--name', name, '--type', type]);
   // The CLI, not addSearchAttributes: it skips attributes that exist with the same type (exit 0).
-  await promisify(execFile)(bin, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, ...pairs]);
+  await promisify(execFile)(bin, [
+    'operator',
+    'search-attribute',
+    'create',
+    '--address',
+    address,
+    '--namespace',
+    namespace,
+    ...pairs,
+  ]);
 }
 
 export interface MaildevOptions extends SpawnOptions {
@@ -131,7 +151,17 @@ export interface MaildevOptions extends SpawnOptions {
  */
 export async function startMaildev(options: MaildevOptions): Promise<RunningProcess> {
   const bin = require.resolve('maildev/bin/maildev');
-  const args = [bin, '--ip', '127.0.0.1', '--smtp', String(options.smtpPort), '--web', String(options.webPort), '--mail-directory', options.mailDirectory];
+  const args = [
+    bin,
+    '--ip',
+    '127.0.0.1',
+    '--smtp',
+    String(options.smtpPort),
+    '--web',
+    String(options.webPort),
+    '--mail-directory',
+    options.mailDirectory,
+  ];
   const child = spawnChild(process.execPath, args, options);
   await waitForPort(options.smtpPort, child, 'maildev');
   await waitForPort(options.webPort, child, 'maildev web');
@@ -146,7 +176,10 @@ export async function startTimeSkippingServer(bin: string, port: number): Promis
   const connection = await Connection.connect({ address });
   try {
     const searchAttributes = Object.fromEntries(
-      Object.values(SearchAttributes).map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]]),
+      Object.values(SearchAttributes).map((key) => [
+        key.name,
+        temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`],
+      ]),
     );
     await connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
   } finally {

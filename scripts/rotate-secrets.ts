@@ -23,10 +23,15 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { generate: { type: 'boolean' }, 'new-key': { type: 'boolean' } } });
   if (values['new-key']) return void console.log(newKeyEntry('key'));
   if (!process.env.RIPEN_MASTER_KEYS && existsSync(LOCAL_MASTER_KEYS)) {
-    if (values.generate) writeFileSync(LOCAL_MASTER_KEYS, `${newKeyEntry('master')},${readFileSync(LOCAL_MASTER_KEYS, 'utf8').trim()}`, { mode: 0o600 });
+    if (values.generate)
+      writeFileSync(LOCAL_MASTER_KEYS, `${newKeyEntry('master')},${readFileSync(LOCAL_MASTER_KEYS, 'utf8').trim()}`, {
+        mode: 0o600,
+      });
     process.env.RIPEN_MASTER_KEYS = readFileSync(LOCAL_MASTER_KEYS, 'utf8').trim();
   } else if (values.generate) {
-    throw new Error('--generate is for the local run (data/master-keys); with RIPEN_MASTER_KEYS set, put a new key first there (`--new-key` makes one)');
+    throw new Error(
+      '--generate is for the local run (data/master-keys); with RIPEN_MASTER_KEYS set, put a new key first there (`--new-key` makes one)',
+    );
   }
   const config = loadConfig();
   const masterKeys = requireMasterKeys(config);
@@ -34,11 +39,19 @@ async function main(): Promise<void> {
   try {
     const { rewrapped } = await rewrapDataKeys(db, masterKeys);
     console.log(`data keys: ${rewrapped} re-wrapped under master key ${masterKeys.current.id}`);
-    if (masterKeys.all.length > 1) console.log(`master keys ${masterKeys.all.slice(1).map((k) => k.id).join(', ')} wrap nothing now: they can be dropped from RIPEN_MASTER_KEYS`);
+    if (masterKeys.all.length > 1)
+      console.log(
+        `master keys ${masterKeys.all
+          .slice(1)
+          .map((k) => k.id)
+          .join(', ')} wrap nothing now: they can be dropped from RIPEN_MASTER_KEYS`,
+      );
     const secrets = config.RIPEN_SECRET || config.RIPEN_SUPPRESSION_KEYS ? requireSecrets(config) : undefined;
     if (secrets && typeof secrets !== 'string' && secrets.suppression.length > 1) {
       const { rehashed, remaining } = await rehashSuppressions(db, (address) => addressHashes(secrets, address));
-      console.log(`suppression entries: ${rehashed} re-hashed under key ${secrets.suppression[0]!.id}; ${remaining} of erased people or addresses no longer held stay under older keys (keep those keys in RIPEN_SUPPRESSION_KEYS)`);
+      console.log(
+        `suppression entries: ${rehashed} re-hashed under key ${secrets.suppression[0]!.id}; ${remaining} of erased people or addresses no longer held stay under older keys (keep those keys in RIPEN_SUPPRESSION_KEYS)`,
+      );
     }
   } finally {
     await db.close();

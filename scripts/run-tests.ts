@@ -22,7 +22,10 @@ async function cleanUpAfterCrash(file: string): Promise<void> {
       // already gone
     }
   }
-  if (note.adminUrl) await dropDatabase(note.adminUrl, note.database).catch((err: unknown) => console.error(`[tests] could not drop ${note.database}: ${String(err)}`));
+  if (note.adminUrl)
+    await dropDatabase(note.adminUrl, note.database).catch((err: unknown) =>
+      console.error(`[tests] could not drop ${note.database}: ${String(err)}`),
+    );
   rmSync(note.dir, { recursive: true, force: true });
   rmSync(file, { force: true });
 }
@@ -36,8 +39,14 @@ ensureChromium(); // for test/web-board.test.ts
 
 /** Static checks; each that fails counts as one failed check in the closing line. */
 const checks = [
-  { name: 'type-check (tsc --noEmit)', run: () => spawnSync(bin('tsc'), ['--noEmit', '-p', ROOT], { stdio: 'inherit', cwd: ROOT }) },
-  { name: 'workflow determinism lint (eslint workflows cadences domain/journey)', run: () => spawnSync(bin('eslint'), ['workflows', 'cadences', 'domain/journey'], { stdio: 'inherit', cwd: ROOT }) },
+  {
+    name: 'type-check (tsc --noEmit)',
+    run: () => spawnSync(bin('tsc'), ['--noEmit', '-p', ROOT], { stdio: 'inherit', cwd: ROOT }),
+  },
+  {
+    name: 'workflow determinism lint (eslint workflows cadences domain/journey)',
+    run: () => spawnSync(bin('eslint'), ['workflows', 'cadences', 'domain/journey'], { stdio: 'inherit', cwd: ROOT }),
+  },
 ];
 const failedChecks = checks.filter((check) => {
   const failed = check.run().status !== 0;
@@ -50,12 +59,20 @@ mkdirSync(resultsDir, { recursive: true });
 const resultsFile = path.join(resultsDir, 'jest.json');
 rmSync(resultsFile, { force: true }); // never read a previous run's figures
 const leftoversFile = path.join(resultsDir, `leftovers-${process.pid}.json`);
-const jest = spawnSync(bin('jest'), ['--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)], { stdio: 'inherit', cwd: ROOT, env: { ...process.env, [LEFTOVERS_ENV]: leftoversFile } });
+const jest = spawnSync(bin('jest'), ['--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: ROOT,
+  env: { ...process.env, [LEFTOVERS_ENV]: leftoversFile },
+});
 void cleanUpAfterCrash(leftoversFile).then(() => {
   let passed = 0;
   let failed = 0;
   if (existsSync(resultsFile)) {
-    const summary = JSON.parse(readFileSync(resultsFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numRuntimeErrorTestSuites: number };
+    const summary = JSON.parse(readFileSync(resultsFile, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numRuntimeErrorTestSuites: number;
+    };
     passed = summary.numPassedTests;
     // A suite that fails to load has no failed tests of its own: count it, so it cannot pass unseen.
     failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;

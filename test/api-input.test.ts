@@ -11,8 +11,18 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 async function post(body: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${stack.apiUrl}/v1/leads`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as { error: { code: string; message: string; fields?: { field: string; message: string }[] } } };
+  const res = await fetch(`${stack.apiUrl}/v1/leads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth, ...headers },
+    body,
+  });
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as {
+      error: { code: string; message: string; fields?: { field: string; message: string }[] };
+    },
+  };
 }
 
 async function leadCount(): Promise<number> {
@@ -49,7 +59,9 @@ describe('POST /v1/leads input errors', () => {
   });
 
   it('answers 400 naming a nested field of the wrong type', async () => {
-    const res = await post(JSON.stringify({ email: 'a@example.fi', source: { channel: 'web', utm: { campaign: 42 } } }));
+    const res = await post(
+      JSON.stringify({ email: 'a@example.fi', source: { channel: 'web', utm: { campaign: 42 } } }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.fields?.map((f) => f.field)).toEqual(['source.utm.campaign']);
   });
@@ -92,7 +104,9 @@ describe('access (Authorization: Bearer <key>)', () => {
   });
 
   it('answers 401 for an unknown key', async () => {
-    const res = await post(JSON.stringify({ email: 'a@example.fi' }), { authorization: 'Bearer rk_capture_not-a-real-key' });
+    const res = await post(JSON.stringify({ email: 'a@example.fi' }), {
+      authorization: 'Bearer rk_capture_not-a-real-key',
+    });
     expect(res.status).toBe(401);
   });
 

@@ -18,7 +18,14 @@ afterAll(async () => {
 });
 
 async function serve(db: Db, temporal: Client, adminKey?: string): Promise<string> {
-  const app = createApp({ db, temporal, taskQueue: uniqueTaskQueue('unavailable'), adminKey, secret: SECRET, temporalDeadlineMs: 2_000 });
+  const app = createApp({
+    db,
+    temporal,
+    taskQueue: uniqueTaskQueue('unavailable'),
+    adminKey,
+    secret: SECRET,
+    temporalDeadlineMs: 2_000,
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -50,7 +57,9 @@ it('answers 503 with Retry-After and stores nothing when Temporal is unreachable
   expect(res.headers.get('retry-after')).toBe('5');
   expect(((await res.json()) as { error: { code: string } }).error.code).toBe('temporal_unavailable');
   expect(await db.query('SELECT 1 FROM leads WHERE email_normalized = $1', [email])).toHaveLength(0);
-  expect(await db.query("SELECT 1 FROM touches t JOIN leads l ON l.id = t.lead_id WHERE l.email_normalized = $1", [email])).toHaveLength(0);
+  expect(
+    await db.query('SELECT 1 FROM touches t JOIN leads l ON l.id = t.lead_id WHERE l.email_normalized = $1', [email]),
+  ).toHaveLength(0);
 });
 
 it('answers 503 with Retry-After when PostgreSQL is unreachable', async () => {

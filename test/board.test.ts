@@ -15,11 +15,28 @@ let manager: Record<string, string>;
 beforeAll(async () => {
   stack = await startStack('board');
   tag = stack.taskQueue.slice(-6);
-  for (const [id, city] of [['oulu', 'Oulu'], ['helsinki', 'Helsinki'], ['seeded', 'Seeded']]) {
-    await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [`${id}-${tag}`, `Rep ${id}`, `${id}-${tag}@reps.ripen.test`]);
-    await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [`${id}-${tag}`, `FI-${tag}`, city]);
+  for (const [id, city] of [
+    ['oulu', 'Oulu'],
+    ['helsinki', 'Helsinki'],
+    ['seeded', 'Seeded'],
+  ]) {
+    await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
+      `${id}-${tag}`,
+      `Rep ${id}`,
+      `${id}-${tag}@reps.ripen.test`,
+    ]);
+    await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
+      `${id}-${tag}`,
+      `FI-${tag}`,
+      city,
+    ]);
   }
-  [capture, oulu, helsinki, manager] = await Promise.all([stack.authAs('capture'), stack.authAs('rep', `oulu-${tag}`), stack.authAs('rep', `helsinki-${tag}`), stack.authAs('manager')]);
+  [capture, oulu, helsinki, manager] = await Promise.all([
+    stack.authAs('capture'),
+    stack.authAs('rep', `oulu-${tag}`),
+    stack.authAs('rep', `helsinki-${tag}`),
+    stack.authAs('manager'),
+  ]);
 });
 afterAll(() => stack.close());
 
@@ -27,11 +44,22 @@ const call: Stack['call'] = (...args) => stack.call(...args);
 
 /** Captures a lead in a city and waits until its workflow has it contacting, scored, with its first call task (R6). */
 async function lead(name: string, city: string, source = 'web-form'): Promise<string> {
-  const res = await call('POST', '/v1/leads', capture, { email: `${name}.${randomUUID()}@example.fi`, phone: `+358 40 ${Math.floor(Math.random() * 1e7)}`, firstName: name, company: `${name} Oy`, country: `FI-${tag}`, city, source: { channel: source } });
+  const res = await call('POST', '/v1/leads', capture, {
+    email: `${name}.${randomUUID()}@example.fi`,
+    phone: `+358 40 ${Math.floor(Math.random() * 1e7)}`,
+    firstName: name,
+    company: `${name} Oy`,
+    country: `FI-${tag}`,
+    city,
+    source: { channel: source },
+  });
   expect(res.status).toBe(201);
   const leadId: string = res.body.leadId;
   for (let i = 0; i < 200; i++) {
-    const [row] = await stack.db.query("SELECT 1 FROM leads WHERE id = $1 AND stage = 'contacting' AND grade IS NOT NULL AND EXISTS (SELECT 1 FROM tasks WHERE lead_id = $1)", [leadId]);
+    const [row] = await stack.db.query(
+      "SELECT 1 FROM leads WHERE id = $1 AND stage = 'contacting' AND grade IS NOT NULL AND EXISTS (SELECT 1 FROM tasks WHERE lead_id = $1)",
+      [leadId],
+    );
     if (row) return leadId;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -73,7 +101,9 @@ it("shows a rep only their own leads, by stage, with each relationship's state (
   // A reported outcome closes the due call task and counts the attempt (R8).
   expect((await call('POST', `/v1/leads/${mine}/outcomes`, oulu, { outcome: 'no_answer' })).status).toBe(200);
   for (let i = 0; i < 100; i++) {
-    const after = cardsOf((await call('GET', '/v1/board?stage=contacting', oulu)).body).find((c: { id: string }) => c.id === mine);
+    const after = cardsOf((await call('GET', '/v1/board?stage=contacting', oulu)).body).find(
+      (c: { id: string }) => c.id === mine,
+    );
     if (after?.attempts === 1) {
       expect(after.urgency).not.toBe('activity_due');
       // The call it reports on is done: the next activity is the cadence's next step, a day or more away.
@@ -139,15 +169,35 @@ describe('order and pages', () => {
         [`${name}.${randomUUID()}@example.fi`, name, stage, grade, sla, rep()],
       );
       seeded[name] = row!.id;
-      if (due) await stack.db.query("INSERT INTO tasks (task_key, lead_id, rep_id, kind, title, due_at, created_at) VALUES ($1, $2, $3, 'meeting', 'meet them', $4, now())", [randomUUID(), row!.id, rep(), due]);
+      if (due)
+        await stack.db.query(
+          "INSERT INTO tasks (task_key, lead_id, rep_id, kind, title, due_at, created_at) VALUES ($1, $2, $3, 'meeting', 'meet them', $4, now())",
+          [randomUUID(), row!.id, rep(), due],
+        );
     }
   });
 
   it('puts breached SLAs first, then due calls and meetings, then hot leads, earliest first', async () => {
     const res = await call('GET', `/v1/leads?rep=${rep()}`, manager);
     expect(res.status).toBe(200);
-    expect(res.body.leads.map((c: { name: string }) => c.name)).toEqual(['breached-early', 'breached-late', 'meeting-due', 'call-due', 'hot-sooner', 'hot-later', 'quiet']);
-    expect(res.body.leads.map((c: { urgency: string }) => c.urgency)).toEqual(['sla_breached', 'sla_breached', 'activity_due', 'activity_due', 'hot', 'hot', 'none']);
+    expect(res.body.leads.map((c: { name: string }) => c.name)).toEqual([
+      'breached-early',
+      'breached-late',
+      'meeting-due',
+      'call-due',
+      'hot-sooner',
+      'hot-later',
+      'quiet',
+    ]);
+    expect(res.body.leads.map((c: { urgency: string }) => c.urgency)).toEqual([
+      'sla_breached',
+      'sla_breached',
+      'activity_due',
+      'activity_due',
+      'hot',
+      'hot',
+      'none',
+    ]);
     expect(res.body.total).toBe(7);
   });
 
@@ -156,7 +206,11 @@ describe('order and pages', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: { status: number; body: any } = await call('GET', `/v1/leads?rep=${rep()}&limit=3${cursor ? `&cursor=${cursor}` : ''}`, manager);
+      const page: { status: number; body: any } = await call(
+        'GET',
+        `/v1/leads?rep=${rep()}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        manager,
+      );
       expect(page.status).toBe(200);
       expect(page.body.total).toBe(7);
       names.push(...page.body.leads.map((c: { name: string }) => c.name));
@@ -164,14 +218,29 @@ describe('order and pages', () => {
       pages += 1;
     } while (cursor);
     expect(pages).toBe(3);
-    expect(names).toEqual(['breached-early', 'breached-late', 'meeting-due', 'call-due', 'hot-sooner', 'hot-later', 'quiet']);
+    expect(names).toEqual([
+      'breached-early',
+      'breached-late',
+      'meeting-due',
+      'call-due',
+      'hot-sooner',
+      'hot-later',
+      'quiet',
+    ]);
     const boardPage = await call('GET', `/v1/board?rep=${rep()}&limit=3`, manager);
-    expect(cardsOf(boardPage.body).map((c: { name: string }) => c.name).sort()).toEqual(['breached-early', 'breached-late', 'meeting-due']);
+    expect(
+      cardsOf(boardPage.body)
+        .map((c: { name: string }) => c.name)
+        .sort(),
+    ).toEqual(['breached-early', 'breached-late', 'meeting-due']);
 
     const hotNurturing = await call('GET', `/v1/leads?rep=${rep()}&stage=nurturing&grade=hot`, manager);
     expect(hotNurturing.body.leads.map((c: { name: string }) => c.name)).toEqual(['hot-sooner']);
     const qualified = await call('GET', `/v1/board?rep=${rep()}&stage=qualified,contacting`, manager);
-    expect(qualified.body.columns.map((c: { stage: string; count: number }) => [c.stage, c.count])).toEqual([['qualified', 2], ['contacting', 3]]);
+    expect(qualified.body.columns.map((c: { stage: string; count: number }) => [c.stage, c.count])).toEqual([
+      ['qualified', 2],
+      ['contacting', 3],
+    ]);
     expect((await call('GET', `/v1/leads?rep=${rep()}&source=seed`, manager)).body.total).toBe(7);
     expect((await call('GET', `/v1/leads?rep=${rep()}&source=web-form`, manager)).body.total).toBe(0);
   });

@@ -1,5 +1,22 @@
 /** The cadence language, pure: send windows across DST, the frequency cap, the checker, the interpreter and tracks (R4, R8, R10, R11, R13, R17). */
-import { CADENCES, CONTACT_ATTEMPTS, completeStep, decide, definitionFor, EDUCATION, LONG_TERM_NURTURE, migratePosition, NURTURE_TRACKS, R10_HARD_LEAD, startPosition, switchTrack, trackFor, type Cadence, type LeadFacts, type Position } from '../cadences';
+import {
+  CADENCES,
+  CONTACT_ATTEMPTS,
+  completeStep,
+  decide,
+  definitionFor,
+  EDUCATION,
+  LONG_TERM_NURTURE,
+  migratePosition,
+  NURTURE_TRACKS,
+  R10_HARD_LEAD,
+  startPosition,
+  switchTrack,
+  trackFor,
+  type Cadence,
+  type LeadFacts,
+  type Position,
+} from '../cadences';
 import { OFFICE_HOURS } from '../cadences/builder';
 import { checkAll, checkCadence, checkTracks } from '../cadences/check';
 import { assertCadencesSound } from '../worker';
@@ -12,7 +29,7 @@ const DAY = 24 * HOUR;
 const t = (iso: string) => Date.parse(iso);
 const ctx = { templates: cadenceTemplates(), isMarketing: (tpl: string) => emailCategory(tpl) === 'marketing' };
 
-describe('send windows: business days and quiet hours in the lead\'s time zone, across DST', () => {
+describe("send windows: business days and quiet hours in the lead's time zone, across DST", () => {
   const helsinki = (at: string) => nextAllowedInstant(t(at), OFFICE_HOURS, 'Europe/Helsinki');
   const newYork = (at: string) => nextAllowedInstant(t(at), OFFICE_HOURS, 'America/New_York');
 
@@ -58,7 +75,7 @@ describe('send windows: business days and quiet hours in the lead\'s time zone, 
     }
   });
 
-  it('takes an explicit time zone first, then the country\'s, then the fallback', () => {
+  it("takes an explicit time zone first, then the country's, then the fallback", () => {
     expect(timeZoneFor({ timeZone: 'America/New_York', country: 'FI' }, 'UTC')).toBe('America/New_York');
     expect(timeZoneFor({ timeZone: 'Not/AZone', country: 'Finland' }, 'UTC')).toBe('Europe/Helsinki');
     expect(timeZoneFor({ country: 'US' }, 'UTC')).toBe('America/New_York');
@@ -84,8 +101,25 @@ describe('the frequency cap across cadences (R11): at most 2 marketing e-mails p
 });
 
 /** Runs a cadence purely: acts at once on each decision, sleeps to each wait, until it exits. */
-function simulate(cadence: Cadence, start: number, over: Partial<LeadFacts> = {}, events: { at: number; apply: (f: LeadFacts) => void }[] = []) {
-  const facts: LeadFacts = { now: start, score: 0, grade: 'cold', buyerStage: null, attributes: {}, engagements: [], exits: [], timeZone: 'Europe/Helsinki', marketingSends: [], isMarketing: ctx.isMarketing, ...over };
+function simulate(
+  cadence: Cadence,
+  start: number,
+  over: Partial<LeadFacts> = {},
+  events: { at: number; apply: (f: LeadFacts) => void }[] = [],
+) {
+  const facts: LeadFacts = {
+    now: start,
+    score: 0,
+    grade: 'cold',
+    buyerStage: null,
+    attributes: {},
+    engagements: [],
+    exits: [],
+    timeZone: 'Europe/Helsinki',
+    marketingSends: [],
+    isMarketing: ctx.isMarketing,
+    ...over,
+  };
   let position: Position = startPosition(cadence, start);
   const timeline: string[] = [];
   for (let i = 0; i < 200; i++) {
@@ -105,7 +139,8 @@ function simulate(cadence: Cadence, start: number, over: Partial<LeadFacts> = {}
     }
     const label = d.type === 'email' ? `email ${d.step.template}` : `task ${d.step.task} ${d.step.id}`;
     timeline.push(`${formatLocal(facts.now, 'Europe/Helsinki')} ${label}`);
-    if (d.type === 'email' && facts.isMarketing(d.step.template)) facts.marketingSends = [...facts.marketingSends, facts.now];
+    if (d.type === 'email' && facts.isMarketing(d.step.template))
+      facts.marketingSends = [...facts.marketingSends, facts.now];
     position = completeStep(cadence, position, facts.now);
   }
   throw new Error('did not end');
@@ -135,7 +170,9 @@ describe('the interpreter (R10, R4, R13)', () => {
   });
 
   it('stops at once when the lead replies', () => {
-    const { timeline } = simulate(R10_HARD_LEAD, saturdayNight, {}, [{ at: saturdayNight + 9 * DAY, apply: (f) => void (f.exits = ['replied']) }]);
+    const { timeline } = simulate(R10_HARD_LEAD, saturdayNight, {}, [
+      { at: saturdayNight + 9 * DAY, apply: (f) => void (f.exits = ['replied']) },
+    ]);
     expect(timeline.at(-1)).toBe('exit replied');
     expect(timeline.filter((l) => l.includes('email'))).toHaveLength(2);
   });
@@ -163,8 +200,15 @@ describe('the interpreter (R10, R4, R13)', () => {
   it('sends the checklist sooner to a slow-track lead who looked at prices since the story', () => {
     const start = t('2026-02-02T08:00:00Z');
     const quiet = simulate(EDUCATION, start).timeline;
-    const keen = simulate(EDUCATION, start, {}, [{ at: start + 10 * DAY, apply: (f) => void (f.engagements = [{ event: 'pricing_page_visit', at: start + 10 * DAY }]) }]).timeline;
-    expect(quiet.find((l) => l.startsWith('branch'))).toContain('0 engagement(s) of pricing_page_visit/download/email_click since step story → no, to pause');
+    const keen = simulate(EDUCATION, start, {}, [
+      {
+        at: start + 10 * DAY,
+        apply: (f) => void (f.engagements = [{ event: 'pricing_page_visit', at: start + 10 * DAY }]),
+      },
+    ]).timeline;
+    expect(quiet.find((l) => l.startsWith('branch'))).toContain(
+      '0 engagement(s) of pricing_page_visit/download/email_click since step story → no, to pause',
+    );
     expect(keen.find((l) => l.startsWith('branch'))).toContain('→ yes, to checklist');
     const checklistDay = (tl: string[]) => tl.find((l) => l.includes('nurture-week-3'))!.slice(0, 10);
     expect(checklistDay(keen) < checklistDay(quiet)).toBe(true);
@@ -182,7 +226,17 @@ describe('the interpreter (R10, R4, R13)', () => {
   });
 
   it('gives a task its own SLA as due time', () => {
-    const d = decide(CONTACT_ATTEMPTS, startPosition(CONTACT_ATTEMPTS, 0), { now: 0, score: 0, grade: null, buyerStage: null, attributes: {}, engagements: [], exits: [], marketingSends: [], isMarketing: () => false });
+    const d = decide(CONTACT_ATTEMPTS, startPosition(CONTACT_ATTEMPTS, 0), {
+      now: 0,
+      score: 0,
+      grade: null,
+      buyerStage: null,
+      attributes: {},
+      engagements: [],
+      exits: [],
+      marketingSends: [],
+      isMarketing: () => false,
+    });
     expect(d).toMatchObject({ type: 'task', dueAt: 20 * 60_000 });
   });
 });
@@ -193,8 +247,12 @@ describe('tracks by buyer stage (R13)', () => {
     expect(trackFor(NURTURE_TRACKS, 'problem_recognition')).toBe(EDUCATION.id);
     expect(trackFor(NURTURE_TRACKS, null)).toBe(R10_HARD_LEAD.id);
     expect(checkTracks(NURTURE_TRACKS, CADENCES)).toEqual([]);
-    expect(checkTracks({ ...NURTURE_TRACKS, byStage: { ...NURTURE_TRACKS.byStage, decision: EDUCATION.id } }, CADENCES)).toEqual(['track set nurture: the decision stage lands on the slow track education (R13)']);
-    expect(checkTracks({ ...NURTURE_TRACKS, unknownStage: 'gone' }, CADENCES)).toEqual(['track set nurture: unknown goes to gone, which does not exist']);
+    expect(
+      checkTracks({ ...NURTURE_TRACKS, byStage: { ...NURTURE_TRACKS.byStage, decision: EDUCATION.id } }, CADENCES),
+    ).toEqual(['track set nurture: the decision stage lands on the slow track education (R13)']);
+    expect(checkTracks({ ...NURTURE_TRACKS, unknownStage: 'gone' }, CADENCES)).toEqual([
+      'track set nurture: unknown goes to gone, which does not exist',
+    ]);
   });
 
   it('switches track without starting over: the lead keeps its progress and gets no template twice', () => {
@@ -205,12 +263,42 @@ describe('tracks by buyer stage (R13)', () => {
     const moved = switchTrack(R10_HARD_LEAD, pos, ['nurture-week-1'], now);
     // R10's pack is its first act and has not gone: after one touch the lead lands on it, never on the story again.
     expect(R10_HARD_LEAD.steps[moved.at]!.id).toBe('after-pack');
-    expect(moved).toMatchObject({ cadence: 'r10-hard-lead', version: 2, startedAt: start, done: ['story'], skip: ['nurture-week-1'] });
+    expect(moved).toMatchObject({
+      cadence: 'r10-hard-lead',
+      version: 2,
+      startedAt: start,
+      done: ['story'],
+      skip: ['nurture-week-1'],
+    });
     // Going on, it skips the content the lead had on the other track.
-    const facts: LeadFacts = { now: now + 60 * DAY, score: 0, grade: 'cold', buyerStage: 'evaluation', attributes: {}, engagements: [], exits: [], timeZone: 'Europe/Helsinki', marketingSends: [], isMarketing: ctx.isMarketing };
-    const onWeek1 = decide(R10_HARD_LEAD, { ...moved, at: R10_HARD_LEAD.steps.findIndex((s) => s.id === 'week-1') }, facts);
-    expect(onWeek1).toMatchObject({ type: 'email', step: { id: 'week-2' }, trace: ['skip week-1: had nurture-week-1 before the track switch'] });
-    const back = switchTrack(EDUCATION, { ...moved, done: ['story', 'pack-call', 'week-2'] }, ['nurture-week-1', 'nurture-week-2'], now);
+    const facts: LeadFacts = {
+      now: now + 60 * DAY,
+      score: 0,
+      grade: 'cold',
+      buyerStage: 'evaluation',
+      attributes: {},
+      engagements: [],
+      exits: [],
+      timeZone: 'Europe/Helsinki',
+      marketingSends: [],
+      isMarketing: ctx.isMarketing,
+    };
+    const onWeek1 = decide(
+      R10_HARD_LEAD,
+      { ...moved, at: R10_HARD_LEAD.steps.findIndex((s) => s.id === 'week-1') },
+      facts,
+    );
+    expect(onWeek1).toMatchObject({
+      type: 'email',
+      step: { id: 'week-2' },
+      trace: ['skip week-1: had nurture-week-1 before the track switch'],
+    });
+    const back = switchTrack(
+      EDUCATION,
+      { ...moved, done: ['story', 'pack-call', 'week-2'] },
+      ['nurture-week-1', 'nurture-week-2'],
+      now,
+    );
     expect(EDUCATION.steps[back.at]!.id).toBe('to-demo');
   });
 });
@@ -220,46 +308,110 @@ describe('the checker: run on every shipped cadence, and at worker start', () =>
     for (const c of CADENCES) expect(checkCadence(c, ctx)).toEqual([]);
   });
 
-  const base: Cadence = { id: 'x', version: 1, policy: 'pinned', title: 'x', purpose: 'marketing', pace: 'slow', exitOn: ['replied'], sendWindow: OFFICE_HOURS, steps: [] };
-  const check = (steps: Cadence['steps'], over: Partial<Cadence> = {}) => checkCadence({ ...base, steps, ...over }, ctx);
+  const base: Cadence = {
+    id: 'x',
+    version: 1,
+    policy: 'pinned',
+    title: 'x',
+    purpose: 'marketing',
+    pace: 'slow',
+    exitOn: ['replied'],
+    sendWindow: OFFICE_HOURS,
+    steps: [],
+  };
+  const check = (steps: Cadence['steps'], over: Partial<Cadence> = {}) =>
+    checkCadence({ ...base, steps, ...over }, ctx);
 
   it('rejects an unreachable step', () => {
-    expect(check([{ kind: 'exit', id: 'end', reason: 'done' }, { kind: 'email', id: 'lost', template: 'nurture-week-1', summary: '' }])).toEqual(['x v1 step lost: unreachable']);
+    expect(
+      check([
+        { kind: 'exit', id: 'end', reason: 'done' },
+        { kind: 'email', id: 'lost', template: 'nurture-week-1', summary: '' },
+      ]),
+    ).toEqual(['x v1 step lost: unreachable']);
   });
   it('rejects unbounded loops: a branch backwards, a goto without a bound or without a wait', () => {
-    expect(check([{ kind: 'wait', id: 'w', for: '1 day' }, { kind: 'branch', id: 'b', when: { grade: ['cold'] }, then: 'w' }])).toEqual(['x v1 step b: branches back to w: an unbounded loop (use a goto with a bound)']);
-    expect(check([{ kind: 'wait', id: 'w', for: '1 day' }, { kind: 'goto', id: 'g', to: 'w', times: Infinity }])).toEqual(['x v1 step g: loop bound must be a whole number from 0 to 52']);
-    expect(check([{ kind: 'email', id: 'e', template: 'nurture-week-1', summary: '' }, { kind: 'goto', id: 'g', to: 'e', times: 3 }])).toEqual(['x v1 step g: loops back to e without a wait']);
+    expect(
+      check([
+        { kind: 'wait', id: 'w', for: '1 day' },
+        { kind: 'branch', id: 'b', when: { grade: ['cold'] }, then: 'w' },
+      ]),
+    ).toEqual(['x v1 step b: branches back to w: an unbounded loop (use a goto with a bound)']);
+    expect(
+      check([
+        { kind: 'wait', id: 'w', for: '1 day' },
+        { kind: 'goto', id: 'g', to: 'w', times: Infinity },
+      ]),
+    ).toEqual(['x v1 step g: loop bound must be a whole number from 0 to 52']);
+    expect(
+      check([
+        { kind: 'email', id: 'e', template: 'nurture-week-1', summary: '' },
+        { kind: 'goto', id: 'g', to: 'e', times: 3 },
+      ]),
+    ).toEqual(['x v1 step g: loops back to e without a wait']);
   });
   it('rejects a missing template and a goto to nowhere', () => {
-    expect(check([{ kind: 'email', id: 'e', template: 'nurture-week-9', summary: '' }])).toEqual(['x v1 step e: template nurture-week-9 does not exist']);
-    expect(check([{ kind: 'goto', id: 'g', to: 'nowhere', times: 1 }])).toEqual(['x v1 step g: goes to nowhere, which does not exist']);
+    expect(check([{ kind: 'email', id: 'e', template: 'nurture-week-9', summary: '' }])).toEqual([
+      'x v1 step e: template nurture-week-9 does not exist',
+    ]);
+    expect(check([{ kind: 'goto', id: 'g', to: 'nowhere', times: 1 }])).toEqual([
+      'x v1 step g: goes to nowhere, which does not exist',
+    ]);
   });
   it('rejects a wait with no bound, or longer than 400 days', () => {
-    expect(check([{ kind: 'wait', id: 'w' }])).toEqual(["x v1 step w: wait has no bound (give it a duration or until: 'send_window')"]);
-    expect(check([{ kind: 'wait', id: 'w', for: '500 days' }])).toEqual(['x v1 step w: wait 500 days is not a duration between 0 and 400 days']);
-    expect(check([{ kind: 'wait', id: 'w', until: 'send_window' }], { sendWindow: undefined })).toEqual(['x v1 step w: waits for the send window, but the cadence has none']);
+    expect(check([{ kind: 'wait', id: 'w' }])).toEqual([
+      "x v1 step w: wait has no bound (give it a duration or until: 'send_window')",
+    ]);
+    expect(check([{ kind: 'wait', id: 'w', for: '500 days' }])).toEqual([
+      'x v1 step w: wait 500 days is not a duration between 0 and 400 days',
+    ]);
+    expect(check([{ kind: 'wait', id: 'w', until: 'send_window' }], { sendWindow: undefined })).toEqual([
+      'x v1 step w: waits for the send window, but the cadence has none',
+    ]);
   });
   it('rejects an e-mail that would bypass consent: personal mail in a marketing cadence (R18)', () => {
-    expect(check([{ kind: 'email', id: 'e', template: 'attempt-follow-up', summary: '' }])).toEqual(['x v1 step e: would bypass consent: attempt-follow-up goes out as personal mail in a marketing cadence (R18)']);
-    expect(check([{ kind: 'email', id: 'e', template: 'attempt-follow-up', summary: '' }], { purpose: 'sales' })).toEqual([]);
+    expect(check([{ kind: 'email', id: 'e', template: 'attempt-follow-up', summary: '' }])).toEqual([
+      'x v1 step e: would bypass consent: attempt-follow-up goes out as personal mail in a marketing cadence (R18)',
+    ]);
+    expect(
+      check([{ kind: 'email', id: 'e', template: 'attempt-follow-up', summary: '' }], { purpose: 'sales' }),
+    ).toEqual([]);
   });
   it('rejects an e-mail that ignores quiet hours after a wait, and duplicate step ids', () => {
-    expect(check([{ kind: 'wait', id: 'w', for: '1 day' }, { kind: 'email', id: 'e', template: 'nurture-week-1', summary: '', answersTheLead: true }])).toEqual(['x v1 step e: only an e-mail before any wait may answer the lead in a quiet hour']);
-    expect(check([{ kind: 'wait', id: 'w', for: '1 day' }, { kind: 'wait', id: 'w', for: '1 day' }])).toEqual(['x v1 step w: duplicate step id']);
+    expect(
+      check([
+        { kind: 'wait', id: 'w', for: '1 day' },
+        { kind: 'email', id: 'e', template: 'nurture-week-1', summary: '', answersTheLead: true },
+      ]),
+    ).toEqual(['x v1 step e: only an e-mail before any wait may answer the lead in a quiet hour']);
+    expect(
+      check([
+        { kind: 'wait', id: 'w', for: '1 day' },
+        { kind: 'wait', id: 'w', for: '1 day' },
+      ]),
+    ).toEqual(['x v1 step w: duplicate step id']);
   });
 });
 
 describe('changing a cadence while leads run: pinned or migrate', () => {
   const v1 = R10_HARD_LEAD.previous![0]!;
-  const at = (c: Cadence, id: string): Position => ({ ...startPosition(c, 0), at: c.steps.findIndex((s) => s.id === id) });
+  const at = (c: Cadence, id: string): Position => ({
+    ...startPosition(c, 0),
+    at: c.steps.findIndex((s) => s.id === id),
+  });
   it('keeps a lead on its own version when the new one is pinned', () => {
     const v2: Cadence = { ...v1, version: 2, policy: 'pinned', previous: [v1] };
     const found = resolveWith(v2, at(v1, 'week-1'));
     expect(found).toMatchObject({ cadence: { version: 1 }, migrate: false });
   });
   it('moves a lead to the new version at the same step when the new one migrates, or to its end if the step is gone', () => {
-    const v2: Cadence = { ...v1, version: 2, policy: 'migrate', previous: [v1], steps: v1.steps.filter((s) => s.id !== 'week-3') };
+    const v2: Cadence = {
+      ...v1,
+      version: 2,
+      policy: 'migrate',
+      previous: [v1],
+      steps: v1.steps.filter((s) => s.id !== 'week-3'),
+    };
     const found = resolveWith(v2, at(v1, 'week-1'))!;
     expect(found).toMatchObject({ cadence: { version: 2 }, migrate: true });
     const moved = migratePosition(found.from, v2, at(v1, 'week-1'));
@@ -283,7 +435,10 @@ describe('the worker start check', () => {
   it('finds nothing wrong with what ships, and names every problem of a broken set', () => {
     expect(() => assertCadencesSound()).not.toThrow();
     const broken: Cadence = { ...LONG_TERM_NURTURE, steps: [{ kind: 'wait', id: 'w' }] };
-    expect(checkAll([...CADENCES, broken], [NURTURE_TRACKS], ctx)).toEqual(['cadence id long-term-nurture is used twice', "long-term-nurture v1 step w: wait has no bound (give it a duration or until: 'send_window')"]);
+    expect(checkAll([...CADENCES, broken], [NURTURE_TRACKS], ctx)).toEqual([
+      'cadence id long-term-nurture is used twice',
+      "long-term-nurture v1 step w: wait has no bound (give it a duration or until: 'send_window')",
+    ]);
   });
 });
 
@@ -293,7 +448,9 @@ describe('long-term nurture keeps to a year (R4)', () => {
       const sends = simulate(LONG_TERM_NURTURE, start).timeline.filter((l) => l.includes('long-term-check-in'));
       expect(sends).toHaveLength(4);
       const last = sends[3]!.slice(0, 16);
-      const lastAt = zonedInstant(+last.slice(0, 4), +last.slice(5, 7), +last.slice(8, 10), +last.slice(11, 13), 'Europe/Helsinki') + +last.slice(14, 16) * 60_000;
+      const lastAt =
+        zonedInstant(+last.slice(0, 4), +last.slice(5, 7), +last.slice(8, 10), +last.slice(11, 13), 'Europe/Helsinki') +
+        +last.slice(14, 16) * 60_000;
       expect(lastAt - start).toBeLessThan(366 * DAY);
     }
   });

@@ -52,21 +52,35 @@ describe('capturing a lead (R1, R2, R6, R7)', () => {
     // Issue 13.6: the form's message is not quoted back (the form must not relay text to any address typed in).
     expect(mail!.parsed.text).not.toContain('Tarvitsemme tarjouksen.');
     // R7: signed by the rep routing chose (or the default signature when no rep is available).
-    const [signer] = await stack.db.query('SELECT r.name FROM leads l LEFT JOIN reps r ON r.id = l.assigned_rep_id WHERE l.id = $1', [body.leadId]);
+    const [signer] = await stack.db.query(
+      'SELECT r.name FROM leads l LEFT JOIN reps r ON r.id = l.assigned_rep_id WHERE l.id = $1',
+      [body.leadId],
+    );
     expect(mail!.parsed.text).toContain(`Best regards,\n${signer?.name ?? 'Aino Virtanen'}`);
     expect(mail!.parsed.messageId).toMatch(/@ripen\.test>?$/);
 
     const [lead] = await stack.db.query('SELECT * FROM leads WHERE id = $1', [body.leadId]);
     expect(lead).toMatchObject({ email_normalized: email, first_name: 'Aino', company: 'Oulun Kone Oy' });
-    expect(lead!.first_source).toEqual({ channel: 'web-form', campaign: 'spring', utm: { source: 'newsletter', medium: 'email' } });
-    const sent = await stack.db.query(`SELECT send_key, status, message_id FROM sent_emails WHERE lead_id = $1 AND ${TO_THE_LEAD}`, [body.leadId]);
-    expect(sent).toEqual([{ send_key: `${body.workflowId}/first-touch`, status: 'sent', message_id: mail!.parsed.messageId }]);
+    expect(lead!.first_source).toEqual({
+      channel: 'web-form',
+      campaign: 'spring',
+      utm: { source: 'newsletter', medium: 'email' },
+    });
+    const sent = await stack.db.query(
+      `SELECT send_key, status, message_id FROM sent_emails WHERE lead_id = $1 AND ${TO_THE_LEAD}`,
+      [body.leadId],
+    );
+    expect(sent).toEqual([
+      { send_key: `${body.workflowId}/first-touch`, status: 'sent', message_id: mail!.parsed.messageId },
+    ]);
 
     const handle = stack.client.workflow.getHandle(body.workflowId);
     await waitUntil(async () => (await handle.query(leadStateQuery)).stage === 'contacting');
     // A query can answer from the worker's state before the server has applied that workflow task's
     // search-attribute upsert: wait for the server's view too.
-    await waitUntil(async () => (await handle.describe()).typedSearchAttributes.get(SearchAttributes.LeadStage) === 'contacting');
+    await waitUntil(
+      async () => (await handle.describe()).typedSearchAttributes.get(SearchAttributes.LeadStage) === 'contacting',
+    );
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(SearchAttributes.LeadStage)).toBe('contacting');
     expect(description.typedSearchAttributes.get(SearchAttributes.LeadSource)).toBe('web-form');
@@ -79,12 +93,26 @@ describe('capturing a lead (R1, R2, R6, R7)', () => {
   });
 
   it('round-trips names in any script (R1)', async () => {
-    const names = { firstName: 'Σοφία', lastName: 'Παπαδοπούλου', company: 'شرکت تهران', city: 'Київ', title: '営業部長 👩‍💼' };
+    const names = {
+      firstName: 'Σοφία',
+      lastName: 'Παπαδοπούλου',
+      company: 'شرکت تهران',
+      city: 'Київ',
+      title: '営業部長 👩‍💼',
+    };
     const res = await postLead({ email: unique('sofia'), ...names });
     expect(res.status).toBe(201);
     const { leadId } = (await res.json()) as { leadId: string };
-    const [lead] = await stack.db.query('SELECT first_name, last_name, company, city, title FROM leads WHERE id = $1', [leadId]);
-    expect(lead).toEqual({ first_name: names.firstName, last_name: names.lastName, company: names.company, city: names.city, title: names.title });
+    const [lead] = await stack.db.query('SELECT first_name, last_name, company, city, title FROM leads WHERE id = $1', [
+      leadId,
+    ]);
+    expect(lead).toEqual({
+      first_name: names.firstName,
+      last_name: names.lastName,
+      company: names.company,
+      city: names.city,
+      title: names.title,
+    });
   });
 
   it('accepts a phone-only lead and sends no e-mail to it (R1)', async () => {
@@ -96,7 +124,9 @@ describe('capturing a lead (R1, R2, R6, R7)', () => {
     await waitUntil(async () => (await handle.query(leadStateQuery)).stage === 'contacting');
     expect((await handle.query(leadStateQuery)).firstTouchEmailSent).toBe(false);
     // Its rep (or, with no rep, the manager) is told; the lead itself gets no e-mail.
-    expect(await stack.db.query(`SELECT template FROM sent_emails WHERE lead_id = $1 AND ${TO_THE_LEAD}`, [leadId])).toEqual([]);
+    expect(
+      await stack.db.query(`SELECT template FROM sent_emails WHERE lead_id = $1 AND ${TO_THE_LEAD}`, [leadId]),
+    ).toEqual([]);
   });
 });
 
@@ -108,11 +138,17 @@ describe('no duplicates (R3)', () => {
     const { leadId, workflowId } = (await first.json()) as { leadId: string; workflowId: string };
     await stack.smtp.waitFor((m) => m.envelopeTo.some((to) => to.toLowerCase() === email));
 
-    const again = await postLead({ email: email.toUpperCase(), company: 'Matin Paja', source: { channel: 'quote-request' } });
+    const again = await postLead({
+      email: email.toUpperCase(),
+      company: 'Matin Paja',
+      source: { channel: 'quote-request' },
+    });
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ leadId, workflowId, created: false });
 
-    const rows = await stack.db.query('SELECT id, first_source, company FROM leads WHERE email_normalized = $1', [email]);
+    const rows = await stack.db.query('SELECT id, first_source, company FROM leads WHERE email_normalized = $1', [
+      email,
+    ]);
     expect(rows).toEqual([{ id: leadId, first_source: { channel: 'ebook' }, company: 'Matin Paja' }]);
     const touches = await stack.db.query('SELECT channel FROM touches WHERE lead_id = $1 ORDER BY id', [leadId]);
     expect(touches.map((t) => t.channel)).toEqual(['ebook', 'quote-request']);
@@ -125,7 +161,9 @@ describe('no duplicates (R3)', () => {
 
   it('gives one row and one workflow for ten concurrent captures of the same person', async () => {
     const email = unique('concurrent');
-    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => postLead({ email, source: { channel: `form-${i}` } })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => postLead({ email, source: { channel: `form-${i}` } })),
+    );
     const bodies = (await Promise.all(responses.map((r) => r.json()))) as { leadId: string; workflowId: string }[];
     expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(bodies.map((b) => b.leadId)).size).toBe(1);
@@ -133,7 +171,8 @@ describe('no duplicates (R3)', () => {
     const handle = stack.client.workflow.getHandle(bodies[0]!.workflowId);
     await waitUntil(async () => (await handle.query(leadStateQuery)).captures === 10);
     const runs = [];
-    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${bodies[0]!.workflowId}'` })) runs.push(wf);
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${bodies[0]!.workflowId}'` }))
+      runs.push(wf);
     expect(runs).toHaveLength(1);
     await stack.smtp.waitFor((m) => m.envelopeTo.some((to) => to.toLowerCase() === email));
     await new Promise((r) => setTimeout(r, 500));
@@ -156,7 +195,16 @@ describe('a capture whose transaction commits after its workflow has started', (
     };
     const email = unique('race');
     const body = { email, firstName: 'Race', source: { channel: 'web-form' } } as CaptureLeadBody;
-    const { leadId } = await capture({ db: slowCommit, temporal: stack.client, taskQueue: stack.taskQueue, secret: SECRET, temporalDeadlineMs: 10_000 }, body);
+    const { leadId } = await capture(
+      {
+        db: slowCommit,
+        temporal: stack.client,
+        taskQueue: stack.taskQueue,
+        secret: SECRET,
+        temporalDeadlineMs: 10_000,
+      },
+      body,
+    );
     const handle = stack.client.workflow.getHandle(leadWorkflowId(leadId));
     await waitUntil(async () => (await handle.query(leadStateQuery)).firstTouchEmailSent, 30_000);
     expect((await handle.describe()).status.name).toBe('RUNNING');
@@ -167,7 +215,8 @@ describe('a capture whose transaction commits after its workflow has started', (
 describe("the lead's own time zone (cadence send windows)", () => {
   it('keeps an explicit IANA time zone over the country, and refuses an unknown one naming the field', async () => {
     const { createCadenceActivities } = await import('../activities/cadence');
-    const profile = (leadId: string) => createCadenceActivities({ db: stack.db }).cadenceProfile({ leadId, fallbackTimeZone: 'UTC' });
+    const profile = (leadId: string) =>
+      createCadenceActivities({ db: stack.db }).cadenceProfile({ leadId, fallbackTimeZone: 'UTC' });
     const tokyo = await postLead({ email: unique('kenji'), firstName: 'Kenji', country: 'FI', timeZone: 'Asia/Tokyo' });
     expect(tokyo.status).toBe(201);
     expect((await profile(((await tokyo.json()) as { leadId: string }).leadId)).timeZone).toBe('Asia/Tokyo');
@@ -176,6 +225,8 @@ describe("the lead's own time zone (cadence send windows)", () => {
 
     const bad = await postLead({ email: unique('bad'), timeZone: 'Mars/Olympus_Mons' });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { fields: [{ field: 'timeZone', message: expect.stringContaining('IANA') }] } });
+    expect(await bad.json()).toMatchObject({
+      error: { fields: [{ field: 'timeZone', message: expect.stringContaining('IANA') }] },
+    });
   });
 });

@@ -25,12 +25,19 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(CHROMIUM_MISSING(CHROMIUM));
   const [temporalPort, uiPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
   uiUrl = `http://127.0.0.1:${uiPort}`;
-  server = await startDevServer({ bin: testRun().temporalBin, port: temporalPort, uiPort, uiCodecEndpoint: `http://127.0.0.1:${apiPort}/codec/key/${managerKey}` });
+  server = await startDevServer({
+    bin: testRun().temporalBin,
+    port: temporalPort,
+    uiPort,
+    uiCodecEndpoint: `http://127.0.0.1:${apiPort}/codec/key/${managerKey}`,
+  });
   [stack, browser] = await Promise.all([
     startStack('codec-ui', { temporalAddress: server.address, apiPort, app: { temporalUiOrigin: uiUrl } }),
     chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] }),
   ]);
-  await stack.db.query("INSERT INTO api_keys (key_hash, role, label) VALUES ($1, 'manager', 'codec UI test')", [hashKey(managerKey)]);
+  await stack.db.query("INSERT INTO api_keys (key_hash, role, label) VALUES ($1, 'manager', 'codec UI test')", [
+    hashKey(managerKey),
+  ]);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -40,7 +47,11 @@ afterAll(async () => {
 
 it('shows a manager the decoded input of a live lead in the Temporal UI, and [erased] after the erasure', async () => {
   const email = `ui.${Date.now()}@example.fi`;
-  const res = await stack.call('POST', '/v1/leads', await stack.authAs('capture'), { email, firstName: 'Ulla', company: 'Käyttöliittymä Oy' });
+  const res = await stack.call('POST', '/v1/leads', await stack.authAs('capture'), {
+    email,
+    firstName: 'Ulla',
+    company: 'Käyttöliittymä Oy',
+  });
   expect(res.status).toBe(201);
   const leadId: string = res.body.leadId;
   await stack.smtp.waitFor((m) => m.envelopeTo.includes(email));

@@ -9,7 +9,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { ConfigSchema, loadConfig, mailSettings, requireMasterKeys, requireSecrets, temporalConnectionOptions } from '../config';
+import {
+  ConfigSchema,
+  loadConfig,
+  mailSettings,
+  requireMasterKeys,
+  requireSecrets,
+  temporalConnectionOptions,
+} from '../config';
 
 interface Service {
   image?: string;
@@ -18,9 +25,13 @@ interface Service {
   command?: string[];
 }
 
-const compose = parse(readFileSync(path.resolve(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(readFileSync(path.resolve(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const ENTRY_POINTS = ['api/server.ts', 'worker/main.ts'];
-const ripenServices = Object.entries(compose.services).filter(([, s]) => [...(s.entrypoint ?? []), ...(s.command ?? [])].some((part) => ENTRY_POINTS.some((e) => part.includes(e))));
+const ripenServices = Object.entries(compose.services).filter(([, s]) =>
+  [...(s.entrypoint ?? []), ...(s.command ?? [])].some((part) => ENTRY_POINTS.some((e) => part.includes(e))),
+);
 
 /** Compose's interpolation: `${VAR:?message}` must come from whoever runs compose (a valid stand-in here), `${VAR:-default}` falls back. */
 function interpolate(value: string): string {
@@ -35,15 +46,22 @@ function interpolate(value: string): string {
 
 /** What a service's process sees: its environment, plus the generated secrets file when its entry point sources it. */
 function processEnv(service: Service, secretsDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]),
+  );
   const entry = (service.entrypoint ?? []).join(' ');
   const sourced = /\. (\/secrets\/\S+)/.exec(entry)?.[1];
   if (sourced) {
     // `set -a; . file`: each line NAME=value, with sh's ${NAME:-default} (the environment's value wins).
-    const lines = readFileSync(path.join(secretsDir, path.basename(sourced)), 'utf8').split('\n').filter(Boolean);
+    const lines = readFileSync(path.join(secretsDir, path.basename(sourced)), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     for (const line of lines) {
       const [, name, value] = /^(\w+)=(.*)$/.exec(line)!;
-      env[name!] = value!.replace(/\$\{(\w+):-([^}]*)\}/g, (_all, ref: string, fallback: string) => env[ref] || fallback);
+      env[name!] = value!.replace(
+        /\$\{(\w+):-([^}]*)\}/g,
+        (_all, ref: string, fallback: string) => env[ref] || fallback,
+      );
     }
   }
   return env;
@@ -75,7 +93,9 @@ it('has the API and the worker as Ripen services', () => {
 
 it.each(ripenServices.map(([name]) => name))('gives %s every setting its start-up requires', (name) => {
   const env = processEnv(compose.services[name]!, secretsDir);
-  const required = Object.entries(ConfigSchema.shape).filter(([, schema]) => !schema.safeParse(undefined).success).map(([key]) => key);
+  const required = Object.entries(ConfigSchema.shape)
+    .filter(([, schema]) => !schema.safeParse(undefined).success)
+    .map(([key]) => key);
   for (const key of required) expect({ key, set: env[key] !== undefined }).toEqual({ key, set: true });
   expect(() => startUpChecks(env)).not.toThrow();
   // The same service without the generated secrets would not start: the check has teeth.
@@ -85,8 +105,13 @@ it.each(ripenServices.map(([name]) => name))('gives %s every setting its start-u
 
 it('generates the secrets once: a second run keeps the first values', () => {
   const first = readFileSync(path.join(secretsDir, 'ripen.env'), 'utf8');
-  const script = compose.services['ripen-secrets']!.command![2]!.replace(/\$\$/g, '$').replaceAll('/secrets/', `${secretsDir}/`);
+  const script = compose.services['ripen-secrets']!.command![2]!.replace(/\$\$/g, '$').replaceAll(
+    '/secrets/',
+    `${secretsDir}/`,
+  );
   execFileSync(process.execPath, ['-e', script]);
   expect(readFileSync(path.join(secretsDir, 'ripen.env'), 'utf8')).toBe(first);
-  expect(first).toMatch(/^RIPEN_SECRET=\$\{RIPEN_SECRET:-[A-Za-z0-9_-]{43}\}\nRIPEN_MASTER_KEYS=\$\{RIPEN_MASTER_KEYS:-master-1:[A-Za-z0-9+/=]{44}\}\n$/);
+  expect(first).toMatch(
+    /^RIPEN_SECRET=\$\{RIPEN_SECRET:-[A-Za-z0-9_-]{43}\}\nRIPEN_MASTER_KEYS=\$\{RIPEN_MASTER_KEYS:-master-1:[A-Za-z0-9+/=]{44}\}\n$/,
+  );
 });

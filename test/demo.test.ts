@@ -28,17 +28,27 @@ afterAll(async () => {
 
 it('plays a few dozen leads through every stage within seconds and tells where they are', async () => {
   const stackFile = path.join(dir, 'stack.json');
-  writeFileSync(stackFile, JSON.stringify({ apiUrl: stack.apiUrl, databaseUrl: testRun().databaseUrl, timeScale: 720 }));
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'scripts', 'demo.ts')], {
-    env: { ...process.env, RIPEN_STACK_FILE: stackFile, DEMO_LEADS: '16' },
-    timeout: 120_000,
-  });
+  writeFileSync(
+    stackFile,
+    JSON.stringify({ apiUrl: stack.apiUrl, databaseUrl: testRun().databaseUrl, timeScale: 720 }),
+  );
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, '..', 'scripts', 'demo.ts')],
+    {
+      env: { ...process.env, RIPEN_STACK_FILE: stackFile, DEMO_LEADS: '16' },
+      timeout: 120_000,
+    },
+  );
   expect(stdout).toContain('16 leads (the first captured twice)');
   const leadIds = [...stdout.matchAll(/^ {2}([0-9a-f-]{36}) /gm)].map((m) => m[1]!);
   expect(leadIds).toHaveLength(16);
 
   const stages = async () => {
-    const rows = await stack.db.query<{ stage: string; count: string }>('SELECT stage, count(*) FROM leads WHERE id = ANY($1) GROUP BY stage', [leadIds]);
+    const rows = await stack.db.query<{ stage: string; count: string }>(
+      'SELECT stage, count(*) FROM leads WHERE id = ANY($1) GROUP BY stage',
+      [leadIds],
+    );
     return Object.fromEntries(rows.map((r) => [r.stage, Number(r.count)]));
   };
   // Two of each of the eight scenarios; the timers (SLA breach) run on the compressed clock.
@@ -48,8 +58,19 @@ it('plays a few dozen leads through every stage within seconds and tells where t
   }, 30_000);
   expect(await stages()).toMatchObject({ converted: 4, disqualified: 2, not_interested: 4 });
   expect((await stages()).nurturing).toBeGreaterThanOrEqual(3);
-  await waitUntil(async () => (await stack.db.query("SELECT 1 FROM sent_emails WHERE lead_id = ANY($1) AND template = 'manager-sla_breach'", [leadIds])).length >= 2, 30_000);
+  await waitUntil(
+    async () =>
+      (
+        await stack.db.query("SELECT 1 FROM sent_emails WHERE lead_id = ANY($1) AND template = 'manager-sla_breach'", [
+          leadIds,
+        ])
+      ).length >= 2,
+    30_000,
+  );
   // Every lead got its first-touch e-mail through the real SMTP server, once.
-  const firstTouches = await stack.db.query("SELECT lead_id FROM sent_emails WHERE lead_id = ANY($1) AND template = 'first-touch' AND status = 'sent'", [leadIds]);
+  const firstTouches = await stack.db.query(
+    "SELECT lead_id FROM sent_emails WHERE lead_id = ANY($1) AND template = 'first-touch' AND status = 'sent'",
+    [leadIds],
+  );
   expect(firstTouches).toHaveLength(16);
 });

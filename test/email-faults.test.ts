@@ -14,7 +14,11 @@ import { testRun } from './setup/run';
 const address = (name: string) => `${name}.${Date.now()}.${Math.random().toString(36).slice(2, 6)}@example.fi`;
 
 async function captureLead(stack: Stack, auth: Record<string, string>, email: string): Promise<string> {
-  const res = await fetch(`${stack.apiUrl}/v1/leads`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ email, firstName: 'Faulty' }) });
+  const res = await fetch(`${stack.apiUrl}/v1/leads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
+    body: JSON.stringify({ email, firstName: 'Faulty' }),
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { leadId: string }).leadId;
 }
@@ -26,7 +30,11 @@ function deliveries(stack: Stack, leadId: string, to: string): number {
 }
 
 async function firstTouchDone(stack: Stack, leadId: string): Promise<void> {
-  await waitUntil(async () => (await stack.client.workflow.getHandle(leadWorkflowId(leadId)).query(leadStateQuery)).firstTouchEmailSent, 90_000);
+  await waitUntil(
+    async () =>
+      (await stack.client.workflow.getHandle(leadWorkflowId(leadId)).query(leadStateQuery)).firstTouchEmailSent,
+    90_000,
+  );
 }
 
 describe('a worker killed in the middle of a send', () => {
@@ -42,7 +50,13 @@ describe('a worker killed in the middle of a send', () => {
 
   function startWorker(): Promise<ChildProcess> {
     const run = testRun();
-    const settings = { temporalAddress: run.temporalAddress, taskQueue: stack.taskQueue, databaseUrl: run.databaseUrl, smtpUrl: stack.smtp.url, workflowBundlePath: run.workflowBundlePath };
+    const settings = {
+      temporalAddress: run.temporalAddress,
+      taskQueue: stack.taskQueue,
+      databaseUrl: run.databaseUrl,
+      smtpUrl: stack.smtp.url,
+      workflowBundlePath: run.workflowBundlePath,
+    };
     const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'helpers', 'worker-process.ts')], {
       env: { ...process.env, RIPEN_WORKER_PROCESS: JSON.stringify(settings) },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -71,7 +85,11 @@ describe('a worker killed in the middle of a send', () => {
     await firstTouchDone(stack, leadId);
     expect(deliveries(stack, leadId, to)).toBe(1);
     expect(stack.smtp.sentTo(to)).toHaveLength(1);
-    expect(await stack.db.query("SELECT status, attempts FROM sent_emails WHERE lead_id = $1 AND template = 'first-touch'", [leadId])).toEqual([{ status: 'sent', attempts: 1 }]);
+    expect(
+      await stack.db.query("SELECT status, attempts FROM sent_emails WHERE lead_id = $1 AND template = 'first-touch'", [
+        leadId,
+      ]),
+    ).toEqual([{ status: 'sent', attempts: 1 }]);
   }, 120_000);
 });
 

@@ -17,7 +17,11 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 async function captureLead(email: string): Promise<string> {
-  const res = await fetch(`${stack.apiUrl}/v1/leads`, { method: 'POST', headers: { 'content-type': 'application/json', ...capture }, body: JSON.stringify({ email, firstName: 'Queue', country: 'QQ' }) });
+  const res = await fetch(`${stack.apiUrl}/v1/leads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...capture },
+    body: JSON.stringify({ email, firstName: 'Queue', country: 'QQ' }),
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { leadId: string }).leadId;
 }
@@ -26,7 +30,11 @@ it('schedules every send on <queue>-email, and a burst of first touches goes out
   const tag = stack.taskQueue.slice(-6);
   const addresses = Array.from({ length: 10 }, (_, i) => `burst${i}.${tag}@example.fi`);
   const leadIds = await Promise.all(addresses.map(captureLead));
-  const mails = await stack.smtp.waitFor((m) => m.envelopeTo.some((to) => addresses.includes(to)) && /Thanks for getting in touch/.test(m.parsed.subject ?? ''), { count: addresses.length, timeoutMs: 60_000 });
+  const mails = await stack.smtp.waitFor(
+    (m) =>
+      m.envelopeTo.some((to) => addresses.includes(to)) && /Thanks for getting in touch/.test(m.parsed.subject ?? ''),
+    { count: addresses.length, timeoutMs: 60_000 },
+  );
   expect(new Set(mails.flatMap((m) => m.envelopeTo)).size).toBe(addresses.length);
 
   // The server hands out at most RATE tasks a second on the e-mail queue, after a burst of a few: the ten welcomes
@@ -36,14 +44,18 @@ it('schedules every send on <queue>-email, and a burst of first touches goes out
   for (const leadId of leadIds) {
     const events = (await stack.client.workflow.getHandle(leadWorkflowId(leadId)).fetchHistory()).events ?? [];
     const welcome = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'welcomeLead')!;
-    const started = events.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(welcome.eventId))!;
+    const started = events.find(
+      (e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(welcome.eventId),
+    )!;
     starts.push(started.eventTime!.seconds!.toNumber() * 1000 + Math.floor(started.eventTime!.nanos! / 1e6));
   }
   starts.sort((a, b) => a - b);
   expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(((addresses.length - 1) / RATE / 2) * 1000);
 
   const history = await stack.client.workflow.getHandle(leadWorkflowId(leadIds[0]!)).fetchHistory();
-  const scheduled = history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+  const scheduled = history.events!.flatMap((e) =>
+    e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : [],
+  );
   const queueOf = (type: string) => scheduled.find((a) => a.activityType?.name === type)?.taskQueue?.name;
   // The welcome (routing, then the first touch) is an e-mail activity; the lead row's writes stay on the lead queue.
   expect(queueOf('welcomeLead')).toBe(`${stack.taskQueue}-email`);

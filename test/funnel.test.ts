@@ -38,11 +38,17 @@ async function seed(name: string, s: Seed): Promise<string> {
   const id = lead!.id;
   let from: string | null = 'new';
   for (const [to, offset] of s.moves) {
-    await stack.db.query('INSERT INTO stage_changes (change_key, lead_id, from_stage, to_stage, reason, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [randomUUID(), id, from, to, 'seeded', 'workflow', at(offset)]);
+    await stack.db.query(
+      'INSERT INTO stage_changes (change_key, lead_id, from_stage, to_stage, reason, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [randomUUID(), id, from, to, 'seeded', 'workflow', at(offset)],
+    );
     from = to;
   }
   if (s.contactAfter !== undefined) {
-    await stack.db.query("INSERT INTO touches (lead_id, at, kind, channel, details) VALUES ($1, $2, 'outcome', 'phone', '{}')", [id, at(s.contactAfter)]);
+    await stack.db.query(
+      "INSERT INTO touches (lead_id, at, kind, channel, details) VALUES ($1, $2, 'outcome', 'phone', '{}')",
+      [id, at(s.contactAfter)],
+    );
   }
   if (s.slaBreach) {
     await stack.db.query(
@@ -63,20 +69,83 @@ beforeAll(async () => {
   stack = await startStack('funnel');
   tag = stack.taskQueue.slice(-6);
   for (const id of ['fa', 'fb', 'live']) {
-    await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [`${id}-${tag}`, `Rep ${id}`, `${id}-${tag}@reps.ripen.test`]);
+    await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
+      `${id}-${tag}`,
+      `Rep ${id}`,
+      `${id}-${tag}@reps.ripen.test`,
+    ]);
   }
-  await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [`live-${tag}`, `FI-${tag}`, 'Oulu']);
-  [capture, manager, repA] = await Promise.all([stack.authAs('capture'), stack.authAs('manager'), stack.authAs('rep', `fa-${tag}`)]);
+  await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
+    `live-${tag}`,
+    `FI-${tag}`,
+    'Oulu',
+  ]);
+  [capture, manager, repA] = await Promise.all([
+    stack.authAs('capture'),
+    stack.authAs('manager'),
+    stack.authAs('rep', `fa-${tag}`),
+  ]);
   const [a, b] = [`fa-${tag}`, `fb-${tag}`];
   const [web, fair] = [`web-${tag}`, `fair-${tag}`];
   // A: contacted after 10 min, all the way to won in 10 days; scored hot before, cold after (ignored).
-  await seed('a', { rep: a, source: web, stage: 'converted', moves: [['contacting', 0], ['nurturing', 20 * MIN], ['qualified', DAY], ['handed_off', 2 * DAY], ['converted', 10 * DAY]], contactAfter: 10 * MIN, scores: [[60, 'hot', DAY], [5, 'cold', 11 * DAY]] });
+  await seed('a', {
+    rep: a,
+    source: web,
+    stage: 'converted',
+    moves: [
+      ['contacting', 0],
+      ['nurturing', 20 * MIN],
+      ['qualified', DAY],
+      ['handed_off', 2 * DAY],
+      ['converted', 10 * DAY],
+    ],
+    contactAfter: 10 * MIN,
+    scores: [
+      [60, 'hot', DAY],
+      [5, 'cold', 11 * DAY],
+    ],
+  });
   // B: contacted after 30 min, SLA breached, qualified then rejected back to nurture.
-  await seed('b', { rep: a, source: fair, stage: 'nurturing', moves: [['contacting', 0], ['nurturing', 30 * MIN], ['qualified', DAY], ['nurturing', 2 * DAY]], contactAfter: 30 * MIN, slaBreach: true, scores: [[30, 'warm', DAY]] });
+  await seed('b', {
+    rep: a,
+    source: fair,
+    stage: 'nurturing',
+    moves: [
+      ['contacting', 0],
+      ['nurturing', 30 * MIN],
+      ['qualified', DAY],
+      ['nurturing', 2 * DAY],
+    ],
+    contactAfter: 30 * MIN,
+    slaBreach: true,
+    scores: [[30, 'warm', DAY]],
+  });
   // C: never contacted, SLA breached, not interested.
-  await seed('c', { rep: b, source: web, stage: 'not_interested', moves: [['contacting', 0], ['not_interested', 15 * DAY]], slaBreach: true, scores: [[10, 'cold', 0]] });
+  await seed('c', {
+    rep: b,
+    source: web,
+    stage: 'not_interested',
+    moves: [
+      ['contacting', 0],
+      ['not_interested', 15 * DAY],
+    ],
+    slaBreach: true,
+    scores: [[10, 'cold', 0]],
+  });
   // D: contacted after 5 min, qualified, handed off, opportunity lost: back to nurture.
-  await seed('d', { rep: b, source: fair, stage: 'nurturing', moves: [['contacting', 0], ['qualified', DAY], ['handed_off', 2 * DAY], ['nurturing', 20 * DAY]], contactAfter: 5 * MIN, scores: [[55, 'hot', DAY]] });
+  await seed('d', {
+    rep: b,
+    source: fair,
+    stage: 'nurturing',
+    moves: [
+      ['contacting', 0],
+      ['qualified', DAY],
+      ['handed_off', 2 * DAY],
+      ['nurturing', 20 * DAY],
+    ],
+    contactAfter: 5 * MIN,
+    scores: [[55, 'hot', DAY]],
+  });
 });
 afterAll(() => stack.close());
 
@@ -90,8 +159,26 @@ it('computes the funnel from the audit rows: stages, conversions, speed to lead,
   expect(res.status).toBe(200);
   expect(res.body.total).toEqual({
     leads: 4,
-    current: { new: 0, contacting: 0, nurturing: 2, qualified: 0, handed_off: 0, converted: 1, not_interested: 1, disqualified: 0 },
-    reached: { new: 0, contacting: 4, nurturing: 3, qualified: 3, handed_off: 2, converted: 1, not_interested: 1, disqualified: 0 },
+    current: {
+      new: 0,
+      contacting: 0,
+      nurturing: 2,
+      qualified: 0,
+      handed_off: 0,
+      converted: 1,
+      not_interested: 1,
+      disqualified: 0,
+    },
+    reached: {
+      new: 0,
+      contacting: 4,
+      nurturing: 3,
+      qualified: 3,
+      handed_off: 2,
+      converted: 1,
+      not_interested: 1,
+      disqualified: 0,
+    },
     mqlToSql: 0.6667,
     sqlToWon: 0.5,
     // 300 s, 600 s, 1800 s: the median is 600; p90 interpolates 80% of the way from 600 to 1800.
@@ -102,10 +189,29 @@ it('computes the funnel from the audit rows: stages, conversions, speed to lead,
   });
   const byRep = Object.fromEntries(res.body.byRep.map((r: any) => [r.rep, r]));
   expect(Object.keys(byRep).sort()).toEqual([`fa-${tag}`, `fb-${tag}`]);
-  expect(byRep[`fa-${tag}`]).toMatchObject({ leads: 2, mqlToSql: 0.5, sqlToWon: 1, speedToLead: { contacted: 2, medianSeconds: 1200 }, slaBreachRate: 0.5, medianCycleDays: 10, recycleRate: 0.5 });
-  expect(byRep[`fb-${tag}`]).toMatchObject({ leads: 2, mqlToSql: 1, sqlToWon: 0, speedToLead: { contacted: 1, medianSeconds: 300 }, slaBreachRate: 0.5, medianCycleDays: null, recycleRate: 1 });
+  expect(byRep[`fa-${tag}`]).toMatchObject({
+    leads: 2,
+    mqlToSql: 0.5,
+    sqlToWon: 1,
+    speedToLead: { contacted: 2, medianSeconds: 1200 },
+    slaBreachRate: 0.5,
+    medianCycleDays: 10,
+    recycleRate: 0.5,
+  });
+  expect(byRep[`fb-${tag}`]).toMatchObject({
+    leads: 2,
+    mqlToSql: 1,
+    sqlToWon: 0,
+    speedToLead: { contacted: 1, medianSeconds: 300 },
+    slaBreachRate: 0.5,
+    medianCycleDays: null,
+    recycleRate: 1,
+  });
   const bySource = Object.fromEntries(res.body.bySource.map((r: any) => [r.source, r]));
-  expect(bySource[`web-${tag}`]).toMatchObject({ leads: 2, reached: expect.objectContaining({ converted: 1, not_interested: 1 }) });
+  expect(bySource[`web-${tag}`]).toMatchObject({
+    leads: 2,
+    reached: expect.objectContaining({ converted: 1, not_interested: 1 }),
+  });
   expect(bySource[`fair-${tag}`]).toMatchObject({ leads: 2, mqlToSql: 0.5, recycleRate: 1 });
 
   const oneRep = await get(`/v1/funnel?${WINDOW}&rep=fb-${tag}`, manager);
@@ -116,7 +222,11 @@ it('computes the funnel from the audit rows: stages, conversions, speed to lead,
   expect(oneSource.body.total).toMatchObject({ leads: 2, sqlToWon: 1, slaBreachRate: 0.5 });
 
   const empty = await get(`/v1/funnel?from=2000-01-01T00:00:00Z&to=2000-02-01T00:00:00Z`, manager);
-  expect(empty.body.total).toMatchObject({ leads: 0, mqlToSql: null, speedToLead: { contacted: 0, medianSeconds: null, p90Seconds: null } });
+  expect(empty.body.total).toMatchObject({
+    leads: 0,
+    mqlToSql: null,
+    speedToLead: { contacted: 0, medianSeconds: null, p90Seconds: null },
+  });
   expect(empty.body.byRep).toEqual([]);
 });
 
@@ -177,18 +287,51 @@ it('counts leads that went through the real workflow: speed to lead from the fir
     const res = await fetch(`${stack.apiUrl}/v1/leads`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...capture },
-      body: JSON.stringify({ email: `${name}.${randomUUID()}@example.fi`, firstName: name, country: `FI-${tag}`, city: 'Oulu', source: { channel: source } }),
+      body: JSON.stringify({
+        email: `${name}.${randomUUID()}@example.fi`,
+        firstName: name,
+        country: `FI-${tag}`,
+        city: 'Oulu',
+        source: { channel: source },
+      }),
     });
     ids.push(((await res.json()) as { leadId: string }).leadId);
   }
   const live = await stack.authAs('rep', `live-${tag}`);
   // Contacting and routed: the rep may act on the lead once the welcome has assigned it.
-  for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM leads WHERE id = ANY($1) AND stage = 'contacting' AND assigned_rep_id IS NOT NULL", [ids])).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-  const reached = await fetch(`${stack.apiUrl}/v1/leads/${ids[0]}/outcomes`, { method: 'POST', headers: { 'content-type': 'application/json', ...live }, body: JSON.stringify({ outcome: 'reached' }) });
+  for (
+    let i = 0;
+    i < 200 &&
+    (
+      await stack.db.query(
+        "SELECT 1 FROM leads WHERE id = ANY($1) AND stage = 'contacting' AND assigned_rep_id IS NOT NULL",
+        [ids],
+      )
+    ).length < 2;
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 50));
+  const reached = await fetch(`${stack.apiUrl}/v1/leads/${ids[0]}/outcomes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...live },
+    body: JSON.stringify({ outcome: 'reached' }),
+  });
   expect(reached.status).toBe(200);
   // The outcome is answered once decided; its touch and stage change are written just after.
-  for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM leads WHERE id = $1 AND stage = 'nurturing'", [ids[0]])).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-  for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM touches WHERE lead_id = $1 AND kind = 'outcome'", [ids[0]])).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  for (
+    let i = 0;
+    i < 200 &&
+    (await stack.db.query("SELECT 1 FROM leads WHERE id = $1 AND stage = 'nurturing'", [ids[0]])).length === 0;
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 50));
+  for (
+    let i = 0;
+    i < 200 &&
+    (await stack.db.query("SELECT 1 FROM touches WHERE lead_id = $1 AND kind = 'outcome'", [ids[0]])).length === 0;
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 50));
   const res = await get(`/v1/funnel?from=${since}&source=${source}`, manager);
   expect(res.status).toBe(200);
   expect(res.body.total).toMatchObject({

@@ -25,7 +25,10 @@ describe('isAutoReply', () => {
   it.each([
     ['an ordinary reply', { subject: 'Re: Thanks for getting in touch', headers: { 'In-Reply-To': '<a@b>' } }],
     ['Auto-Submitted: no (RFC 3834: a person)', { subject: 'Re: pricing', headers: { 'Auto-Submitted': 'no' } }],
-    ["a person who mentions being away, not in front", { subject: 'Re: back from holiday, was out of office — call me' }],
+    [
+      'a person who mentions being away, not in front',
+      { subject: 'Re: back from holiday, was out of office — call me' },
+    ],
     ['no subject, no headers', {}],
     ["'Poissaolo' inside a sentence", { subject: 'Re: kysymys poissaolosta' }],
   ])('takes %s as written by a person', (_why, mail) => {
@@ -43,6 +46,9 @@ describe('inboundEffect', () => {
     expect(inboundEffect({ type: 'bounce' })).toEqual({ action: 'suppress', reason: 'hard_bounce' });
     expect(inboundEffect({ type: 'bounce', bounce: 'hard' })).toEqual({ action: 'suppress', reason: 'hard_bounce' });
     expect(inboundEffect({ type: 'bounce', bounce: 'soft' })).toMatchObject({ action: 'note' });
-    expect(inboundEffect({ type: 'complaint', subject: 'Automatic reply' })).toEqual({ action: 'suppress', reason: 'complaint' });
+    expect(inboundEffect({ type: 'complaint', subject: 'Automatic reply' })).toEqual({
+      action: 'suppress',
+      reason: 'complaint',
+    });
   });
 });

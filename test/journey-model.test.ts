@@ -13,13 +13,32 @@
  */
 import fc from 'fast-check';
 import { emailCategory } from '../domain/email-category';
-import { decide, initialState, refusal, runIsOver, type Effect, type JourneyConfig, type JourneyEvent, type JourneyState, type LeadStage } from '../domain/journey';
+import {
+  decide,
+  initialState,
+  refusal,
+  runIsOver,
+  type Effect,
+  type JourneyConfig,
+  type JourneyEvent,
+  type JourneyState,
+  type LeadStage,
+} from '../domain/journey';
 import { BUYER_STAGES, DEFAULT_POLICY, REP_OUTCOMES, type RepOutcome } from '../domain/lifecycle';
 import { ENGAGEMENT_EVENTS, type EngagementEvent, type MailStop } from '../domain/journey/types';
 
 const CONFIG: JourneyConfig = { policy: DEFAULT_POLICY, timeScale: 1, mayMigrate: () => true };
 const KEY_PREFIX = 'lead-x/run1';
-const STAGES: readonly LeadStage[] = ['new', 'contacting', 'nurturing', 'qualified', 'handed_off', 'converted', 'not_interested', 'disqualified'];
+const STAGES: readonly LeadStage[] = [
+  'new',
+  'contacting',
+  'nurturing',
+  'qualified',
+  'handed_off',
+  'converted',
+  'not_interested',
+  'disqualified',
+];
 const MAIL_STOPS: readonly MailStop[] = ['unsubscribed', 'hard_bounce', 'complaint', 'suppressed', 'wrong_contact'];
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -90,7 +109,10 @@ const leadArb: fc.Arbitrary<Lead> = fc.record({
   reachableBy: fc.record({ email: fc.boolean(), phone: fc.boolean() }),
   buyerStage,
   marketingConsent: fc.boolean(),
-  storedStage: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.constantFrom(...STAGES), weight: 1 }),
+  storedStage: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 3 },
+    { arbitrary: fc.constantFrom(...STAGES), weight: 1 },
+  ),
 });
 /** From seconds to 120 days, weighted so that the SLA (20 min), a day, the cadence waits and the quarter all come up. */
 const advanceArb = fc.oneof(
@@ -101,43 +123,100 @@ const advanceArb = fc.oneof(
 );
 const resultArb: fc.Arbitrary<ResultChoice> = fc.record({
   rep: fc.boolean(),
-  email: fc.oneof(w(8, fc.constant('sent' as const)), w(1, fc.constantFrom('bounced' as const, 'suppressed' as const, null))),
+  email: fc.oneof(
+    w(8, fc.constant('sent' as const)),
+    w(1, fc.constantFrom('bounced' as const, 'suppressed' as const, null)),
+  ),
   send: fc.oneof(w(12, fc.constant('sent' as const)), w(1, fc.constantFrom('bounced' as const, 'suppressed' as const))),
   score: fc.integer({ min: 0, max: 100 }),
   grade: fc.constantFrom('cold' as const, 'warm' as const, 'hot' as const),
   mql: fc.boolean(),
 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  w(16, captureArb.map((capture): Op => ({ op: 'capture', capture }))),
+  w(
+    16,
+    captureArb.map((capture): Op => ({ op: 'capture', capture })),
+  ),
   w(
     40,
     fc
       .record({
-        outcome: fc.oneof(w(4, fc.constantFrom<RepOutcome>('no_answer', 'voicemail')), w(3, fc.constantFrom(...REP_OUTCOMES))),
-        next: fc.option(fc.record({ kind: fc.constantFrom('call' as const, 'meeting' as const), inMs: fc.integer({ min: 1, max: 30 * 24 * 60 }).map((m) => m * MINUTE) }), { nil: undefined }),
+        outcome: fc.oneof(
+          w(4, fc.constantFrom<RepOutcome>('no_answer', 'voicemail')),
+          w(3, fc.constantFrom(...REP_OUTCOMES)),
+        ),
+        next: fc.option(
+          fc.record({
+            kind: fc.constantFrom('call' as const, 'meeting' as const),
+            inMs: fc.integer({ min: 1, max: 30 * 24 * 60 }).map((m) => m * MINUTE),
+          }),
+          { nil: undefined },
+        ),
       })
       .map((o): Op => ({ op: 'outcome', ...o })),
   ),
   w(
     32,
     fc
-      .array(fc.record({ event: fc.constantFrom(...ENGAGEMENT_EVENTS), agoMs: fc.integer({ min: 0, max: 3 * DAY }), recorded: fc.boolean() }), { minLength: 1, maxLength: 4 })
+      .array(
+        fc.record({
+          event: fc.constantFrom(...ENGAGEMENT_EVENTS),
+          agoMs: fc.integer({ min: 0, max: 3 * DAY }),
+          recorded: fc.boolean(),
+        }),
+        { minLength: 1, maxLength: 4 },
+      )
       .map((signals): Op => ({ op: 'engagement', signals })),
   ),
-  w(3, fc.constantFrom(...MAIL_STOPS).map((reason): Op => ({ op: 'mailStopped', reason }))),
-  w(20, fc.constantFrom('accept' as const, 'reject' as const).map((decision): Op => ({ op: 'handoff', decision }))),
-  w(16, fc.constantFrom('won' as const, 'lost' as const).map((status): Op => ({ op: 'opportunity', status }))),
+  w(
+    3,
+    fc.constantFrom(...MAIL_STOPS).map((reason): Op => ({ op: 'mailStopped', reason })),
+  ),
+  w(
+    20,
+    fc.constantFrom('accept' as const, 'reject' as const).map((decision): Op => ({ op: 'handoff', decision })),
+  ),
+  w(
+    16,
+    fc.constantFrom('won' as const, 'lost' as const).map((status): Op => ({ op: 'opportunity', status })),
+  ),
   w(4, fc.constant<Op>({ op: 'junkFlag' })),
-  w(4, fc.constantFrom('confirm' as const, 'clear' as const).map((decision): Op => ({ op: 'junkReview', decision }))),
-  w(8, fc.record({ kind: fc.constantFrom('call' as const, 'meeting' as const), inMs: fc.integer({ min: 1, max: 30 * 24 * 60 }).map((m) => m * MINUTE) }).map((s): Op => ({ op: 'schedule', ...s }))),
+  w(
+    4,
+    fc.constantFrom('confirm' as const, 'clear' as const).map((decision): Op => ({ op: 'junkReview', decision })),
+  ),
+  w(
+    8,
+    fc
+      .record({
+        kind: fc.constantFrom('call' as const, 'meeting' as const),
+        inMs: fc.integer({ min: 1, max: 30 * 24 * 60 }).map((m) => m * MINUTE),
+      })
+      .map((s): Op => ({ op: 'schedule', ...s })),
+  ),
   w(4, fc.constant<Op>({ op: 'reassign' })),
   w(1, fc.constant<Op>({ op: 'erase' })),
-  w(48, advanceArb.map((ms): Op => ({ op: 'advance', ms }))),
+  w(
+    48,
+    advanceArb.map((ms): Op => ({ op: 'advance', ms })),
+  ),
   w(24, fc.constant<Op>({ op: 'toWake' })),
-  w(104, fc.record({ pick: fc.nat(), result: resultArb }).map((r): Op => ({ op: 'done', ...r }))),
-  w(12, fc.record({ pick: fc.nat(), error: fc.constantFrom('timeout', 'SMTP 451', 'no such rep') }).map((r): Op => ({ op: 'failed', ...r }))),
+  w(
+    104,
+    fc.record({ pick: fc.nat(), result: resultArb }).map((r): Op => ({ op: 'done', ...r })),
+  ),
+  w(
+    12,
+    fc
+      .record({ pick: fc.nat(), error: fc.constantFrom('timeout', 'SMTP 451', 'no such rep') })
+      .map((r): Op => ({ op: 'failed', ...r })),
+  ),
 );
-const scenarioArb: fc.Arbitrary<Scenario> = fc.record({ lead: leadArb, first: captureArb, ops: fc.array(opArb, { maxLength: 80, size: 'max' }) });
+const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
+  lead: leadArb,
+  first: captureArb,
+  ops: fc.array(opArb, { maxLength: 80, size: 'max' }),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Resolving an intent into the event `decide` gets, at the time it gets it.
@@ -153,7 +232,13 @@ const ADMIN = { role: 'admin' };
 function captureEvent(c: Capture, n: number, at: number): JourneyEvent {
   return {
     type: 'capture',
-    touch: { touchId: `touch-${n}`, at: new Date(at).toISOString(), source: { channel: c.channel }, ...(c.buyerStage ? { buyerStage: c.buyerStage } : {}), ...(c.consent !== undefined ? { marketingConsent: c.consent } : {}) },
+    touch: {
+      touchId: `touch-${n}`,
+      at: new Date(at).toISOString(),
+      source: { channel: c.channel },
+      ...(c.buyerStage ? { buyerStage: c.buyerStage } : {}),
+      ...(c.consent !== undefined ? { marketingConsent: c.consent } : {}),
+    },
   };
 }
 
@@ -185,16 +270,40 @@ function resolve(op: Op, state: JourneyState, now: number, n: number): Step | nu
       event = captureEvent(op.capture, n, now);
       break;
     case 'outcome':
-      event = { type: 'outcome', report: { requestId, outcome: op.outcome, actor: REP, ...(op.next ? { nextActivity: { kind: op.next.kind, at: iso(now + op.next.inMs) } } : {}) } };
+      event = {
+        type: 'outcome',
+        report: {
+          requestId,
+          outcome: op.outcome,
+          actor: REP,
+          ...(op.next ? { nextActivity: { kind: op.next.kind, at: iso(now + op.next.inMs) } } : {}),
+        },
+      };
       break;
     case 'engagement':
-      event = { type: 'engagement', signals: op.signals.map((s, i) => ({ requestId: `${requestId}-${i}`, event: s.event, at: iso(now - s.agoMs), ...(s.recorded ? { recorded: true } : {}) })) };
+      event = {
+        type: 'engagement',
+        signals: op.signals.map((s, i) => ({
+          requestId: `${requestId}-${i}`,
+          event: s.event,
+          at: iso(now - s.agoMs),
+          ...(s.recorded ? { recorded: true } : {}),
+        })),
+      };
       break;
     case 'mailStopped':
       event = { type: 'mailStopped', reason: op.reason };
       break;
     case 'handoff':
-      event = { type: 'handoff', decision: { requestId, decision: op.decision, actor: REP, ...(op.decision === 'reject' ? { reason: 'not ready' } : {}) } };
+      event = {
+        type: 'handoff',
+        decision: {
+          requestId,
+          decision: op.decision,
+          actor: REP,
+          ...(op.decision === 'reject' ? { reason: 'not ready' } : {}),
+        },
+      };
       break;
     case 'opportunity':
       event = { type: 'opportunity', close: { requestId, status: op.status, actor: REP } };
@@ -226,7 +335,10 @@ function resolve(op: Op, state: JourneyState, now: number, n: number): Step | nu
     case 'failed': {
       if (state.inFlight.length === 0) return null;
       const effect = state.inFlight[op.pick % state.inFlight.length]!;
-      event = op.op === 'done' ? { type: 'effectDone', key: effect.key, result: effectResult(effect, op.result) } : { type: 'effectFailed', key: effect.key, error: op.error };
+      event =
+        op.op === 'done'
+          ? { type: 'effectDone', key: effect.key, result: effectResult(effect, op.result) }
+          : { type: 'effectFailed', key: effect.key, error: op.error };
       break;
     }
   }
@@ -289,22 +401,40 @@ function ownerInvariant({ next }: StepView): void {
 
 function slaInvariant({ next }: StepView): void {
   if (stageOf(next) === 'contacting' && next.awaitingFirstContact && !next.lead.slaDeadline) {
-    fail('R6: a lead in contacting has an SLA deadline until its first contact is recorded', 'stage contacting, awaitingFirstContact true, slaDeadline null');
+    fail(
+      'R6: a lead in contacting has an SLA deadline until its first contact is recorded',
+      'stage contacting, awaitingFirstContact true, slaDeadline null',
+    );
   }
 }
 
 function nurtureHasNextStep({ next }: StepView): void {
   if (stageOf(next) !== 'nurturing' || runIsOver(next)) return;
-  const step = next.position ? `cadence ${next.position.cadence}` : next.scheduled.length > 0 ? 'a scheduled activity' : next.repWait?.deadline ? 'waiting for the rep' : null;
-  if (!step) fail('R17: a nurtured lead whose run is not over has a next step (a cadence, a scheduled activity, or a deadline for the rep); never silent forever', 'no cadence position, no scheduled activity, no repWait');
+  const step = next.position
+    ? `cadence ${next.position.cadence}`
+    : next.scheduled.length > 0
+      ? 'a scheduled activity'
+      : next.repWait?.deadline
+        ? 'waiting for the rep'
+        : null;
+  if (!step)
+    fail(
+      'R17: a nurtured lead whose run is not over has a next step (a cadence, a scheduled activity, or a deadline for the rep); never silent forever',
+      'no cadence position, no scheduled activity, no repWait',
+    );
   // The waits without a timer: a cadence that waits for the lead's profile or for its rep, whose load or routing is
   // under way (its result is the next event).
-  const profileLoading = next.position && !next.profile && [...next.inFlight, ...next.held].some((e) => e.kind === 'loadProfile');
-  const routing = next.position && next.routing && next.inFlight.some((e) => e.kind === 'welcome' || e.kind === 'assignRep');
+  const profileLoading =
+    next.position && !next.profile && [...next.inFlight, ...next.held].some((e) => e.kind === 'loadProfile');
+  const routing =
+    next.position && next.routing && next.inFlight.some((e) => e.kind === 'welcome' || e.kind === 'assignRep');
   if (profileLoading) coverage.nurturingWaitingForProfile += 1;
   if (next.repWait) coverage.nurturingWaitingForRep += 1;
   if (next.wake === null && !profileLoading && !routing) {
-    fail('R17: a nurtured lead whose run is not over has a timer (state.wake), never silent forever', `next step: ${step}, but wake is null`);
+    fail(
+      'R17: a nurtured lead whose run is not over has a timer (state.wake), never silent forever',
+      `next step: ${step}, but wake is null`,
+    );
   }
 }
 
@@ -340,7 +470,9 @@ function requalifyOnlyOnEvidence(view: StepView, history: History): void {
   }
   if (requalified && history.evidenceSpent) coverage.requalifiedAfterSpent += 1;
   if (requalified) history.evidenceSpent = false;
-  const spends = (event.type === 'handoff' && event.decision.decision === 'reject') || (event.type === 'opportunity' && event.close.status === 'lost');
+  const spends =
+    (event.type === 'handoff' && event.decision.decision === 'reject') ||
+    (event.type === 'opportunity' && event.close.status === 'lost');
   if (spends) history.evidenceSpent = true;
 }
 
@@ -360,17 +492,25 @@ function notInterestedOnlyByRule({ prev, event, next }: StepView): void {
 function suppression({ prev, next, effects }: StepView, history: History): void {
   const emails = effects.filter((e) => e.kind === 'sendEmail' || (e.kind === 'welcome' && e.sendFirstTouch));
   if (emails.length > 0 && (prev.lead.mailStopped || prev.erased)) {
-    fail('R18/suppression: no e-mail to a lead whose mail is stopped or who is erased', `before: mailStopped ${String(prev.lead.mailStopped)}, erased ${String(prev.erased)}; emitted ${emails.map((e) => e.key).join(', ')}`);
+    fail(
+      'R18/suppression: no e-mail to a lead whose mail is stopped or who is erased',
+      `before: mailStopped ${String(prev.lead.mailStopped)}, erased ${String(prev.erased)}; emitted ${emails.map((e) => e.key).join(', ')}`,
+    );
   }
   for (const e of effects) {
     if (e.kind === 'sendEmail' && emailCategory(e.template) === 'marketing' && !next.marketingConsent) {
-      fail('R18/suppression: no marketing e-mail without marketing consent', `emitted ${e.key} (${e.template}) with marketingConsent false`);
+      fail(
+        'R18/suppression: no marketing e-mail without marketing consent',
+        `emitted ${e.key} (${e.template}) with marketingConsent false`,
+      );
     }
     if (e.kind === 'sendEmail' || e.kind === 'welcome') {
       // A first touch may carry its own send key (one per lead): it is an e-mail key too.
-      const sendKey = e.kind === 'welcome' && e.sendFirstTouch && 'sendKey' in e && typeof e.sendKey === 'string' ? [e.sendKey] : [];
+      const sendKey =
+        e.kind === 'welcome' && e.sendFirstTouch && 'sendKey' in e && typeof e.sendKey === 'string' ? [e.sendKey] : [];
       for (const key of [e.key, ...sendKey]) {
-        if (history.emailKeys.has(key)) fail('R18/send-once: never two e-mail effects with one key in a run', `key ${key} decided twice (${e.kind})`);
+        if (history.emailKeys.has(key))
+          fail('R18/send-once: never two e-mail effects with one key in a run', `key ${key} decided twice (${e.kind})`);
         history.emailKeys.add(key);
       }
     }
@@ -379,25 +519,43 @@ function suppression({ prev, next, effects }: StepView, history: History): void 
   if (prev.lead.mailStopped) coverage.mailStoppedSteps += 1;
   if (effects.some((e) => e.kind === 'notifyManager' && e.notice === 'sla_breach')) coverage.slaBreaches += 1;
   if (prev.erased && effects.length > 0) {
-    fail('Erasure: nothing more is done for an erased person (no effect after erase)', `emitted after erase: ${effects.map((e) => `${e.kind} ${e.key}`).join(', ')}`);
+    fail(
+      'Erasure: nothing more is done for an erased person (no effect after erase)',
+      `emitted after erase: ${effects.map((e) => `${e.kind} ${e.key}`).join(', ')}`,
+    );
   }
 }
 
 function monotonic({ prev, event, next }: StepView): void {
-  const reentered = (['not_interested', 'disqualified', 'converted'] as LeadStage[]).includes(stageOf(prev)) && stageOf(next) === 'contacting';
+  const reentered =
+    (['not_interested', 'disqualified', 'converted'] as LeadStage[]).includes(stageOf(prev)) &&
+    stageOf(next) === 'contacting';
   if (next.lead.attempts < prev.lead.attempts && !reentered) {
-    fail('R8/R4: attempts never go down, except when the lead re-enters contacting from not_interested/disqualified/converted (a fresh five)', `${prev.lead.attempts} → ${next.lead.attempts}, ${stageOf(prev)} → ${stageOf(next)} on ${show(event)}`);
+    fail(
+      'R8/R4: attempts never go down, except when the lead re-enters contacting from not_interested/disqualified/converted (a fresh five)',
+      `${prev.lead.attempts} → ${next.lead.attempts}, ${stageOf(prev)} → ${stageOf(next)} on ${show(event)}`,
+    );
   }
   if (reentered && prev.lead.attempts > 0) coverage.reentriesWithFreshAttempts += 1;
   if (reentered && next.lead.attempts >= CONFIG.policy.maxAttempts) {
-    fail('R4/R8: a lead re-entering contacting gets five fresh attempts', `${stageOf(prev)} → contacting with ${next.lead.attempts} attempts`);
+    fail(
+      'R4/R8: a lead re-entering contacting gets five fresh attempts',
+      `${stageOf(prev)} → contacting with ${next.lead.attempts} attempts`,
+    );
   }
-  if (next.lead.recycleCount < prev.lead.recycleCount) fail('R18: the recycle count never goes down', `${prev.lead.recycleCount} → ${next.lead.recycleCount}`);
+  if (next.lead.recycleCount < prev.lead.recycleCount)
+    fail('R18: the recycle count never goes down', `${prev.lead.recycleCount} → ${next.lead.recycleCount}`);
   if (prev.firstTouch && JSON.stringify(prev.firstTouch) !== JSON.stringify(next.firstTouch)) {
-    fail('R3: the first touch, once set, is never rewritten', `${JSON.stringify(prev.firstTouch)} → ${JSON.stringify(next.firstTouch)}`);
+    fail(
+      'R3: the first touch, once set, is never rewritten',
+      `${JSON.stringify(prev.firstTouch)} → ${JSON.stringify(next.firstTouch)}`,
+    );
   }
   if (prev.lead.firstContactAt && prev.lead.firstContactAt !== next.lead.firstContactAt) {
-    fail('R6: the first contact, once recorded, never changes', `${prev.lead.firstContactAt} → ${String(next.lead.firstContactAt)}`);
+    fail(
+      'R6: the first contact, once recorded, never changes',
+      `${prev.lead.firstContactAt} → ${String(next.lead.firstContactAt)}`,
+    );
   }
 }
 
@@ -406,17 +564,20 @@ function bookkeeping({ next, effects }: StepView, history: History): void {
   const dup = keys.find((k, i) => keys.indexOf(k) !== i);
   if (dup) fail('Effects: every key in state.inFlight is unique', `duplicate in flight: ${dup}`);
   for (const e of [...effects, ...next.inFlight, ...next.held]) {
-    if (!e.key.startsWith(`${KEY_PREFIX}/`)) fail("Effects: every effect key starts with the run chain's key prefix", `key ${e.key}`);
+    if (!e.key.startsWith(`${KEY_PREFIX}/`))
+      fail("Effects: every effect key starts with the run chain's key prefix", `key ${e.key}`);
   }
   for (const e of effects) {
-    if (history.keys.has(e.key)) fail('Effects: an effect is decided once (its key is its idempotency key)', `key ${e.key} decided again`);
+    if (history.keys.has(e.key))
+      fail('Effects: an effect is decided once (its key is its idempotency key)', `key ${e.key} decided again`);
     history.keys.add(e.key);
   }
 }
 
 function bounded({ next }: StepView): void {
   const size = JSON.stringify(next).length;
-  if (size >= STATE_LIMIT) fail('Bounded: the state carried across continueAsNew stays under 256 KB', `${size} characters`);
+  if (size >= STATE_LIMIT)
+    fail('Bounded: the state carried across continueAsNew stays under 256 KB', `${size} characters`);
 }
 
 const INVARIANTS: ((view: StepView, history: History) => void)[] = [
@@ -448,7 +609,16 @@ class Run {
   constructor(readonly lead: Lead) {
     const { reachableBy, buyerStage, marketingConsent, storedStage } = lead;
     // Both spellings of the run chain's identity (a key prefix, or the workflow id and the first run id): every effect key starts with `lead-x/run1/`.
-    const newLead = { leadId: 'lead-x', keyPrefix: KEY_PREFIX, workflowId: 'lead-x', firstRunId: 'run1', reachableBy, buyerStage, marketingConsent, storedStage };
+    const newLead = {
+      leadId: 'lead-x',
+      keyPrefix: KEY_PREFIX,
+      workflowId: 'lead-x',
+      firstRunId: 'run1',
+      reachableBy,
+      buyerStage,
+      marketingConsent,
+      storedStage,
+    };
     this.state = initialState(newLead, lead.t0);
     this.now = lead.t0;
   }
@@ -460,7 +630,8 @@ class Run {
     // Purity, on a sample of steps: decide does not change the state it is given.
     const before = this.steps.length % 3 === 1 ? JSON.stringify(prev) : null;
     const { state: next, effects } = decide(prev, event, at, CONFIG);
-    if (before !== null && JSON.stringify(prev) !== before) fail('Purity: decide does not mutate the state it is given', `the state changed while deciding ${show(event)}`);
+    if (before !== null && JSON.stringify(prev) !== before)
+      fail('Purity: decide does not mutate the state it is given', `the state changed while deciding ${show(event)}`);
     const view = { prev, event, next, effects };
     for (const invariant of INVARIANTS) invariant(view, this.history);
     this.state = next;
@@ -542,7 +713,10 @@ function elapsed(ms: number): string {
 
 function transcript(lead: Lead, steps: Step[]): string {
   const head = `lead: ${JSON.stringify({ ...lead, t0: new Date(lead.t0).toISOString() })}`;
-  return [head, ...steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${elapsed(s.at - lead.t0)}  ${show(s.event)}`)].join('\n');
+  return [
+    head,
+    ...steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${elapsed(s.at - lead.t0)}  ${show(s.event)}`),
+  ].join('\n');
 }
 
 /** The sequence as code, to paste into a scenario test (times relative to t0). */
@@ -565,11 +739,21 @@ function checkCoverage(): void {
   const low = Object.entries({ ...coverage.stagesReached, new: floor })
     .filter(([, n]) => n < floor)
     .map(([stage]) => `stage ${stage}`);
-  for (const key of ['requalifiedAfterSpent', 'notInterestedByAttempts', 'notInterestedByWord', 'reentriesWithFreshAttempts', 'nurturingWaitingForRep', 'mailStoppedSteps', 'stepsAfterErase', 'slaBreaches'] as const) {
+  for (const key of [
+    'requalifiedAfterSpent',
+    'notInterestedByAttempts',
+    'notInterestedByWord',
+    'reentriesWithFreshAttempts',
+    'nurturingWaitingForRep',
+    'mailStoppedSteps',
+    'stepsAfterErase',
+    'slaBreaches',
+  ] as const) {
     if (coverage[key] < floor) low.push(key);
   }
   if (coverage.steps < coverage.sequences * 20) low.push('steps per sequence');
-  if (low.length > 0) throw new Error(`The generator no longer covers: ${low.join(', ')}\n${JSON.stringify(coverage, null, 1)}`);
+  if (low.length > 0)
+    throw new Error(`The generator no longer covers: ${low.join(', ')}\n${JSON.stringify(coverage, null, 1)}`);
 }
 
 describe('the journey core under random event sequences (model-based)', () => {
@@ -583,7 +767,8 @@ describe('the journey core under random event sequences (model-based)', () => {
     );
     if (out.failed) {
       const scenario = out.counterexample?.[0];
-      if (!scenario) throw new Error(`fast-check stopped without a counterexample (seed ${out.seed}): ${String(out.errorInstance)}`);
+      if (!scenario)
+        throw new Error(`fast-check stopped without a counterexample (seed ${out.seed}): ${String(out.errorInstance)}`);
       const run = new Run(scenario.lead);
       let error: unknown = out.errorInstance;
       try {
@@ -597,7 +782,9 @@ describe('the journey core under random event sequences (model-based)', () => {
       );
     }
     // eslint-disable-next-line no-console
-    console.log(`journey model: ${out.numRuns} sequences, ${coverage.steps} steps in ${Date.now() - started} ms (seed ${out.seed})\n${JSON.stringify(coverage)}`);
+    console.log(
+      `journey model: ${out.numRuns} sequences, ${coverage.steps} steps in ${Date.now() - started} ms (seed ${out.seed})\n${JSON.stringify(coverage)}`,
+    );
     checkCoverage();
   }, 120_000);
 });
@@ -608,17 +795,29 @@ describe('the journey core under random event sequences (model-based)', () => {
  */
 describe('sequences the model found, fixed in the core', () => {
   const t0 = Date.UTC(2025, 0, 6, 7, 0);
-  const capture = (buyerStage?: string): JourneyEvent => ({ type: 'capture', touch: { touchId: 'touch-1', at: new Date(t0).toISOString(), source: { channel: 'web_form' }, ...(buyerStage ? { buyerStage } : {}) } });
+  const capture = (buyerStage?: string): JourneyEvent => ({
+    type: 'capture',
+    touch: {
+      touchId: 'touch-1',
+      at: new Date(t0).toISOString(),
+      source: { channel: 'web_form' },
+      ...(buyerStage ? { buyerStage } : {}),
+    },
+  });
   const noChannels = { email: false, phone: false };
 
   it('R16/R6: a returning lead stored as nurturing, captured in the decision stage, is qualified and routed to a rep', () => {
-    const run = replay({ t0, reachableBy: noChannels, marketingConsent: false, storedStage: 'nurturing' }, [{ at: 0, event: capture('decision') }]);
+    const run = replay({ t0, reachableBy: noChannels, marketingConsent: false, storedStage: 'nurturing' }, [
+      { at: 0, event: capture('decision') },
+    ]);
     expect(run.state.lead.stage).toBe('qualified');
     expect(run.state.routing).toBe(true);
   });
 
   it('R16/R6: a returning lead stored as handed_off, captured again, is routed to an owner', () => {
-    const run = replay({ t0, reachableBy: noChannels, marketingConsent: false, storedStage: 'handed_off' }, [{ at: 0, event: capture() }]);
+    const run = replay({ t0, reachableBy: noChannels, marketingConsent: false, storedStage: 'handed_off' }, [
+      { at: 0, event: capture() },
+    ]);
     expect(run.state.inFlight.some((e) => e.kind === 'assignRep')).toBe(true);
   });
 
@@ -652,7 +851,10 @@ describe('sequences the model found, fixed in the core', () => {
     run.done('welcome', { assignment: { repId: 'rep-1' }, email: { status: 'sent' } });
     run.apply({ type: 'junkFlag', request: { requestId: 'r1', reason: 'looks fake', actor: REP } });
     run.apply({ type: 'erase' });
-    const review: JourneyEvent = { type: 'junkReview', request: { requestId: 'r2', decision: 'confirm', actor: ADMIN } };
+    const review: JourneyEvent = {
+      type: 'junkReview',
+      request: { requestId: 'r2', decision: 'confirm', actor: ADMIN },
+    };
     expect(refusal(run.state, review)).toBe('The lead is erased: nothing more is done for this person');
   });
 

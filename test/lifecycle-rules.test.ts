@@ -1,16 +1,35 @@
 /** The pure rules behind the lead workflow (domain/lifecycle.ts): every outcome in every stage. */
-import { acceptsOutcomes, afterScore, isAdvanced, outcomeEffect, REP_OUTCOMES, watchesSilence, type LeadStage } from '../domain/lifecycle';
+import {
+  acceptsOutcomes,
+  afterScore,
+  isAdvanced,
+  outcomeEffect,
+  REP_OUTCOMES,
+  watchesSilence,
+  type LeadStage,
+} from '../domain/lifecycle';
 
 const lead = { attempts: 0, maxAttempts: 5 };
 
 describe('rep outcomes while contacting (R8, R13, R15, R17)', () => {
   it('counts no answer and voicemail as attempts and gives up after the fifth (R8)', () => {
-    expect(outcomeEffect('contacting', 'no_answer', { attempts: 3, maxAttempts: 5 })).toEqual({ countsAsAttempt: true, reached: false, next: undefined });
-    expect(outcomeEffect('contacting', 'voicemail', { attempts: 4, maxAttempts: 5 }).next).toEqual({ stage: 'not_interested', reason: 'no reach after 5 attempts (R8)' });
+    expect(outcomeEffect('contacting', 'no_answer', { attempts: 3, maxAttempts: 5 })).toEqual({
+      countsAsAttempt: true,
+      reached: false,
+      next: undefined,
+    });
+    expect(outcomeEffect('contacting', 'voicemail', { attempts: 4, maxAttempts: 5 }).next).toEqual({
+      stage: 'not_interested',
+      reason: 'no reach after 5 attempts (R8)',
+    });
   });
 
   it('sends a reached lead that is not ready to nurture (R17)', () => {
-    expect(outcomeEffect('contacting', 'reached', lead)).toMatchObject({ reached: true, countsAsAttempt: true, next: { stage: 'nurturing' } });
+    expect(outcomeEffect('contacting', 'reached', lead)).toMatchObject({
+      reached: true,
+      countsAsAttempt: true,
+      next: { stage: 'nurturing' },
+    });
     expect(outcomeEffect('contacting', 'replied', lead).next?.stage).toBe('nurturing');
   });
 
@@ -22,7 +41,12 @@ describe('rep outcomes while contacting (R8, R13, R15, R17)', () => {
 
   it('keeps a not-interested lead on its own word, and stops mailing a wrong contact without closing it (R4, R8)', () => {
     expect(outcomeEffect('contacting', 'not_interested', lead).next?.stage).toBe('not_interested');
-    expect(outcomeEffect('nurturing', 'wrong_contact', lead)).toEqual({ stopMail: true, countsAsAttempt: false, reached: false, next: undefined });
+    expect(outcomeEffect('nurturing', 'wrong_contact', lead)).toEqual({
+      stopMail: true,
+      countsAsAttempt: false,
+      reached: false,
+      next: undefined,
+    });
     // While contacting, a wrong contact is an attempt that did not reach the person: the fifth closes the lead (R8).
     expect(outcomeEffect('contacting', 'wrong_contact', lead)).toMatchObject({ stopMail: true, countsAsAttempt: true });
     expect(outcomeEffect('contacting', 'wrong_contact', { ...lead, attempts: 4 }).next?.stage).toBe('not_interested');

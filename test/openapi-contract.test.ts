@@ -22,7 +22,11 @@ beforeAll(async () => {
   // With a worker: the lead routes answer from a running workflow, as in production.
   stack = await startStack('openapi-contract');
   admin = await stack.authAs('admin');
-  const lead = await stack.call('POST', '/v1/leads', admin, { email: `contract.${Date.now()}@example.fi`, firstName: 'Aino', city: 'Oulu' });
+  const lead = await stack.call('POST', '/v1/leads', admin, {
+    email: `contract.${Date.now()}@example.fi`,
+    firstName: 'Aino',
+    city: 'Oulu',
+  });
   expect(lead.status).toBe(201);
   leadId = lead.body.leadId;
 });
@@ -54,48 +58,77 @@ it('documents the rules the API enforces beyond each field: e-mail or phone, lea
   const doc = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as any;
   const body = (p: string) => doc.paths[p].post.requestBody.content['application/json'].schema;
   expect(body('/v1/leads').anyOf).toEqual([{ required: ['email'] }, { required: ['phone'] }]);
-  expect(body('/v1/events').properties.events.items.allOf[0]).toEqual({ oneOf: [{ required: ['leadId'] }, { required: ['email'] }] });
-  const cursor = doc.paths['/v1/board'].get.parameters.find((p: { name: string }) => p.name === 'cursor').schema.pattern;
-  expect(new RegExp(cursor).test('2026-05-04T09:00:00.000Z~1~infinity~0b7f3e4c-0000-4000-8000-000000000000')).toBe(true);
+  expect(body('/v1/events').properties.events.items.allOf[0]).toEqual({
+    oneOf: [{ required: ['leadId'] }, { required: ['email'] }],
+  });
+  const cursor = doc.paths['/v1/board'].get.parameters.find((p: { name: string }) => p.name === 'cursor').schema
+    .pattern;
+  expect(new RegExp(cursor).test('2026-05-04T09:00:00.000Z~1~infinity~0b7f3e4c-0000-4000-8000-000000000000')).toBe(
+    true,
+  );
   expect(new RegExp(cursor).test('bm90LWEtY3Vyc29y')).toBe(false);
   const at = new RegExp(body('/v1/leads/{id}/activities').properties.at.pattern);
   expect(['2026-05-04T09:00:00+03:00', '2000-02-29T00:00:00Z'].map((t) => at.test(t))).toEqual([true, true]);
-  expect(['1999-12-31T23:59:59Z', '2101-01-01T00:00:00Z', '2026-02-29T00:00:00Z', '2026-05-04T09:00:00'].map((t) => at.test(t))).toEqual([false, false, false, false]);
+  expect(
+    ['1999-12-31T23:59:59Z', '2101-01-01T00:00:00Z', '2026-02-29T00:00:00Z', '2026-05-04T09:00:00'].map((t) =>
+      at.test(t),
+    ),
+  ).toEqual([false, false, false, false]);
   expect(doc.paths['/v1/leads/{id}/outcomes'].post.responses['202']).toBeDefined();
-  expect(doc.paths['/v1/leads/{id}/outcomes'].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'Idempotency-Key' })]));
+  expect(doc.paths['/v1/leads/{id}/outcomes'].post.parameters).toEqual(
+    expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'Idempotency-Key' })]),
+  );
 });
 
-it('passes Schemathesis: every generated request answered as the document says, no server error', async () => {
-  const st = ensureSchemathesis();
-  mkdirSync(RESULTS, { recursive: true });
-  const args = [
-    '--config-file', path.join(__dirname, 'schemathesis.toml'),
-    'run', `${stack.apiUrl}/openapi.json`,
-    '--url', stack.apiUrl,
-    '--header', `Authorization:${admin.authorization}`,
-    '--checks', 'all',
-    '--max-examples', '5',
-    '--seed', process.env.SCHEMATHESIS_SEED ?? '1207',
-    '--workers', '2',
-    '--request-timeout', '20',
-    '--phases', 'coverage,fuzzing',
-    '--no-shrink',
-    '--output-truncate', 'true',
-  ];
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    // In test-results/: Schemathesis keeps its cache of earlier findings in its working directory.
-    const child = spawn(st, args, { cwd: RESULTS, env: { ...process.env, NO_COLOR: '1', RIPEN_CONTRACT_LEAD_ID: leadId } });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    // Never outlive the test: a run still going when the stack closes would only report a closed database.
-    const stop = setTimeout(() => child.kill('SIGTERM'), RUN_BUDGET_MS);
-    child.on('close', (c) => {
-      clearTimeout(stop);
-      resolve({ code: c, output });
+it(
+  'passes Schemathesis: every generated request answered as the document says, no server error',
+  async () => {
+    const st = ensureSchemathesis();
+    mkdirSync(RESULTS, { recursive: true });
+    const args = [
+      '--config-file',
+      path.join(__dirname, 'schemathesis.toml'),
+      'run',
+      `${stack.apiUrl}/openapi.json`,
+      '--url',
+      stack.apiUrl,
+      '--header',
+      `Authorization:${admin.authorization}`,
+      '--checks',
+      'all',
+      '--max-examples',
+      '5',
+      '--seed',
+      process.env.SCHEMATHESIS_SEED ?? '1207',
+      '--workers',
+      '2',
+      '--request-timeout',
+      '20',
+      '--phases',
+      'coverage,fuzzing',
+      '--no-shrink',
+      '--output-truncate',
+      'true',
+    ];
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      // In test-results/: Schemathesis keeps its cache of earlier findings in its working directory.
+      const child = spawn(st, args, {
+        cwd: RESULTS,
+        env: { ...process.env, NO_COLOR: '1', RIPEN_CONTRACT_LEAD_ID: leadId },
+      });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      // Never outlive the test: a run still going when the stack closes would only report a closed database.
+      const stop = setTimeout(() => child.kill('SIGTERM'), RUN_BUDGET_MS);
+      child.on('close', (c) => {
+        clearTimeout(stop);
+        resolve({ code: c, output });
+      });
     });
-  });
-  writeFileSync(path.join(RESULTS, 'schemathesis.txt'), output);
-  // The whole report on failure: each finding with the request that reproduces it.
-  expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
-}, RUN_BUDGET_MS + 10_000);
+    writeFileSync(path.join(RESULTS, 'schemathesis.txt'), output);
+    // The whole report on failure: each finding with the request that reproduces it.
+    expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
+  },
+  RUN_BUDGET_MS + 10_000,
+);

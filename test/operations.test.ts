@@ -26,13 +26,21 @@ function memoryLogger() {
       done();
     },
   });
-  return { logger: createLogger({ level: 'info', destination }), lines, entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger: createLogger({ level: 'info', destination }),
+    lines,
+    entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 const email = (name: string) => `${name}.${Date.now()}.${Math.random().toString(36).slice(2, 6)}@example.fi`;
 
 function post(stack: Stack, path: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${stack.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${stack.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 interface Layer {
@@ -49,7 +57,8 @@ function servedRoutes(app: express.Express): string[] {
     for (const layer of stack) {
       if (layer.route) {
         const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-        for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all')) for (const path of paths) found.push(`${method.toUpperCase()} ${join(prefix, path)}`);
+        for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all'))
+          for (const path of paths) found.push(`${method.toUpperCase()} ${join(prefix, path)}`);
       } else if (layer.handle.stack) {
         const mounts = Array.isArray(layer.rawPath) ? layer.rawPath : [layer.rawPath ?? '/'];
         for (const mount of mounts) walk(layer.handle.stack, join(prefix, mount));
@@ -68,7 +77,13 @@ describe('the OpenAPI document', () => {
   afterAll(() => stack.close());
 
   it('documents every route createApp serves (a new route without an entry in api/openapi.ts fails here)', async () => {
-    const app = createApp({ db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue, secret: SECRET, codec: new LeadPayloadCodec(stack.keys) });
+    const app = createApp({
+      db: stack.db,
+      temporal: stack.client,
+      taskQueue: stack.taskQueue,
+      secret: SECRET,
+      codec: new LeadPayloadCodec(stack.keys),
+    });
     const served = servedRoutes(app);
     expect(served.length).toBeGreaterThan(10);
     const documented = new Set(ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));
@@ -76,24 +91,46 @@ describe('the OpenAPI document', () => {
     expect({ [missing]: served.filter((route) => !documented.has(route)) }).toEqual({ [missing]: [] });
 
     // And the served document has each of them, as OpenAPI paths.
-    const doc = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
     for (const route of served) {
       const [method, path] = route.split(' ') as [string, string];
-      expect({ route, operation: doc.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()] !== undefined }).toEqual({ route, operation: true });
+      expect({
+        route,
+        operation: doc.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()] !== undefined,
+      }).toEqual({ route, operation: true });
     }
   });
 
-  it('names each route\'s roles and the error shape', async () => {
+  it("names each route's roles and the error shape", async () => {
     const doc = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as {
-      paths: Record<string, Record<string, { security: unknown[]; 'x-ripen-roles': string[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }>; requestBody?: unknown }>>;
-      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; scheme: string }> };
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            security: unknown[];
+            'x-ripen-roles': string[];
+            responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+            requestBody?: unknown;
+          }
+        >
+      >;
+      components: {
+        schemas: Record<string, unknown>;
+        securitySchemes: Record<string, { type: string; scheme: string }>;
+      };
     };
     const capture = doc.paths['/v1/leads']!.post!;
     expect(capture['x-ripen-roles']).toEqual(['capture']);
     expect(capture.security).toEqual([{ apiKey: [] }]);
     expect(capture.requestBody).toBeDefined();
-    expect(capture.responses['400']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(capture.responses['400']!.content!['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/Error',
+    });
     expect(capture.responses['429']).toBeDefined();
     expect(doc.paths['/v1/leads/{id}/outcomes']!.post!['x-ripen-roles']).toEqual(['rep', 'manager']);
     expect(doc.paths['/u/{token}']!.post!.security).toEqual([]);
@@ -102,7 +139,12 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents the error shape the API really answers with (400 naming fields, 401)', async () => {
-    const bad = await post(stack, '/v1/leads', { email: 'not-an-address', shoeSize: 44 }, await stack.authAs('capture'));
+    const bad = await post(
+      stack,
+      '/v1/leads',
+      { email: 'not-an-address', shoeSize: 44 },
+      await stack.authAs('capture'),
+    );
     expect(bad.status).toBe(400);
     const body = ErrorBodySchema.strict().parse(await bad.json());
     expect(body.error.fields?.map((f) => f.field).sort()).toEqual(['email', 'shoeSize']);
@@ -132,7 +174,12 @@ describe('request ids and JSON logs', () => {
 
   it('logs each request with its id and lead id, and never the e-mail address or the name', async () => {
     const address = email('ilmari');
-    const res = await post(stack, '/v1/leads', { email: address, firstName: 'Ilmari', lastName: 'Korhonen-Lehtola', company: 'Tornion Teräs' }, { ...(await stack.authAs('capture')), 'x-request-id': 'form-backend.42' });
+    const res = await post(
+      stack,
+      '/v1/leads',
+      { email: address, firstName: 'Ilmari', lastName: 'Korhonen-Lehtola', company: 'Tornion Teräs' },
+      { ...(await stack.authAs('capture')), 'x-request-id': 'form-backend.42' },
+    );
     expect(res.status).toBe(201);
     expect(res.headers.get('x-request-id')).toBe('form-backend.42');
     const { leadId } = (await res.json()) as { leadId: string };
@@ -144,7 +191,15 @@ describe('request ids and JSON logs', () => {
 
     await waitUntil(async () => log.entries().some((e) => e.reqId === readId));
     const entries = log.entries();
-    expect(entries.find((e) => e.reqId === 'form-backend.42')).toMatchObject({ level: 'info', msg: 'request', method: 'POST', route: '/v1/leads', status: 201, leadId, role: 'capture' });
+    expect(entries.find((e) => e.reqId === 'form-backend.42')).toMatchObject({
+      level: 'info',
+      msg: 'request',
+      method: 'POST',
+      route: '/v1/leads',
+      status: 201,
+      leadId,
+      role: 'capture',
+    });
     expect(entries.find((e) => e.reqId === readId)).toMatchObject({ route: '/v1/leads/:id', status: 200, leadId });
     const all = log.lines.join('\n');
     for (const personal of [address, 'ilmari.', 'Ilmari', 'Korhonen-Lehtola']) expect(all).not.toContain(personal);
@@ -158,22 +213,40 @@ describe('request ids and JSON logs', () => {
   it('redacts personal fields wherever they are nested, and masks addresses in error messages', () => {
     const own = memoryLogger();
     own.logger.info(
-      { lead: { email: 'aino@example.fi', firstName: 'Aino', phone: '+358 40 123' }, row: { to_address: 'aino@example.fi' }, err: new Error('550 5.1.1 <aino@example.fi>: no such user') },
+      {
+        lead: { email: 'aino@example.fi', firstName: 'Aino', phone: '+358 40 123' },
+        row: { to_address: 'aino@example.fi' },
+        err: new Error('550 5.1.1 <aino@example.fi>: no such user'),
+      },
       'sending to aino@example.fi failed',
     );
-    own.logger.warn({ err: new Error('at connect (/app/node_modules/@temporalio/worker/lib/connection.js:249:15) for väinö.ö@kemi.example.fi') }, 'stack');
+    own.logger.warn(
+      {
+        err: new Error(
+          'at connect (/app/node_modules/@temporalio/worker/lib/connection.js:249:15) for väinö.ö@kemi.example.fi',
+        ),
+      },
+      'stack',
+    );
     const [line] = own.lines;
     expect(line).not.toContain('aino@example.fi');
     expect(line).not.toContain('Aino');
     expect(line).not.toContain('+358');
-    const entry = JSON.parse(line!) as { lead: Record<string, string>; row: Record<string, string>; err: { message: string }; msg: string };
+    const entry = JSON.parse(line!) as {
+      lead: Record<string, string>;
+      row: Record<string, string>;
+      err: { message: string };
+      msg: string;
+    };
     expect(entry.lead).toEqual({ email: REDACTED, firstName: REDACTED, phone: REDACTED });
     expect(entry.row.to_address).toBe(REDACTED);
     expect(entry.err.message).toBe('550 5.1.1 <[email]>: no such user');
     expect(entry.msg).toBe('sending to [email] failed');
     // A scoped package path is not an address; a non-ASCII address is; an error keeps its name.
     const stack = JSON.parse(own.lines[1]!) as { err: { message: string; type: string } };
-    expect(stack.err.message).toBe('at connect (/app/node_modules/@temporalio/worker/lib/connection.js:249:15) for [email]');
+    expect(stack.err.message).toBe(
+      'at connect (/app/node_modules/@temporalio/worker/lib/connection.js:249:15) for [email]',
+    );
   });
 });
 
@@ -214,7 +287,11 @@ describe('health, readiness and metrics', () => {
     const url = await serve(stack.db, new Client({ connection }));
     const res = await fetch(`${url}/readyz`);
     expect(res.status).toBe(503);
-    const body = (await res.json()) as { failing: string[]; checks: Record<string, string>; error: { code: string; message: string } };
+    const body = (await res.json()) as {
+      failing: string[];
+      checks: Record<string, string>;
+      error: { code: string; message: string };
+    };
     expect(body.failing).toEqual(['temporal']);
     expect(body.checks.postgresql).toBe('ok');
     expect(body.checks.temporal).toMatch(/^unreachable: /);
@@ -236,7 +313,8 @@ describe('health, readiness and metrics', () => {
   it('counts requests and latencies by route template and status for Prometheus', async () => {
     const manager = await stack.authAs('manager');
     const unknownLead = '00000000-0000-4000-8000-000000000000';
-    for (let i = 0; i < 2; i++) expect((await fetch(`${stack.apiUrl}/v1/leads/${unknownLead}`, { headers: manager })).status).toBe(404);
+    for (let i = 0; i < 2; i++)
+      expect((await fetch(`${stack.apiUrl}/v1/leads/${unknownLead}`, { headers: manager })).status).toBe(404);
     expect((await fetch(`${stack.apiUrl}/no/such/route`)).status).toBe(404);
 
     const res = await fetch(`${stack.apiUrl}/metrics`);
@@ -245,7 +323,9 @@ describe('health, readiness and metrics', () => {
     const text = await res.text();
     expect(text).toContain('ripen_http_requests_total{method="GET",route="/v1/leads/:id",status="404"} 2');
     expect(text).toContain('ripen_http_requests_total{method="GET",route="unmatched",status="404"} 1');
-    expect(text).toMatch(/ripen_http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/v1\/leads\/:id",status="404"\} 2/);
+    expect(text).toMatch(
+      /ripen_http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/v1\/leads\/:id",status="404"\} 2/,
+    );
     expect(text).not.toContain(unknownLead); // never a raw path as a label
   });
 });
@@ -253,7 +333,10 @@ describe('health, readiness and metrics', () => {
 describe('rate limits and security headers', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack('limits', { worker: false, app: { rateLimits: { capturePerWindow: 2, publicPerWindow: 3, windowMs: 60_000 } } });
+    stack = await startStack('limits', {
+      worker: false,
+      app: { rateLimits: { capturePerWindow: 2, publicPerWindow: 3, windowMs: 60_000 } },
+    });
   });
   afterAll(() => stack.close());
 
@@ -274,12 +357,13 @@ describe('rate limits and security headers', () => {
 
   it('limits the public e-mail links (unsubscribe and tracking) per client', async () => {
     const statuses: number[] = [];
-    for (const path of ['/u/bad-token', '/u/bad-token', '/t/o/bad-token', '/u/bad-token']) statuses.push((await fetch(`${stack.apiUrl}${path}`)).status);
+    for (const path of ['/u/bad-token', '/u/bad-token', '/t/o/bad-token', '/u/bad-token'])
+      statuses.push((await fetch(`${stack.apiUrl}${path}`)).status);
     expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true);
     expect(statuses[3]).toBe(429);
   });
 
-  it('sends helmet\'s security headers, letting mail clients load the open pixel cross-origin', async () => {
+  it("sends helmet's security headers, letting mail clients load the open pixel cross-origin", async () => {
     const res = await fetch(`${stack.apiUrl}/healthz`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');

@@ -41,7 +41,8 @@ export function payloadsOf(history: History): Array<{ path: string; payload: Pay
   const walk = (value: unknown, path: string) => {
     if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return;
     const v = value as Payload;
-    if ('data' in v && v.metadata && typeof v.metadata === 'object' && 'encoding' in v.metadata) return void found.push({ path, payload: v });
+    if ('data' in v && v.metadata && typeof v.metadata === 'object' && 'encoding' in v.metadata)
+      return void found.push({ path, payload: v });
     for (const [key, child] of Object.entries(value)) walk(child, path ? `${path}.${key}` : key);
   };
   walk(history, '');
@@ -51,14 +52,21 @@ export function payloadsOf(history: History): Array<{ path: string; payload: Pay
 describe('the payload codec (issue 13.1)', () => {
   it('encrypts every payload of a lead workflow under that lead’s data key, and the history reads back through the codec', async () => {
     const email = `codec.${tag}@example.fi`;
-    const res = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Kaisa', company: `Salaus ${tag} Oy`, message: 'Call me' });
+    const res = await stack.call('POST', '/v1/leads', capture, {
+      email,
+      firstName: 'Kaisa',
+      company: `Salaus ${tag} Oy`,
+      message: 'Call me',
+    });
     expect(res.status).toBe(201);
     const leadId: string = res.body.leadId;
     await stack.smtp.waitFor((m) => m.envelopeTo.includes(email));
     const handle = stack.client.workflow.getHandle(leadWorkflowId(leadId));
     // The stack's client decodes: the query answers in the clear.
     await waitUntil(async () => (await handle.query(leadStateQuery)).stage !== 'new');
-    await waitUntil(async () => (await handle.fetchHistory()).events!.some((e) => e.activityTaskCompletedEventAttributes));
+    await waitUntil(async () =>
+      (await handle.fetchHistory()).events!.some((e) => e.activityTaskCompletedEventAttributes),
+    );
 
     const [key] = await stack.db.query<{ key_id: string }>('SELECT key_id FROM data_keys WHERE lead_id = $1', [leadId]);
     expect(key?.key_id).toMatch(/^dk-/);
@@ -67,7 +75,11 @@ describe('the payload codec (issue 13.1)', () => {
     const payloads = payloadsOf(raw).filter(({ path }) => !/searchAttributes|patch-data/.test(path));
     expect(payloads.length).toBeGreaterThan(5);
     for (const { path, payload } of payloads) {
-      expect({ path, encrypted: isEncrypted(payload), keyId: keyIdOf(payload) }).toEqual({ path, encrypted: true, keyId: key!.key_id });
+      expect({ path, encrypted: isEncrypted(payload), keyId: keyIdOf(payload) }).toEqual({
+        path,
+        encrypted: true,
+        keyId: key!.key_id,
+      });
     }
     // The company name appears in the summary and in activity inputs, in the clear only after decoding.
     const stored = JSON.stringify(raw);
@@ -80,21 +92,40 @@ describe('the payload codec (issue 13.1)', () => {
 });
 
 describe('the codec server for the Temporal UI and CLI (issue 13.2)', () => {
-  const asJson = (p: Payload) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p.data ?? []).toString('base64') });
+  const asJson = (p: Payload) => ({
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
+    data: Buffer.from(p.data ?? []).toString('base64'),
+  });
   const text = (p: { data: string }) => Buffer.from(p.data, 'base64').toString();
   const codecCall = (path: string, auth: Record<string, string>, payloads: unknown[], origin = UI_ORIGIN) =>
-    fetch(`${stack.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin, 'x-namespace': 'default', ...auth }, body: JSON.stringify({ payloads }) });
+    fetch(`${stack.apiUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin, 'x-namespace': 'default', ...auth },
+      body: JSON.stringify({ payloads }),
+    });
 
   it('shows a manager a live lead’s payloads decoded, and `[erased]` once the lead is erased; other roles and origins get nothing', async () => {
     const email = `ui.${tag}@example.fi`;
-    const res = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Ulla', company: `Näkymä ${tag} Oy` });
+    const res = await stack.call('POST', '/v1/leads', capture, {
+      email,
+      firstName: 'Ulla',
+      company: `Näkymä ${tag} Oy`,
+    });
     expect(res.status).toBe(201);
     const leadId: string = res.body.leadId;
     await stack.smtp.waitFor((m) => m.envelopeTo.includes(email));
     const raw = await stack.client.workflow.getHandle(leadWorkflowId(leadId)).fetchHistory();
-    const encrypted = payloadsOf(raw).filter(({ payload }) => isEncrypted(payload)).map(({ payload }) => asJson(payload));
+    const encrypted = payloadsOf(raw)
+      .filter(({ payload }) => isEncrypted(payload))
+      .map(({ payload }) => asJson(payload));
     expect(encrypted.length).toBeGreaterThan(3);
-    const [manager, admin, rep] = await Promise.all([stack.authAs('manager'), stack.authAs('admin'), stack.authAs('rep')]);
+    const [manager, admin, rep] = await Promise.all([
+      stack.authAs('manager'),
+      stack.authAs('admin'),
+      stack.authAs('rep'),
+    ]);
 
     const decoded = await codecCall('/codec/decode', manager, encrypted);
     expect(decoded.status).toBe(200);
@@ -102,7 +133,9 @@ describe('the codec server for the Temporal UI and CLI (issue 13.2)', () => {
     const body = (await decoded.json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
     expect(body.payloads).toHaveLength(encrypted.length);
     expect(body.payloads.map(text).join('\n')).toContain(leadId);
-    expect(body.payloads.every((p) => Buffer.from(p.metadata.encoding!, 'base64').toString() !== 'binary/encrypted')).toBe(true);
+    expect(
+      body.payloads.every((p) => Buffer.from(p.metadata.encoding!, 'base64').toString() !== 'binary/encrypted'),
+    ).toBe(true);
 
     // A UI without SSO cannot add a header: the key may sit in the endpoint's path instead.
     const managerKey = manager.authorization!.replace('Bearer ', '');
@@ -111,23 +144,44 @@ describe('the codec server for the Temporal UI and CLI (issue 13.2)', () => {
     expect((await codecCall('/codec/decode', {}, encrypted)).status).toBe(401);
 
     // CORS for the configured UI origin only.
-    const preflight = (origin: string) => fetch(`${stack.apiUrl}/codec/decode`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' } });
+    const preflight = (origin: string) =>
+      fetch(`${stack.apiUrl}/codec/decode`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type,x-namespace',
+        },
+      });
     const ui = await preflight(UI_ORIGIN);
     expect(ui.status).toBe(204);
     expect(ui.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
     expect(ui.headers.get('access-control-allow-headers')).toContain('authorization');
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
-    expect((await codecCall('/codec/decode', manager, encrypted, 'https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    expect(
+      (await codecCall('/codec/decode', manager, encrypted, 'https://evil.example')).headers.get(
+        'access-control-allow-origin',
+      ),
+    ).toBeNull();
 
     // Encode then decode: what the UI does for a payload it sends.
-    const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"hello":"ui"}').toString('base64') };
-    const enc = (await (await codecCall('/codec/encode', manager, [plain])).json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
+    const plain = {
+      metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+      data: Buffer.from('{"hello":"ui"}').toString('base64'),
+    };
+    const enc = (await (await codecCall('/codec/encode', manager, [plain])).json()) as {
+      payloads: Array<{ metadata: Record<string, string>; data: string }>;
+    };
     expect(Buffer.from(enc.payloads[0]!.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
-    const dec = (await (await codecCall('/codec/decode', manager, enc.payloads)).json()) as { payloads: Array<{ data: string }> };
+    const dec = (await (await codecCall('/codec/decode', manager, enc.payloads)).json()) as {
+      payloads: Array<{ data: string }>;
+    };
     expect(text(dec.payloads[0]!)).toBe('{"hello":"ui"}');
 
     expect((await stack.call('POST', `/v1/admin/leads/${leadId}/erase`, admin)).status).toBe(200);
-    const after = (await (await codecCall('/codec/decode', manager, encrypted)).json()) as { payloads: Array<{ data: string }> };
+    const after = (await (await codecCall('/codec/decode', manager, encrypted)).json()) as {
+      payloads: Array<{ data: string }>;
+    };
     expect(after.payloads.map(text)).toEqual(encrypted.map(() => '"[erased]"'));
   });
 });
@@ -162,7 +216,13 @@ async function historyTexts(leadId: string): Promise<string> {
 describe('erasure: key deletion and a full scrub (issue 13.3, 13.4)', () => {
   it('leaves nothing of the person in any text or JSON column of any table, nor in the lead’s decoded history', async () => {
     const n = Math.random().toString().slice(2, 9);
-    const person = { firstName: `Zyxwa${tag}`, lastName: `Qorvath${tag}`, company: `Kuplat${tag} Oy`, email: `zyxwa.${tag}@erase-me.example`, phone: `+358 40 ${n}` };
+    const person = {
+      firstName: `Zyxwa${tag}`,
+      lastName: `Qorvath${tag}`,
+      company: `Kuplat${tag} Oy`,
+      email: `zyxwa.${tag}@erase-me.example`,
+      phone: `+358 40 ${n}`,
+    };
     const phoneDigits = `+35840${n}`;
     const needles = [person.firstName, person.lastName, person.company, person.email, phoneDigits, person.phone];
     const quote = `${person.firstName} ${person.lastName} of ${person.company}, ${person.email}, ${person.phone}`;
@@ -180,21 +240,56 @@ describe('erasure: key deletion and a full scrub (issue 13.3, 13.4)', () => {
     expect(created.status).toBe(201);
     const leadId: string = created.body.leadId;
     const handle = stack.client.workflow.getHandle(leadWorkflowId(leadId));
-    await waitUntil(async () => (await stack.db.query("SELECT 1 FROM sent_emails WHERE lead_id = $1 AND smtp_response IS NOT NULL AND template LIKE 'first%'", [leadId])).length > 0);
+    await waitUntil(
+      async () =>
+        (
+          await stack.db.query(
+            "SELECT 1 FROM sent_emails WHERE lead_id = $1 AND smtp_response IS NOT NULL AND template LIKE 'first%'",
+            [leadId],
+          )
+        ).length > 0,
+    );
     await waitUntil(async () => (await handle.query(leadStateQuery)).stage !== 'new');
 
     // Everywhere the product writes free text: notes, a scheduled call's task, an outcome's note, a junk flag, a second capture.
     const at = new Date(Date.now() + 86_400_000).toISOString();
-    expect((await stack.call('POST', `/v1/leads/${leadId}/notes`, manager, { body: `Spoke to ${quote}` })).status).toBe(201);
-    expect((await stack.call('POST', `/v1/leads/${leadId}/activities`, manager, { kind: 'call', at, note: `call ${quote}` })).status).toBe(201);
-    expect((await stack.call('POST', `/v1/leads/${leadId}/outcomes`, manager, { outcome: 'no_answer', note: `no answer from ${quote}` })).status).toBe(200);
-    expect((await stack.call('POST', `/v1/leads/${leadId}/flags`, manager, { reason: `is ${quote} real?` })).status).toBe(202);
-    expect((await stack.call('POST', '/v1/leads', capture, { email: person.email, message: `again ${quote}` })).status).toBe(200);
-    await waitUntil(async () => (await stack.db.query('SELECT 1 FROM junk_flags WHERE lead_id = $1', [leadId])).length > 0);
+    expect((await stack.call('POST', `/v1/leads/${leadId}/notes`, manager, { body: `Spoke to ${quote}` })).status).toBe(
+      201,
+    );
+    expect(
+      (await stack.call('POST', `/v1/leads/${leadId}/activities`, manager, { kind: 'call', at, note: `call ${quote}` }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await stack.call('POST', `/v1/leads/${leadId}/outcomes`, manager, {
+          outcome: 'no_answer',
+          note: `no answer from ${quote}`,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await stack.call('POST', `/v1/leads/${leadId}/flags`, manager, { reason: `is ${quote} real?` })).status,
+    ).toBe(202);
+    expect(
+      (await stack.call('POST', '/v1/leads', capture, { email: person.email, message: `again ${quote}` })).status,
+    ).toBe(200);
+    await waitUntil(
+      async () => (await stack.db.query('SELECT 1 FROM junk_flags WHERE lead_id = $1', [leadId])).length > 0,
+    );
 
     // Before: the person is in many columns and in the decoded history (so the searches below can fail).
     const before = await columnsHolding(needles);
-    for (const column of ['leads.email', 'notes.body', 'tasks.title', 'junk_flags.reason', 'sent_emails.smtp_response', 'sent_emails.subject', 'touches.details', 'consents.text']) {
+    for (const column of [
+      'leads.email',
+      'notes.body',
+      'tasks.title',
+      'junk_flags.reason',
+      'sent_emails.smtp_response',
+      'sent_emails.subject',
+      'touches.details',
+      'consents.text',
+    ]) {
       expect(before.some((hit) => hit.startsWith(`${column}:`))).toBe(true);
     }
     const historyBefore = await historyTexts(leadId);
@@ -207,7 +302,11 @@ describe('erasure: key deletion and a full scrub (issue 13.3, 13.4)', () => {
     const historyAfter = await historyTexts(leadId);
     expect(needles.filter((needle) => historyAfter.includes(needle))).toEqual([]);
     expect(historyAfter).toContain('[erased]');
-    expect(await stack.db.query('SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM data_keys WHERE lead_id = $1', [leadId])).toEqual([{ wrapped_key: null, erased: true }]);
+    expect(
+      await stack.db.query('SELECT wrapped_key, erased_at IS NOT NULL AS erased FROM data_keys WHERE lead_id = $1', [
+        leadId,
+      ]),
+    ).toEqual([{ wrapped_key: null, erased: true }]);
     expect((await handle.describe()).status.name).toBe('TERMINATED');
   });
 
@@ -216,10 +315,15 @@ describe('erasure: key deletion and a full scrub (issue 13.3, 13.4)', () => {
     const created = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Ulla' });
     expect(created.status).toBe(201);
     // Unsubscribed (or bounced) before the erasure: the entry's earlier reason must not survive.
-    await stack.db.query("INSERT INTO suppressions (address_hash, reason, source) VALUES ($1, 'unsubscribed', 'test')", [addressHash(SECRET, email)]);
+    await stack.db.query(
+      "INSERT INTO suppressions (address_hash, reason, source) VALUES ($1, 'unsubscribed', 'test')",
+      [addressHash(SECRET, email)],
+    );
     const admin = await stack.authAs('admin');
     expect((await stack.call('POST', `/v1/admin/leads/${created.body.leadId}/erase`, admin)).status).toBe(200);
-    expect(await stack.db.query('SELECT reason FROM suppressions WHERE address_hash = $1', [addressHash(SECRET, email)])).toEqual([{ reason: 'erased' }]);
+    expect(
+      await stack.db.query('SELECT reason FROM suppressions WHERE address_hash = $1', [addressHash(SECRET, email)]),
+    ).toEqual([{ reason: 'erased' }]);
     const again = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Ulla' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('erased');
@@ -240,7 +344,10 @@ describe('logs carry no address (issue 13.8)', () => {
     const logger = createLogger({ level: 'info', destination });
     const email = `dup.${tag}@unique.example`;
     const insert = () =>
-      stack.db.query("INSERT INTO leads (email, email_normalized, first_touch_at, first_source, last_touch_at) VALUES ($1, $1, now(), '{\"channel\":\"api\"}', now())", [email]);
+      stack.db.query(
+        'INSERT INTO leads (email, email_normalized, first_touch_at, first_source, last_touch_at) VALUES ($1, $1, now(), \'{"channel":"api"}\', now())',
+        [email],
+      );
     await insert();
     const err = await insert().then(
       () => undefined,
@@ -260,47 +367,89 @@ describe('logs carry no address (issue 13.8)', () => {
 describe('npm run secrets:rotate (issue 13.1, 13.7)', () => {
   it('re-wraps every data key under the new master key, so the old one can be dropped and payloads still read', async () => {
     const email = `rotate.${tag}@example.fi`;
-    const res = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Risto', company: `Kierto ${tag} Oy` });
+    const res = await stack.call('POST', '/v1/leads', capture, {
+      email,
+      firstName: 'Risto',
+      company: `Kierto ${tag} Oy`,
+    });
     expect(res.status).toBe(201);
     await stack.smtp.waitFor((m) => m.envelopeTo.includes(email));
     const raw = await stack.client.workflow.getHandle(leadWorkflowId(res.body.leadId)).fetchHistory();
-    const encrypted = payloadsOf(raw).filter(({ payload }) => isEncrypted(payload)).map(({ payload }) => payload);
+    const encrypted = payloadsOf(raw)
+      .filter(({ payload }) => isEncrypted(payload))
+      .map(({ payload }) => payload);
     expect(encrypted.length).toBeGreaterThan(0);
 
     const newEntry = newKeyEntry('master');
     const newOnly = parseKeyring(newEntry, { name: 'new', exactBytes: 32 });
     // Before: the new key alone cannot unwrap the lead's data key.
-    await expect(new LeadPayloadCodec(createDataKeyStore(stack.db, newOnly)).decode(encrypted)).rejects.toThrow(/not in RIPEN_MASTER_KEYS/);
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '..', 'scripts', 'rotate-secrets.ts')], {
-      env: { ...process.env, DATABASE_URL: testRun().databaseUrl, RIPEN_MASTER_KEYS: `${newEntry},${MASTER_KEYS}` },
-    });
+    await expect(new LeadPayloadCodec(createDataKeyStore(stack.db, newOnly)).decode(encrypted)).rejects.toThrow(
+      /not in RIPEN_MASTER_KEYS/,
+    );
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', path.resolve(__dirname, '..', 'scripts', 'rotate-secrets.ts')],
+      {
+        env: { ...process.env, DATABASE_URL: testRun().databaseUrl, RIPEN_MASTER_KEYS: `${newEntry},${MASTER_KEYS}` },
+      },
+    );
     expect(stdout).toMatch(/data keys: [1-9]\d* re-wrapped under master key master-/);
     const decoded = await new LeadPayloadCodec(createDataKeyStore(stack.db, newOnly)).decode(encrypted);
     expect(decoded.map((p) => Buffer.from(p.data ?? []).toString()).join('\n')).toContain(res.body.leadId);
     // Put the test ring back first, so the other tests' processes (which know only it) keep reading.
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '..', 'scripts', 'rotate-secrets.ts')], {
-      env: { ...process.env, DATABASE_URL: testRun().databaseUrl, RIPEN_MASTER_KEYS: `${MASTER_KEYS},${newEntry}` },
-    });
-    expect(await stack.db.query("SELECT count(*)::int AS n FROM data_keys WHERE master_key_id <> 'test-master-1'")).toEqual([{ n: 0 }]);
+    await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', path.resolve(__dirname, '..', 'scripts', 'rotate-secrets.ts')],
+      {
+        env: { ...process.env, DATABASE_URL: testRun().databaseUrl, RIPEN_MASTER_KEYS: `${MASTER_KEYS},${newEntry}` },
+      },
+    );
+    expect(
+      await stack.db.query("SELECT count(*)::int AS n FROM data_keys WHERE master_key_id <> 'test-master-1'"),
+    ).toEqual([{ n: 0 }]);
   }, 60_000);
 });
 
 describe('re-capture never overwrites silently (issue 13.5, R3)', () => {
   it('records what a returning capture brought, fills only empty fields, and leaves consent alone without a stated basis', async () => {
     const email = `recapture.${tag}@example.fi`;
-    const first = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Anna', company: 'Alkuperä Oy', phone: '+358 40 111 0001', consent: { marketing: false, basis: 'consent' } });
+    const first = await stack.call('POST', '/v1/leads', capture, {
+      email,
+      firstName: 'Anna',
+      company: 'Alkuperä Oy',
+      phone: '+358 40 111 0001',
+      consent: { marketing: false, basis: 'consent' },
+    });
     expect(first.status).toBe(201);
     const leadId: string = first.body.leadId;
-    const again = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Mallory', company: 'Evil Oy', phone: '+358 40 999 0002', title: 'CEO', consent: { marketing: true } });
+    const again = await stack.call('POST', '/v1/leads', capture, {
+      email,
+      firstName: 'Mallory',
+      company: 'Evil Oy',
+      phone: '+358 40 999 0002',
+      title: 'CEO',
+      consent: { marketing: true },
+    });
     expect(again.status).toBe(200);
 
     const [lead] = await stack.db.query('SELECT first_name, company, phone, title FROM leads WHERE id = $1', [leadId]);
     expect(lead).toEqual({ first_name: 'Anna', company: 'Alkuperä Oy', phone: '+358 40 111 0001', title: 'CEO' });
-    expect(await stack.db.query('SELECT marketing FROM consents WHERE lead_id = $1', [leadId])).toEqual([{ marketing: false }]);
-    const [touch] = await stack.db.query("SELECT details FROM touches WHERE lead_id = $1 AND kind = 'capture' ORDER BY id DESC LIMIT 1", [leadId]);
+    expect(await stack.db.query('SELECT marketing FROM consents WHERE lead_id = $1', [leadId])).toEqual([
+      { marketing: false },
+    ]);
+    const [touch] = await stack.db.query(
+      "SELECT details FROM touches WHERE lead_id = $1 AND kind = 'capture' ORDER BY id DESC LIMIT 1",
+      [leadId],
+    );
     expect(touch!.details).toMatchObject({
       returning: true,
-      brought: { firstName: 'Mallory', company: 'Evil Oy', phone: '+358 40 999 0002', title: 'CEO', consent: { marketing: true } },
+      brought: {
+        firstName: 'Mallory',
+        company: 'Evil Oy',
+        phone: '+358 40 999 0002',
+        title: 'CEO',
+        consent: { marketing: true },
+      },
       kept: expect.arrayContaining(['phone', 'first_name', 'company']),
       consentIgnored: expect.any(String),
     });
@@ -314,7 +463,9 @@ describe('re-capture never overwrites silently (issue 13.5, R3)', () => {
     const leadId: string = first.body.leadId;
     const refused = await stack.call('POST', '/v1/leads', capture, { email, company: 'Uusi Oy', update: true });
     expect(refused.status).toBe(403);
-    const importKey = { authorization: `Bearer ${await createApiKey(stack.db, 'capture', { label: 'CRM import', mayUpdateLeads: true })}` };
+    const importKey = {
+      authorization: `Bearer ${await createApiKey(stack.db, 'capture', { label: 'CRM import', mayUpdateLeads: true })}`,
+    };
     const givenAt = '2026-01-15T10:00:00.000Z';
     const updated = await stack.call('POST', '/v1/leads', importKey, {
       email,
@@ -324,9 +475,19 @@ describe('re-capture never overwrites silently (issue 13.5, R3)', () => {
       source: { channel: 'crm-import' },
     });
     expect(updated.status).toBe(200);
-    expect(await stack.db.query('SELECT company, first_name FROM leads WHERE id = $1', [leadId])).toEqual([{ company: 'Uusi Oy', first_name: 'Ville' }]);
-    expect(await stack.db.query('SELECT marketing, basis, text, source, at FROM consents WHERE lead_id = $1', [leadId])).toEqual([
-      { marketing: true, basis: 'consent', text: 'Ticked the newsletter box', source: { channel: 'crm-import' }, at: new Date(givenAt) },
+    expect(await stack.db.query('SELECT company, first_name FROM leads WHERE id = $1', [leadId])).toEqual([
+      { company: 'Uusi Oy', first_name: 'Ville' },
+    ]);
+    expect(
+      await stack.db.query('SELECT marketing, basis, text, source, at FROM consents WHERE lead_id = $1', [leadId]),
+    ).toEqual([
+      {
+        marketing: true,
+        basis: 'consent',
+        text: 'Ticked the newsletter box',
+        source: { channel: 'crm-import' },
+        at: new Date(givenAt),
+      },
     ]);
   });
 });
@@ -334,8 +495,19 @@ describe('re-capture never overwrites silently (issue 13.5, R3)', () => {
 describe('the first touch quotes nothing the form sent beyond the first name and company (issue 13.6)', () => {
   it('sends the first-touch e-mail without the message, title, city, phone or last name typed into the form', async () => {
     const email = `victim.${tag}@example.fi`;
-    const relayed = { message: `RELAY-${tag} claim your prize at https://evil.example/${tag}`, title: `Title-${tag}`, city: `City-${tag}`, lastName: `Last-${tag}`, phone: '+358 40 555 0199' };
-    const res = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Eeva', company: `Firma ${tag} Oy`, ...relayed });
+    const relayed = {
+      message: `RELAY-${tag} claim your prize at https://evil.example/${tag}`,
+      title: `Title-${tag}`,
+      city: `City-${tag}`,
+      lastName: `Last-${tag}`,
+      phone: '+358 40 555 0199',
+    };
+    const res = await stack.call('POST', '/v1/leads', capture, {
+      email,
+      firstName: 'Eeva',
+      company: `Firma ${tag} Oy`,
+      ...relayed,
+    });
     expect(res.status).toBe(201);
     const [mail] = await stack.smtp.waitFor((m) => m.envelopeTo.includes(email));
     const sent = `${mail!.parsed.subject}\n${mail!.parsed.text}\n${mail!.parsed.html}`;
@@ -351,7 +523,10 @@ describe('a keyring for every secret purpose (issue 13.7)', () => {
     const res = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Kaarina' });
     expect(res.status).toBe(201);
     await stack.smtp.waitFor((m) => m.envelopeTo.includes(email));
-    const [sent] = await stack.db.query<{ ref: string }>("SELECT ref FROM sent_emails WHERE lead_id = $1 AND template = 'first-touch'", [res.body.leadId]);
+    const [sent] = await stack.db.query<{ ref: string }>(
+      "SELECT ref FROM sent_emails WHERE lead_id = $1 AND template = 'first-touch'",
+      [res.body.leadId],
+    );
     // A link from before the keyrings: signed with RIPEN_SECRET, no key id.
     const oldLink = signToken(SECRET, { kind: 'unsubscribe', emailRef: sent!.ref });
 
@@ -374,23 +549,44 @@ describe('a keyring for every secret purpose (issue 13.7)', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Unsubscribe');
       // ...and an entry made under the old key (by a process that has not rotated yet) is still found.
-      expect((await fetch(`${stack.apiUrl}/u/${oldLink}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${stack.apiUrl}/u/${oldLink}`, {
+            method: 'POST',
+            body: 'List-Unsubscribe=One-Click',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          })
+        ).status,
+      ).toBe(200);
       expect(await suppressionOf(stack.db, addressHash(SECRET, email))).toBe('unsubscribed');
       expect(await (await fetch(`${url}/u/${oldLink}`)).text()).toContain('You are unsubscribed');
 
       const rotate = (env: Record<string, string>) => {
         const { RIPEN_SECRET: _unset, ...inherited } = process.env;
-        return promisify(execFile)(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '..', 'scripts', 'rotate-secrets.ts')], {
-          env: { ...inherited, DATABASE_URL: testRun().databaseUrl, RIPEN_MASTER_KEYS: MASTER_KEYS, ...env },
-        });
+        return promisify(execFile)(
+          process.execPath,
+          ['--import', 'tsx', path.resolve(__dirname, '..', 'scripts', 'rotate-secrets.ts')],
+          {
+            env: { ...inherited, DATABASE_URL: testRun().databaseUrl, RIPEN_MASTER_KEYS: MASTER_KEYS, ...env },
+          },
+        );
       };
-      const { stdout } = await rotate({ RIPEN_SECRET: SECRET, RIPEN_LINK_KEYS: newEntry, RIPEN_SUPPRESSION_KEYS: newEntry });
+      const { stdout } = await rotate({
+        RIPEN_SECRET: SECRET,
+        RIPEN_LINK_KEYS: newEntry,
+        RIPEN_SUPPRESSION_KEYS: newEntry,
+      });
       expect(stdout).toMatch(/suppression entries: [1-9]\d* re-hashed under key links-/);
       // Re-hashed: found with the new key alone, no longer under the old one.
-      expect(await suppressionOf(stack.db, addressHash({ links: [newKey], suppression: [newKey] }, email))).toBe('unsubscribed');
+      expect(await suppressionOf(stack.db, addressHash({ links: [newKey], suppression: [newKey] }, email))).toBe(
+        'unsubscribed',
+      );
       expect(await suppressionOf(stack.db, addressHash(SECRET, email))).toBeUndefined();
       // Back under the test runs' key, for the test files after this one.
-      await rotate({ RIPEN_LINK_KEYS: `${LEGACY_KEY_ID}:${Buffer.from(SECRET).toString('base64')}`, RIPEN_SUPPRESSION_KEYS: `${LEGACY_KEY_ID}:${Buffer.from(SECRET).toString('base64')},${newEntry}` });
+      await rotate({
+        RIPEN_LINK_KEYS: `${LEGACY_KEY_ID}:${Buffer.from(SECRET).toString('base64')}`,
+        RIPEN_SUPPRESSION_KEYS: `${LEGACY_KEY_ID}:${Buffer.from(SECRET).toString('base64')},${newEntry}`,
+      });
       expect(await suppressionOf(stack.db, addressHash(SECRET, email))).toBe('unsubscribed');
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -12,7 +12,9 @@ import { HISTORIES_DIR } from './helpers/lifecycle';
 import { workflowBundle } from './helpers/stack';
 
 const manifest = JSON.parse(readFileSync(path.join(HISTORIES_DIR, 'manifest.json'), 'utf8')) as Record<string, string>;
-const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json') && f !== 'manifest.json').sort();
+const files = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json') && f !== 'manifest.json')
+  .sort();
 /** `name.json`, `name.run2.json`, `name@patch.json`: the scenario a file belongs to. */
 const scenarioOf = (file: string) => file.replace(/(@[^.]+)?(\.run\d+)?\.json$/, '');
 

@@ -1,7 +1,11 @@
 /** R16: routing rules, pure. */
 import { coverage, routeLead, type RepForRouting } from '../domain/routing';
 
-const rep = (id: string, territories: RepForRouting['territories'] = [], extra: Partial<RepForRouting> = {}): RepForRouting => ({
+const rep = (
+  id: string,
+  territories: RepForRouting['territories'] = [],
+  extra: Partial<RepForRouting> = {},
+): RepForRouting => ({
   id,
   available: true,
   weight: 1,
@@ -17,7 +21,11 @@ describe('routing a lead to the rep most likely to convert it (R16)', () => {
   const lapland = rep('lapland', [{ country: 'FI', region: 'Lapland' }]);
 
   it('sends a lead from Oulu to the Oulu rep, not to Helsinki, whatever the case and spacing', () => {
-    expect(routeLead({ country: 'fi', city: ' OULU ' }, [helsinki, finland, oulu])).toEqual({ repId: 'oulu', rule: 'territory', reason: 'territory Oulu, FI' });
+    expect(routeLead({ country: 'fi', city: ' OULU ' }, [helsinki, finland, oulu])).toEqual({
+      repId: 'oulu',
+      rule: 'territory',
+      reason: 'territory Oulu, FI',
+    });
   });
 
   it('prefers a city over a region over a whole country', () => {
@@ -25,12 +33,17 @@ describe('routing a lead to the rep most likely to convert it (R16)', () => {
     expect(coverage({ country: 'FI', region: 'Lapland' }, { country: 'FI', region: 'lapland' })).toBe(2);
     expect(coverage({ country: 'FI' }, { country: 'FI', city: 'Oulu' })).toBe(1);
     expect(coverage({ country: 'FI', city: 'Oulu' }, { country: 'FI' })).toBe(0);
-    expect(routeLead({ country: 'FI', region: 'Lapland', city: 'Rovaniemi' }, [finland, lapland])?.repId).toBe('lapland');
+    expect(routeLead({ country: 'FI', region: 'Lapland', city: 'Rovaniemi' }, [finland, lapland])?.repId).toBe(
+      'lapland',
+    );
     expect(routeLead({ country: 'FI', city: 'Tampere' }, [oulu, helsinki, finland])?.repId).toBe('finland');
   });
 
   it('never picks an excluded or unavailable rep, and falls back to the next most specific territory', () => {
-    expect(routeLead({ country: 'FI', city: 'Oulu' }, [oulu, finland], ['oulu'])).toMatchObject({ repId: 'finland', rule: 'territory' });
+    expect(routeLead({ country: 'FI', city: 'Oulu' }, [oulu, finland], ['oulu'])).toMatchObject({
+      repId: 'finland',
+      rule: 'territory',
+    });
     expect(routeLead({ country: 'FI', city: 'Oulu' }, [{ ...oulu, available: false }, finland])?.repId).toBe('finland');
   });
 

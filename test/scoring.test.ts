@@ -1,16 +1,41 @@
 /** R14: the scoring model, pure. */
 import { loadConfig } from '../config';
-import { DECAYING_MODEL, DEFAULT_MODEL, decayed, explain, explainScore, findModel, gradeOf, icpFit, SCORING_MODELS, scoreLead, type FitRule, type LeadAction } from '../domain/scoring';
+import {
+  DECAYING_MODEL,
+  DEFAULT_MODEL,
+  decayed,
+  explain,
+  explainScore,
+  findModel,
+  gradeOf,
+  icpFit,
+  SCORING_MODELS,
+  scoreLead,
+  type FitRule,
+  type LeadAction,
+} from '../domain/scoring';
 
 const at = '2026-06-01T12:00:00.000Z';
 const daysBefore = (days: number) => new Date(Date.parse(at) - days * 24 * 60 * 60 * 1000).toISOString();
-const ideal = { industry: 'Manufacturing', companySize: '201-1000', title: 'Head of Operations', revenue: 5_000_000, country: 'FI' };
+const ideal = {
+  industry: 'Manufacturing',
+  companySize: '201-1000',
+  title: 'Head of Operations',
+  revenue: 5_000_000,
+  country: 'FI',
+};
 
 describe('scoring a lead: fit plus engagement (R14)', () => {
   it('adds fit with the ideal customer profile: industry, size, role, revenue and location', () => {
     const s = scoreLead(ideal, [], at);
     expect(s).toMatchObject({ fit: 40, engagement: 0, score: 40, grade: 'warm', mql: false, model: DEFAULT_MODEL.id });
-    expect(s.breakdown.map((l) => l.id)).toEqual(['fit:industry', 'fit:size', 'fit:role', 'fit:revenue', 'fit:location']);
+    expect(s.breakdown.map((l) => l.id)).toEqual([
+      'fit:industry',
+      'fit:size',
+      'fit:role',
+      'fit:revenue',
+      'fit:location',
+    ]);
     expect(scoreLead({ industry: 'agriculture', title: 'Intern' }, [], at).fit).toBe(0);
   });
 
@@ -49,7 +74,11 @@ describe('scoring a lead: fit plus engagement (R14)', () => {
 });
 
 describe('scoring models: versions, ICP fit, time decay and explain (R14)', () => {
-  const action = (name: string, days: number, kind: LeadAction['kind'] = 'engagement'): LeadAction => ({ kind, name, at: daysBefore(days) });
+  const action = (name: string, days: number, kind: LeadAction['kind'] = 'engagement'): LeadAction => ({
+    kind,
+    name,
+    at: daysBefore(days),
+  });
 
   it('builds fit rules from an ICP, each rule scoring only its own attribute', () => {
     const rules = icpFit({
@@ -59,7 +88,8 @@ describe('scoring models: versions, ICP fit, time decay and explain (R14)', () =
       revenue: { atLeast: 500_000, label: 'revenue ≥ 0.5 M€', points: 2 },
       regions: { values: ['us', 'ca'], points: 1 },
     });
-    const fitOf = (lead: Parameters<FitRule['matches']>[0]) => rules.filter((r) => r.matches(lead)).map((r) => `${r.id}:${r.points}`);
+    const fitOf = (lead: Parameters<FitRule['matches']>[0]) =>
+      rules.filter((r) => r.matches(lead)).map((r) => `${r.id}:${r.points}`);
     expect(fitOf({ industry: ' Software ' })).toEqual(['industry:7']);
     expect(fitOf({ companySize: '11-50' })).toEqual(['size:3']);
     expect(fitOf({ title: 'CTO and co-founder' })).toEqual(['role:11']);
@@ -70,7 +100,16 @@ describe('scoring models: versions, ICP fit, time decay and explain (R14)', () =
   });
 
   it('scores every action the issue names, each weighted differently', () => {
-    const events = ['email_open', 'email_click', 'page_visit', 'pricing_page_visit', 'download', 'form_submit', 'reply', 'meeting'];
+    const events = [
+      'email_open',
+      'email_click',
+      'page_visit',
+      'pricing_page_visit',
+      'download',
+      'form_submit',
+      'reply',
+      'meeting',
+    ];
     const points = events.map((e) => scoreLead({}, [action(e, 0)], at).engagement);
     expect(points).toEqual([3, 5, 2, 8, 8, 10, 15, 25]);
     expect(scoreLead({}, [action('unknown_event', 0)], at).engagement).toBe(0);
@@ -101,24 +140,63 @@ describe('scoring models: versions, ICP fit, time decay and explain (R14)', () =
   });
 
   it('explains every fit rule, matched or not, and every action with its decayed points', () => {
-    const e = explain(DECAYING_MODEL, { industry: 'software', title: 'Intern' }, [action('pricing_page_visit', 30), action('download', 200), action('form_submit', -1), action('sneeze', 1), { kind: 'capture', name: '', at: daysBefore(60) }], at);
-    expect(e.rules.map((r) => `${r.id}:${r.matched}`)).toEqual(['industry:true', 'size:false', 'role:false', 'revenue:false', 'location:false']);
+    const e = explain(
+      DECAYING_MODEL,
+      { industry: 'software', title: 'Intern' },
+      [
+        action('pricing_page_visit', 30),
+        action('download', 200),
+        action('form_submit', -1),
+        action('sneeze', 1),
+        { kind: 'capture', name: '', at: daysBefore(60) },
+      ],
+      at,
+    );
+    expect(e.rules.map((r) => `${r.id}:${r.matched}`)).toEqual([
+      'industry:true',
+      'size:false',
+      'role:false',
+      'revenue:false',
+      'location:false',
+    ]);
     expect(e.breakdown).toEqual([
       { id: 'fit:industry', label: 'industry in the ICP', points: 10 },
       { id: 'capture', label: 'capture', points: 2.5, at: daysBefore(60), basePoints: 10, ageDays: 60 },
-      { id: 'engagement:pricing_page_visit', label: 'engagement pricing page visit', points: 4, at: daysBefore(30), basePoints: 8, ageDays: 30 },
+      {
+        id: 'engagement:pricing_page_visit',
+        label: 'engagement pricing page visit',
+        points: 4,
+        at: daysBefore(30),
+        basePoints: 8,
+        ageDays: 30,
+      },
     ]);
-    expect(e.ignored.map((i) => `${i.action.name}:${i.why}`)).toEqual(['download:outside the window', 'sneeze:not scored by this model', 'form_submit:in the future']);
-    expect(e).toMatchObject({ model: 'icp-2026-decay', modelVersion: 1, fit: 10, engagement: 6.5, score: 17, grade: 'cold', mql: false });
+    expect(e.ignored.map((i) => `${i.action.name}:${i.why}`)).toEqual([
+      'download:outside the window',
+      'sneeze:not scored by this model',
+      'form_submit:in the future',
+    ]);
+    expect(e).toMatchObject({
+      model: 'icp-2026-decay',
+      modelVersion: 1,
+      fit: 10,
+      engagement: 6.5,
+      score: 17,
+      grade: 'cold',
+      mql: false,
+    });
   });
 
-  it('crosses the MQL threshold and the grades at the model\'s numbers', () => {
+  it("crosses the MQL threshold and the grades at the model's numbers", () => {
     const hot = scoreLead({ industry: 'software' }, [action('meeting', 0), action('reply', 0)], at, DECAYING_MODEL);
     expect(hot).toMatchObject({ score: 50, grade: 'hot', mql: true });
     const warm = scoreLead({}, [action('meeting', 0)], at, DECAYING_MODEL);
     expect(warm).toMatchObject({ score: 25, grade: 'warm', mql: false });
     const strict = { ...DECAYING_MODEL, grades: { warm: 10, hot: 90 }, mqlThreshold: 90 };
-    expect(scoreLead({ industry: 'software' }, [action('meeting', 0), action('reply', 0)], at, strict)).toMatchObject({ grade: 'warm', mql: false });
+    expect(scoreLead({ industry: 'software' }, [action('meeting', 0), action('reply', 0)], at, strict)).toMatchObject({
+      grade: 'warm',
+      mql: false,
+    });
   });
 
   it('keeps several models side by side, each found by id and version', () => {
@@ -135,7 +213,9 @@ describe('scoring models: versions, ICP fit, time decay and explain (R14)', () =
       '  +10 industry in the ICP',
       `  +12.5 engagement meeting (${daysBefore(30).slice(0, 10)}, 25 decayed over 30 days)`,
     ]);
-    expect(explainScore(scoreLead({}, [], at))).toBe('Score 0 (cold, model icp-2026 v1):\n  no fit or engagement points yet');
+    expect(explainScore(scoreLead({}, [], at))).toBe(
+      'Score 0 (cold, model icp-2026 v1):\n  no fit or engagement points yet',
+    );
   });
 });
 
@@ -143,6 +223,8 @@ describe('choosing the scoring model in configuration (R14)', () => {
   it('defaults to icp-2026 v1 and takes any model by id and version, refusing an unknown one by name', () => {
     expect(loadConfig({}).SCORING_MODEL).toBe('icp-2026@1');
     expect(SCORING_MODELS.get(loadConfig({ SCORING_MODEL: 'icp-2026-decay@1' }).SCORING_MODEL)).toBe(DECAYING_MODEL);
-    expect(() => loadConfig({ SCORING_MODEL: 'icp-2026@9' })).toThrow('Invalid configuration: SCORING_MODEL: must be one of icp-2026@1, icp-2026-decay@1');
+    expect(() => loadConfig({ SCORING_MODEL: 'icp-2026@9' })).toThrow(
+      'Invalid configuration: SCORING_MODEL: must be one of icp-2026@1, icp-2026-decay@1',
+    );
   });
 });

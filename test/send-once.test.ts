@@ -24,7 +24,16 @@ afterAll(async () => {
 async function email(name: string): Promise<OutgoingEmail> {
   const to = `${name}.${Date.now()}.${Math.random().toString(36).slice(2, 7)}@example.gr`;
   const { lead } = await db.withTransaction((tx) => captureLead(tx, { email: to }, { channel: 'test' }, new Date()));
-  return { sendKey: `lead-${lead.id}/first-touch`, leadId: lead.id, template: 'first-touch', from: 'hello@ripen.test', to, subject: 'Hello', text: 'Hello', html: '<p>Hello</p>' };
+  return {
+    sendKey: `lead-${lead.id}/first-touch`,
+    leadId: lead.id,
+    template: 'first-touch',
+    from: 'hello@ripen.test',
+    to,
+    subject: 'Hello',
+    text: 'Hello',
+    html: '<p>Hello</p>',
+  };
 }
 
 it('sends once and answers a repeated call from the outbox', async () => {
@@ -56,7 +65,9 @@ it('treats a 5xx as a hard bounce: stored, suppressed through the hook, and neve
   smtp.rejectRecipient(msg.to, 0);
   expect(await sendOnce(db, transport, 'ripen.test', msg, { onHardBounce })).toMatchObject({ status: 'bounced' });
   expect(smtp.sentTo(msg.to)).toHaveLength(0);
-  expect(await db.query('SELECT status FROM sent_emails WHERE send_key = $1', [msg.sendKey])).toEqual([{ status: 'bounced' }]);
+  expect(await db.query('SELECT status FROM sent_emails WHERE send_key = $1', [msg.sendKey])).toEqual([
+    { status: 'bounced' },
+  ]);
 });
 
 it('sends nothing when the check at send time blocks it, and keeps that answer for retries', async () => {

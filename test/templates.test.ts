@@ -4,14 +4,16 @@ import { localeFor, renderTemplate, TEMPLATES } from '../domain/templates';
 import { CADENCES } from '../cadences';
 
 describe('cadence e-mail templates', () => {
-  it('personalises with first name, company and the rep\'s signature, in a plain-text and an HTML part', () => {
+  it("personalises with first name, company and the rep's signature, in a plain-text and an HTML part", () => {
     const mail = cadenceEmail('nurture-info-pack', { firstName: 'Aino', company: 'Oulun Kone Oy' }, 'Rep Oulu');
     expect(mail.subject).toBe('The information pack you asked for, Aino');
     expect(mail.text).toBe(
       'Hi Aino,\n\nAs promised, here is our information pack with the parts most relevant to Oulun Kone Oy: what the product does, what it costs, and how a first project runs.\n\n' +
         'Download the information pack: https://www.ripen.example/resources/information-pack.pdf\n\nBest regards,\nRep Oulu\n',
     );
-    expect(mail.html).toContain('<p><a href="https://www.ripen.example/resources/information-pack.pdf">Download the information pack</a></p>');
+    expect(mail.html).toContain(
+      '<p><a href="https://www.ripen.example/resources/information-pack.pdf">Download the information pack</a></p>',
+    );
     expect(mail.html).toContain('<p>Best regards,<br>Rep Oulu</p>');
   });
 
@@ -34,7 +36,9 @@ describe('cadence e-mail templates', () => {
   });
 
   it('ships every template of the shipped cadences in English and Finnish', () => {
-    const used = [...new Set(CADENCES.flatMap((c) => c.steps.flatMap((s) => (s.kind === 'email' ? [s.template] : []))))];
+    const used = [
+      ...new Set(CADENCES.flatMap((c) => c.steps.flatMap((s) => (s.kind === 'email' ? [s.template] : [])))),
+    ];
     expect(used.length).toBeGreaterThan(5);
     for (const template of used) {
       expect(TEMPLATES.en[template]).toBeDefined();
@@ -51,7 +55,11 @@ describe('cadence e-mail templates', () => {
   it('falls back to English for a template a locale lacks, and refuses an unknown one', () => {
     TEMPLATES.en['only-english'] = { subject: 'Hello {{name}}', body: ['Only in English.'] };
     try {
-      expect(renderTemplate('only-english', 'fi', { firstName: 'Aino', repName: 'Rep' })).toMatchObject({ locale: 'en', subject: 'Hello Aino', paragraphs: ['Hi Aino,', 'Only in English.', 'Best regards,\nRep'] });
+      expect(renderTemplate('only-english', 'fi', { firstName: 'Aino', repName: 'Rep' })).toMatchObject({
+        locale: 'en',
+        subject: 'Hello Aino',
+        paragraphs: ['Hi Aino,', 'Only in English.', 'Best regards,\nRep'],
+      });
     } finally {
       delete TEMPLATES.en['only-english'];
     }

@@ -15,8 +15,16 @@ let rep: Record<string, string>;
 beforeAll(async () => {
   stack = await startStack('temporal-agreement');
   tag = stack.taskQueue.slice(-6);
-  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [`kyiv-${tag}`, 'Rep Kyiv', `kyiv-${tag}@reps.ripen.test`]);
-  await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [`kyiv-${tag}`, `UA-${tag}`, 'Kyiv']);
+  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
+    `kyiv-${tag}`,
+    'Rep Kyiv',
+    `kyiv-${tag}@reps.ripen.test`,
+  ]);
+  await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
+    `kyiv-${tag}`,
+    `UA-${tag}`,
+    'Kyiv',
+  ]);
   [capture, rep] = await Promise.all([stack.authAs('capture'), stack.authAs('rep', `kyiv-${tag}`)]);
 });
 afterAll(() => stack.close());
@@ -40,7 +48,8 @@ async function bothSides(leadId: string, attempts: number) {
     };
     const card = (await call('GET', '/v1/leads', rep)).body.leads.find((c: { id: string }) => c.id === leadId);
     last = { temporal, card };
-    const agree = card && (['stage', 'grade', 'score', 'assignedRep', 'stalled'] as const).every((k) => temporal[k] === card[k]);
+    const agree =
+      card && (['stage', 'grade', 'score', 'assignedRep', 'stalled'] as const).every((k) => temporal[k] === card[k]);
     if (agree && temporal.attempts === attempts && card.attempts === attempts) return { temporal, card };
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -48,17 +57,45 @@ async function bothSides(leadId: string, attempts: number) {
 }
 
 it("shows the same attempts, stage, grade, score, rep and stalled flag in the workflow's search attributes as on the board", async () => {
-  const created = await call('POST', '/v1/leads', capture, { email: `olena.${randomUUID()}@example.ua`, phone: '+380 44 123 4567', firstName: 'Olena', country: `UA-${tag}`, city: 'Kyiv', source: { channel: 'ebook' } });
+  const created = await call('POST', '/v1/leads', capture, {
+    email: `olena.${randomUUID()}@example.ua`,
+    phone: '+380 44 123 4567',
+    firstName: 'Olena',
+    country: `UA-${tag}`,
+    city: 'Kyiv',
+    source: { channel: 'ebook' },
+  });
   expect(created.status).toBe(201);
   const leadId: string = created.body.leadId;
 
   // Routed and scored: the welcome and the first score report back after the stage is decided.
-  for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM leads WHERE id = $1 AND stage = 'contacting' AND assigned_rep_id IS NOT NULL", [leadId])).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-  for (let i = 0; i < 200 && (await call('GET', `/v1/leads/${leadId}`, rep)).body.state?.score == null; i++) await new Promise((r) => setTimeout(r, 50));
+  for (
+    let i = 0;
+    i < 200 &&
+    (
+      await stack.db.query(
+        "SELECT 1 FROM leads WHERE id = $1 AND stage = 'contacting' AND assigned_rep_id IS NOT NULL",
+        [leadId],
+      )
+    ).length === 0;
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && (await call('GET', `/v1/leads/${leadId}`, rep)).body.state?.score == null; i++)
+    await new Promise((r) => setTimeout(r, 50));
   const before = await bothSides(leadId, 0);
-  expect(before.temporal).toEqual({ stage: before.card.stage, attempts: 0, grade: before.card.grade, score: before.card.score, assignedRep: `kyiv-${tag}`, stalled: false, source: 'ebook' });
+  expect(before.temporal).toEqual({
+    stage: before.card.stage,
+    attempts: 0,
+    grade: before.card.grade,
+    score: before.card.score,
+    assignedRep: `kyiv-${tag}`,
+    stalled: false,
+    source: 'ebook',
+  });
 
-  for (const outcome of ['no_answer', 'voicemail']) expect((await call('POST', `/v1/leads/${leadId}/outcomes`, rep, { outcome })).status).toBe(200);
+  for (const outcome of ['no_answer', 'voicemail'])
+    expect((await call('POST', `/v1/leads/${leadId}/outcomes`, rep, { outcome })).status).toBe(200);
   const after = await bothSides(leadId, 2);
   expect(after.temporal).toEqual({
     stage: after.card.stage,

@@ -12,7 +12,10 @@ let fast: Stack;
 let normal: Stack;
 
 beforeAll(async () => {
-  [fast, normal] = await Promise.all([startStack('time-scale', { app: { timeScale: SCALE } }), startStack('real-time')]);
+  [fast, normal] = await Promise.all([
+    startStack('time-scale', { app: { timeScale: SCALE } }),
+    startStack('real-time'),
+  ]);
 });
 afterAll(() => Promise.all([fast?.close(), normal?.close()]));
 
@@ -28,19 +31,31 @@ async function captureLead(stack: Stack, email: string): Promise<string> {
 
 it('compresses the SLA of leads captured by a stack with a time scale, and only theirs (R6)', async () => {
   const tag = Math.random().toString(36).slice(2, 8);
-  const [fastLead, normalLead] = await Promise.all([captureLead(fast, `fast.${tag}@example.fi`), captureLead(normal, `slow.${tag}@example.fi`)]);
-  const stateOf = (stack: Stack, leadId: string) => stack.client.workflow.getHandle(leadWorkflowId(leadId)).query(leadStateQuery);
+  const [fastLead, normalLead] = await Promise.all([
+    captureLead(fast, `fast.${tag}@example.fi`),
+    captureLead(normal, `slow.${tag}@example.fi`),
+  ]);
+  const stateOf = (stack: Stack, leadId: string) =>
+    stack.client.workflow.getHandle(leadWorkflowId(leadId)).query(leadStateQuery);
 
-  await waitUntil(async () => (await stateOf(fast, fastLead)).slaDeadline !== null && (await stateOf(normal, normalLead)).slaDeadline !== null);
+  await waitUntil(
+    async () =>
+      (await stateOf(fast, fastLead)).slaDeadline !== null && (await stateOf(normal, normalLead)).slaDeadline !== null,
+  );
   const [fastRow] = await fast.db.query<{ created_at: Date }>('SELECT created_at FROM leads WHERE id = $1', [fastLead]);
-  const [normalRow] = await normal.db.query<{ created_at: Date }>('SELECT created_at FROM leads WHERE id = $1', [normalLead]);
+  const [normalRow] = await normal.db.query<{ created_at: Date }>('SELECT created_at FROM leads WHERE id = $1', [
+    normalLead,
+  ]);
   const fastSla = Date.parse((await stateOf(fast, fastLead)).slaDeadline!) - fastRow!.created_at.getTime();
   const normalSla = Date.parse((await stateOf(normal, normalLead)).slaDeadline!) - normalRow!.created_at.getTime();
-  expect(fastSla).toBeLessThan(20 * 60_000 / SCALE + 10_000);
+  expect(fastSla).toBeLessThan((20 * 60_000) / SCALE + 10_000);
   expect(normalSla).toBeGreaterThan(19 * 60_000);
 
   // The breach fires on the compressed clock: the manager hears of it within seconds.
-  const [breach] = await fast.smtp.waitFor((m) => /SLA breached/.test(m.parsed.subject ?? '') && (m.parsed.text ?? '').includes('Kiire'), { timeoutMs: 30_000 });
+  const [breach] = await fast.smtp.waitFor(
+    (m) => /SLA breached/.test(m.parsed.subject ?? '') && (m.parsed.text ?? '').includes('Kiire'),
+    { timeoutMs: 30_000 },
+  );
   expect(breach).toBeDefined();
   expect(normal.smtp.messages.some((m) => /SLA breached/.test(m.parsed.subject ?? ''))).toBe(false);
 });

@@ -30,14 +30,23 @@ beforeAll(async () => {
   tag = stack.taskQueue.slice(-6);
   await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [repId(), 'Rep Track', repEmail()]);
   await stack.db.query('INSERT INTO territories (rep_id, country) VALUES ($1, $2)', [repId(), `TRK-${tag}`]);
-  [capture, inbound, rep, admin] = await Promise.all([stack.authAs('capture'), stack.authAs('inbound'), stack.authAs('rep', repId()), stack.authAs('admin')]);
+  [capture, inbound, rep, admin] = await Promise.all([
+    stack.authAs('capture'),
+    stack.authAs('inbound'),
+    stack.authAs('rep', repId()),
+    stack.authAs('admin'),
+  ]);
 });
 afterAll(() => stack.close());
 
 const address = (name: string) => `${name}.${tag}.${Math.random().toString(36).slice(2, 6)}@example.fi`;
 
 async function post(path: string, auth: Record<string, string>, body: unknown) {
-  const res = await fetch(`${stack.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
+  const res = await fetch(`${stack.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -57,21 +66,38 @@ async function stateWhen(leadId: string, predicate: (s: LeadState) => boolean, t
 /** The names of the signals the lead's current run has received. */
 async function signalsOf(leadId: string): Promise<string[]> {
   const history = await handleOf(leadId).fetchHistory();
-  return (history.events ?? []).flatMap((e) => (e.workflowExecutionSignaledEventAttributes?.signalName ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
+  return (history.events ?? []).flatMap((e) =>
+    e.workflowExecutionSignaledEventAttributes?.signalName
+      ? [e.workflowExecutionSignaledEventAttributes.signalName]
+      : [],
+  );
 }
 
 const touches = (leadId: string, where = "kind = 'engagement'") =>
-  stack.db.query<{ kind: string; details: any }>(`SELECT kind, details FROM touches WHERE lead_id = $1 AND ${where} ORDER BY id`, [leadId]);
+  stack.db.query<{ kind: string; details: any }>(
+    `SELECT kind, details FROM touches WHERE lead_id = $1 AND ${where} ORDER BY id`,
+    [leadId],
+  );
 
 const local = (url: string) => url.replace(MAIL.publicUrl, stack.apiUrl);
 
 /** Waits until the outbox row is committed: the SMTP server has the message a moment before the row is visible. */
 async function sentCommitted(to: string, template: string): Promise<void> {
-  await waitUntil(async () => (await stack.db.query("SELECT 1 FROM sent_emails WHERE to_address = $1 AND template = $2 AND status = 'sent'", [to, template])).length === 1);
+  await waitUntil(
+    async () =>
+      (
+        await stack.db.query("SELECT 1 FROM sent_emails WHERE to_address = $1 AND template = $2 AND status = 'sent'", [
+          to,
+          template,
+        ])
+      ).length === 1,
+  );
 }
 
 async function firstTouch(to: string) {
-  const [mail] = await stack.smtp.waitFor((m) => m.envelopeTo.includes(to) && /Thanks for getting in touch/.test(m.parsed.subject ?? ''));
+  const [mail] = await stack.smtp.waitFor(
+    (m) => m.envelopeTo.includes(to) && /Thanks for getting in touch/.test(m.parsed.subject ?? ''),
+  );
   await sentCommitted(to, 'first-touch');
   return mail!;
 }
@@ -102,8 +128,12 @@ describe('the open pixel and tracked links (R12)', () => {
     const to = address('kalle');
     const leadId = await captureLead({ email: to, firstName: 'Kalle', consent: { marketing: true, basis: 'consent' } });
     await stateWhen(leadId, (s) => s.stage === 'contacting');
-    await handleOf(leadId).executeUpdate(reportOutcomeUpdate, { args: [{ requestId: randomUUID(), outcome: 'reached', actor: { role: 'rep', repId: repId() } }] });
-    const [pack] = await stack.smtp.waitFor((m) => m.envelopeTo.includes(to) && /information pack/.test(m.parsed.subject ?? ''));
+    await handleOf(leadId).executeUpdate(reportOutcomeUpdate, {
+      args: [{ requestId: randomUUID(), outcome: 'reached', actor: { role: 'rep', repId: repId() } }],
+    });
+    const [pack] = await stack.smtp.waitFor(
+      (m) => m.envelopeTo.includes(to) && /information pack/.test(m.parsed.subject ?? ''),
+    );
     const tracked = /href="(https:\/\/ripen\.test\/t\/c\/[^"]+)"/.exec(pack!.parsed.html as string)![1]!;
     await sentCommitted(to, 'nurture-info-pack');
 
@@ -112,7 +142,12 @@ describe('the open pixel and tracked links (R12)', () => {
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://www.ripen.example/resources/information-pack.pdf');
     expect((await touches(leadId)).map((t) => t.details)).toEqual([
-      { event: 'email_click', template: 'nurture-info-pack', link: 0, url: 'https://www.ripen.example/resources/information-pack.pdf' },
+      {
+        event: 'email_click',
+        template: 'nurture-info-pack',
+        link: 0,
+        url: 'https://www.ripen.example/resources/information-pack.pdf',
+      },
     ]);
     // A HEAD (a mail server's link scanner) follows the link but is not a click.
     expect((await fetch(local(tracked), { method: 'HEAD', redirect: 'manual' })).status).toBe(302);
@@ -124,7 +159,10 @@ describe('the open pixel and tracked links (R12)', () => {
     const leadId = await captureLead({ email: to, firstName: 'Tiina' });
     const mail = await firstTouch(to);
     const pixel = /<img src="https:\/\/ripen\.test\/t\/o\/([^"]+)"/.exec(mail.parsed.html as string)![1]!;
-    const [{ ref }] = (await stack.db.query("SELECT ref FROM sent_emails WHERE lead_id = $1 AND template = 'first-touch'", [leadId])) as [{ ref: string }];
+    const [{ ref }] = (await stack.db.query(
+      "SELECT ref FROM sent_emails WHERE lead_id = $1 AND template = 'first-touch'",
+      [leadId],
+    )) as [{ ref: string }];
     const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
     const tries = [
       `/t/o/${flip(pixel, pixel.length - 1)}`, // signature tampered
@@ -152,23 +190,39 @@ describe('closed and erased leads', () => {
   it('keeps engagement of a lead whose workflow has ended, and records nothing for an erased person', async () => {
     const closedTo = address('closed');
     const closed = await captureLead({ email: closedTo, firstName: 'Kim' });
-    const closedPixel = local(/<img src="(https:\/\/ripen\.test\/t\/o\/[^"]+)"/.exec((await firstTouch(closedTo)).parsed.html as string)![1]!);
+    const closedPixel = local(
+      /<img src="(https:\/\/ripen\.test\/t\/o\/[^"]+)"/.exec((await firstTouch(closedTo)).parsed.html as string)![1]!,
+    );
     await stateWhen(closed, (s) => s.stage === 'contacting');
     await handleOf(closed).terminate('test: the run has ended');
     expect((await fetch(closedPixel)).status).toBe(200);
     const events = await post('/v1/events', capture, { events: [{ type: 'download', leadId: closed }] });
-    expect(events.body.results).toEqual([{ index: 0, status: 'recorded', leadId: closed, requestId: expect.any(String), forwarded: false }]);
+    expect(events.body.results).toEqual([
+      { index: 0, status: 'recorded', leadId: closed, requestId: expect.any(String), forwarded: false },
+    ]);
     expect((await touches(closed)).map((t) => t.details.event)).toEqual(['email_open', 'download']);
 
     const erasedTo = address('erased');
     const erased = await captureLead({ email: erasedTo, firstName: 'Eemeli' });
-    const erasedPixel = local(/<img src="(https:\/\/ripen\.test\/t\/o\/[^"]+)"/.exec((await firstTouch(erasedTo)).parsed.html as string)![1]!);
+    const erasedPixel = local(
+      /<img src="(https:\/\/ripen\.test\/t\/o\/[^"]+)"/.exec((await firstTouch(erasedTo)).parsed.html as string)![1]!,
+    );
     expect((await post(`/v1/admin/leads/${erased}/erase`, admin, {})).status).toBe(200);
     const before = await touches(erased, 'true');
     expect((await fetch(erasedPixel)).status).toBe(200);
-    const res = await post('/v1/events', capture, { events: [{ type: 'download', leadId: erased }, { type: 'download', email: erasedTo }] });
-    expect(res.body.results).toEqual([{ index: 0, status: 'lead_erased' }, { index: 1, status: 'unknown_lead' }]);
-    expect((await post('/v1/inbound', inbound, { type: 'reply', from: erasedTo, subject: 'Re: hi' })).body).toMatchObject({ matched: false, action: 'unmatched' });
+    const res = await post('/v1/events', capture, {
+      events: [
+        { type: 'download', leadId: erased },
+        { type: 'download', email: erasedTo },
+      ],
+    });
+    expect(res.body.results).toEqual([
+      { index: 0, status: 'lead_erased' },
+      { index: 1, status: 'unknown_lead' },
+    ]);
+    expect(
+      (await post('/v1/inbound', inbound, { type: 'reply', from: erasedTo, subject: 'Re: hi' })).body,
+    ).toMatchObject({ matched: false, action: 'unmatched' });
     expect(await touches(erased, 'true')).toEqual(before);
   });
 });
@@ -201,12 +255,21 @@ describe('POST /v1/events', () => {
     ]);
     // Sent again (a retry), the download counts once.
     const again = await post('/v1/events', capture, { events: [{ type: 'download', leadId, requestId: `dl-${tag}` }] });
-    expect(again.body.results).toEqual([{ index: 0, status: 'duplicate', leadId, requestId: `dl-${tag}`, forwarded: false }]);
+    expect(again.body.results).toEqual([
+      { index: 0, status: 'duplicate', leadId, requestId: `dl-${tag}`, forwarded: false },
+    ]);
 
-    expect((await touches(leadId)).map((t) => t.details.event)).toEqual(['page_visit', 'pricing_page_visit', 'download']);
+    expect((await touches(leadId)).map((t) => t.details.event)).toEqual([
+      'page_visit',
+      'pricing_page_visit',
+      'download',
+    ]);
     // R14: 2 + 8 + 8 points, in one re-score of the batch.
     await stateWhen(leadId, (s) => s.score === before + 18);
-    const reasons = await stack.db.query<{ reason: string }>("SELECT reason FROM score_changes WHERE lead_id = $1 AND reason LIKE 'engagement%'", [leadId]);
+    const reasons = await stack.db.query<{ reason: string }>(
+      "SELECT reason FROM score_changes WHERE lead_id = $1 AND reason LIKE 'engagement%'",
+      [leadId],
+    );
     expect(reasons).toEqual([{ reason: 'engagement 3 events: 1 × page_visit, 1 × pricing_page_visit, 1 × download' }]);
     expect((await signalsOf(leadId)).filter((s) => s.startsWith('engagement'))).toEqual(['engagements']);
   });
@@ -215,7 +278,15 @@ describe('POST /v1/events', () => {
     const leadId = randomUUID();
     const cases: [unknown, string][] = [
       [{ events: [{ type: 'page_visit', leadId }] }, 'events.0.path'],
-      [{ events: [{ type: 'download', leadId }, { type: 'email_open', leadId }] }, 'events.1.type'],
+      [
+        {
+          events: [
+            { type: 'download', leadId },
+            { type: 'email_open', leadId },
+          ],
+        },
+        'events.1.type',
+      ],
       [{ events: [{ type: 'download' }] }, 'events.0.leadId'],
       [{ events: [{ type: 'download', leadId, email: 'a@example.fi' }] }, 'events.0.leadId'],
       [{ events: [{ type: 'download', leadId: 'lead-1' }] }, 'events.0.leadId'],
@@ -241,22 +312,49 @@ describe('POST /v1/events', () => {
 describe('POST /v1/inbound', () => {
   it('stops every cadence when the lead replies and alerts the rep, once however often the webhook is retried', async () => {
     const to = address('riikka');
-    const leadId = await captureLead({ email: to, firstName: 'Riikka', lastName: 'Vastaaja', phone: '+358 40 111 2222' });
+    const leadId = await captureLead({
+      email: to,
+      firstName: 'Riikka',
+      lastName: 'Vastaaja',
+      phone: '+358 40 111 2222',
+    });
     const mail = await firstTouch(to);
     const waiting = await stateWhen(leadId, (s) => s.stage === 'contacting' && s.nextAction !== null);
     expect(waiting.nextAction).not.toBeNull();
 
-    const reply = { type: 'reply', id: `evt-${tag}-1`, from: to, subject: 'Re: Thanks for getting in touch, Riikka', headers: { 'In-Reply-To': mail.parsed.messageId!, 'Auto-Submitted': 'no' }, text: 'Sounds good, call me on Friday.' };
+    const reply = {
+      type: 'reply',
+      id: `evt-${tag}-1`,
+      from: to,
+      subject: 'Re: Thanks for getting in touch, Riikka',
+      headers: { 'In-Reply-To': mail.parsed.messageId!, 'Auto-Submitted': 'no' },
+      text: 'Sounds good, call me on Friday.',
+    };
     const res = await post('/v1/inbound', inbound, reply);
-    expect(res).toEqual({ status: 200, body: { type: 'reply', leadId, matched: true, action: 'engaged', autoReply: false, duplicate: false, forwarded: true } });
+    expect(res).toEqual({
+      status: 200,
+      body: {
+        type: 'reply',
+        leadId,
+        matched: true,
+        action: 'engaged',
+        autoReply: false,
+        duplicate: false,
+        forwarded: true,
+      },
+    });
 
-    await stack.smtp.waitFor((m) => m.envelopeTo.includes(repEmail()) && m.parsed.subject === 'Riikka Vastaaja replied');
+    await stack.smtp.waitFor(
+      (m) => m.envelopeTo.includes(repEmail()) && m.parsed.subject === 'Riikka Vastaaja replied',
+    );
     // Reached, not ready yet (R17) — and no automated e-mail or call task until the rep acts: the lead waits
     // for the rep, with a deadline after which the manager is told.
     const after = await stateWhen(leadId, (s) => s.stage === 'nurturing');
     expect(after.waitingFor).toBe('the rep to answer the lead who wrote back');
     expect(after.cadence?.step ?? null).toBeNull();
-    expect((await touches(leadId)).map((t) => t.details)).toEqual([{ event: 'reply', subject: reply.subject, via: 'inbound' }]);
+    expect((await touches(leadId)).map((t) => t.details)).toEqual([
+      { event: 'reply', subject: reply.subject, via: 'inbound' },
+    ]);
 
     const retried = await post('/v1/inbound', inbound, reply);
     expect(retried.body).toMatchObject({ action: 'engaged', duplicate: true, forwarded: false });
@@ -264,24 +362,43 @@ describe('POST /v1/inbound', () => {
   });
 
   it.each([
-    ['an Outlook automatic reply', { subject: 'Automatic reply: Thanks for getting in touch', headers: { 'Auto-Submitted': 'auto-replied', 'X-MS-Exchange-Inbox-Rules-Loop': 'x' } }],
+    [
+      'an Outlook automatic reply',
+      {
+        subject: 'Automatic reply: Thanks for getting in touch',
+        headers: { 'Auto-Submitted': 'auto-replied', 'X-MS-Exchange-Inbox-Rules-Loop': 'x' },
+      },
+    ],
     ['a Finnish out-of-office', { subject: 'Poissa: Thanks for getting in touch' }],
-    ['an auto-responder header only', { subject: 'Re: Thanks for getting in touch', headers: { 'X-Autoreply': 'yes' } }],
+    [
+      'an auto-responder header only',
+      { subject: 'Re: Thanks for getting in touch', headers: { 'X-Autoreply': 'yes' } },
+    ],
   ])('ignores %s: the cadence goes on and the rep is not alerted', async (_what, fields) => {
     const to = address('ooo');
     const leadId = await captureLead({ email: to, firstName: 'Outi' });
     const mail = await firstTouch(to);
     await stateWhen(leadId, (s) => s.stage === 'contacting' && s.nextAction !== null);
 
-    const res = await post('/v1/inbound', inbound, { type: 'reply', messageId: mail.parsed.messageId, from: to, ...fields });
+    const res = await post('/v1/inbound', inbound, {
+      type: 'reply',
+      messageId: mail.parsed.messageId,
+      from: to,
+      ...fields,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ leadId, matched: true, action: 'ignored', autoReply: true });
     // Nothing reached the workflow: no signal, so no alert and no change of course.
     expect(await signalsOf(leadId)).toEqual(['capture']);
     const after = await state(leadId);
-    expect(after).toMatchObject({ stage: 'contacting', nextAction: expect.objectContaining({ what: expect.any(String) }) });
+    expect(after).toMatchObject({
+      stage: 'contacting',
+      nextAction: expect.objectContaining({ what: expect.any(String) }),
+    });
     expect(after.waitingFor).not.toBe('the rep or the lead to act');
-    expect(await touches(leadId, "kind IN ('engagement', 'auto_reply')")).toEqual([{ kind: 'auto_reply', details: expect.objectContaining({ subject: fields.subject }) }]);
+    expect(await touches(leadId, "kind IN ('engagement', 'auto_reply')")).toEqual([
+      { kind: 'auto_reply', details: expect.objectContaining({ subject: fields.subject }) },
+    ]);
   });
 
   it('suppresses a hard-bounced address and tells the workflow, which stops e-mailing', async () => {
@@ -289,31 +406,62 @@ describe('POST /v1/inbound', () => {
     const leadId = await captureLead({ email: to, firstName: 'Pekka', phone: '+358 40 333 4444' });
     await firstTouch(to);
     const res = await post('/v1/inbound', inbound, { type: 'bounce', to: to.toUpperCase(), bounce: 'hard' });
-    expect(res.body).toMatchObject({ leadId, matched: true, action: 'suppressed', reason: 'hard_bounce', suppressed: true, forwarded: true });
-    expect(await stack.db.query('SELECT reason FROM suppressions WHERE address_hash = $1', [addressHash(SECRET, to)])).toEqual([{ reason: 'hard_bounce' }]);
+    expect(res.body).toMatchObject({
+      leadId,
+      matched: true,
+      action: 'suppressed',
+      reason: 'hard_bounce',
+      suppressed: true,
+      forwarded: true,
+    });
+    expect(
+      await stack.db.query('SELECT reason FROM suppressions WHERE address_hash = $1', [addressHash(SECRET, to)]),
+    ).toEqual([{ reason: 'hard_bounce' }]);
     // Phone attempts go on (R4, R8): the lead stays where it is, without e-mail.
-    expect(await stateWhen(leadId, (s) => s.mailStopped === 'hard_bounce' && s.stage !== 'new')).toMatchObject({ stage: 'contacting', mailStopped: 'hard_bounce' });
+    expect(await stateWhen(leadId, (s) => s.mailStopped === 'hard_bounce' && s.stage !== 'new')).toMatchObject({
+      stage: 'contacting',
+      mailStopped: 'hard_bounce',
+    });
   });
 
   it('suppresses the address of a complaint named by Message-ID, and notes a soft bounce only', async () => {
     const to = address('complaint');
     const leadId = await captureLead({ email: to, firstName: 'Kaisa' });
     const mail = await firstTouch(to);
-    const soft = await post('/v1/inbound', inbound, { type: 'bounce', messageId: mail.parsed.messageId, bounce: 'soft' });
+    const soft = await post('/v1/inbound', inbound, {
+      type: 'bounce',
+      messageId: mail.parsed.messageId,
+      bounce: 'soft',
+    });
     expect(soft.body).toMatchObject({ leadId, action: 'noted' });
-    expect(await stack.db.query('SELECT 1 FROM suppressions WHERE address_hash = $1', [addressHash(SECRET, to)])).toEqual([]);
+    expect(
+      await stack.db.query('SELECT 1 FROM suppressions WHERE address_hash = $1', [addressHash(SECRET, to)]),
+    ).toEqual([]);
 
-    const res = await post('/v1/inbound', inbound, { type: 'complaint', messageId: mail.parsed.messageId!.replace(/[<>]/g, '') });
+    const res = await post('/v1/inbound', inbound, {
+      type: 'complaint',
+      messageId: mail.parsed.messageId!.replace(/[<>]/g, ''),
+    });
     expect(res.body).toMatchObject({ leadId, action: 'suppressed', reason: 'complaint', forwarded: true });
-    expect(await stack.db.query('SELECT reason FROM suppressions WHERE address_hash = $1', [addressHash(SECRET, to)])).toEqual([{ reason: 'complaint' }]);
+    expect(
+      await stack.db.query('SELECT reason FROM suppressions WHERE address_hash = $1', [addressHash(SECRET, to)]),
+    ).toEqual([{ reason: 'complaint' }]);
     await stateWhen(leadId, (s) => s.mailStopped === 'complaint');
   });
 
   it('suppresses a bounced address it holds no lead for, reports a reply it cannot match, and checks role and fields', async () => {
     const stranger = address('stranger');
-    expect((await post('/v1/inbound', inbound, { type: 'bounce', to: stranger })).body).toMatchObject({ leadId: null, matched: false, action: 'suppressed' });
-    expect(await stack.db.query('SELECT reason FROM suppressions WHERE address_hash = $1', [addressHash(SECRET, stranger)])).toEqual([{ reason: 'hard_bounce' }]);
-    expect((await post('/v1/inbound', inbound, { type: 'reply', from: address('unknown'), subject: 'Hello' })).body).toMatchObject({ leadId: null, matched: false, action: 'unmatched' });
+    expect((await post('/v1/inbound', inbound, { type: 'bounce', to: stranger })).body).toMatchObject({
+      leadId: null,
+      matched: false,
+      action: 'suppressed',
+    });
+    expect(
+      await stack.db.query('SELECT reason FROM suppressions WHERE address_hash = $1', [addressHash(SECRET, stranger)]),
+    ).toEqual([{ reason: 'hard_bounce' }]);
+    expect(
+      (await post('/v1/inbound', inbound, { type: 'reply', from: address('unknown'), subject: 'Hello' })).body,
+    ).toMatchObject({ leadId: null, matched: false, action: 'unmatched' });
 
     expect((await post('/v1/inbound', capture, { type: 'bounce', to: stranger })).status).toBe(403);
     for (const [body, field] of [
@@ -340,14 +488,22 @@ describe('a burst of engagement', () => {
     const { runId } = await handleOf(leadId).describe();
 
     for (let batch = 0; batch < 10; batch++) {
-      const events = Array.from({ length: 100 }, (_, i) => ({ type: 'page_visit', leadId, path: `/blog/${batch * 100 + i}`, requestId: `burst-${batch}-${i}` }));
+      const events = Array.from({ length: 100 }, (_, i) => ({
+        type: 'page_visit',
+        leadId,
+        path: `/blog/${batch * 100 + i}`,
+        requestId: `burst-${batch}-${i}`,
+      }));
       const res = await post('/v1/events', capture, { events });
       expect(res.body).toMatchObject({ recorded: 100 });
     }
     // R14: 2 points a page visit; the lead crosses the MQL threshold on the way.
     const after = await stateWhen(leadId, (s) => s.score === before.score! + 2_000, 60_000);
     expect(after.stage).toBe('qualified');
-    const [{ n }] = (await stack.db.query("SELECT count(*)::int AS n FROM touches WHERE lead_id = $1 AND details->>'event' = 'page_visit'", [leadId])) as [{ n: number }];
+    const [{ n }] = (await stack.db.query(
+      "SELECT count(*)::int AS n FROM touches WHERE lead_id = $1 AND details->>'event' = 'page_visit'",
+      [leadId],
+    )) as [{ n: number }];
     expect(n).toBe(1_000);
 
     // The same run took them all (no continueAsNew needed), with a short history and few re-scores.
@@ -357,14 +513,18 @@ describe('a burst of engagement', () => {
     const events = history.events ?? [];
     expect(events.length).toBeLessThan(2_000);
     expect(events.length).toBeLessThan(400);
-    const rescores = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'scoreLead').length;
+    const rescores = events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'scoreLead',
+    ).length;
     expect(rescores).toBeLessThanOrEqual(12);
   });
 
   it('takes 1,000 opens of one e-mail, each its own request and signal, and keeps the current run short', async () => {
     const to = address('opens');
     const leadId = await captureLead({ email: to, firstName: 'Onni' });
-    const pixel = local(/<img src="(https:\/\/ripen\.test\/t\/o\/[^"]+)"/.exec((await firstTouch(to)).parsed.html as string)![1]!);
+    const pixel = local(
+      /<img src="(https:\/\/ripen\.test\/t\/o\/[^"]+)"/.exec((await firstTouch(to)).parsed.html as string)![1]!,
+    );
     const before = await stateWhen(leadId, (s) => s.stage === 'contacting' && s.score !== null);
     const { runId: firstRunId } = await handleOf(leadId).describe();
 
@@ -394,17 +554,29 @@ describe('with Temporal unreachable', () => {
   it('answers 503 to an events batch and stores nothing, but still serves the pixel and keeps the open', async () => {
     const to = address('outage');
     const leadId = await captureLead({ email: to, firstName: 'Ulla' });
-    const pixel = /<img src="https:\/\/ripen\.test(\/t\/o\/[^"]+)"/.exec((await firstTouch(to)).parsed.html as string)![1]!;
+    const pixel = /<img src="https:\/\/ripen\.test(\/t\/o\/[^"]+)"/.exec(
+      (await firstTouch(to)).parsed.html as string,
+    )![1]!;
     // No retry interceptor: a retry still pending when the connection closes would throw 'Channel has
     // been shut down' in whatever test runs next.
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] });
-    const app = createApp({ db: stack.db, temporal: new Client({ connection }), taskQueue: stack.taskQueue, secret: SECRET, temporalDeadlineMs: 1_000 });
+    const app = createApp({
+      db: stack.db,
+      temporal: new Client({ connection }),
+      taskQueue: stack.taskQueue,
+      secret: SECRET,
+      temporalDeadlineMs: 1_000,
+    });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...capture }, body: JSON.stringify({ events: [{ type: 'download', leadId, requestId: 'outage-1' }] }) });
+      const res = await fetch(`${url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...capture },
+        body: JSON.stringify({ events: [{ type: 'download', leadId, requestId: 'outage-1' }] }),
+      });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
       expect(await touches(leadId)).toEqual([]);
@@ -418,7 +590,11 @@ describe('with Temporal unreachable', () => {
       await connection.close();
     }
     // Retried once Temporal is back, the batch is recorded: nothing was half-stored under its requestId.
-    const retried = await post('/v1/events', capture, { events: [{ type: 'download', leadId, requestId: 'outage-1' }] });
-    expect(retried.body.results).toEqual([{ index: 0, status: 'recorded', leadId, requestId: 'outage-1', forwarded: true }]);
+    const retried = await post('/v1/events', capture, {
+      events: [{ type: 'download', leadId, requestId: 'outage-1' }],
+    });
+    expect(retried.body.results).toEqual([
+      { index: 0, status: 'recorded', leadId, requestId: 'outage-1', forwarded: true },
+    ]);
   });
 });

@@ -32,9 +32,20 @@ beforeAll(async () => {
     chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] }),
   ]);
   tag = stack.taskQueue.slice(-6);
-  for (const [id, city] of [['athens', 'Athens'], ['tehran', 'Tehran']]) {
-    await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [`${id}-${tag}`, `Rep ${id}`, `${id}-${tag}@reps.ripen.test`]);
-    await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [`${id}-${tag}`, `GR-${tag}`, city]);
+  for (const [id, city] of [
+    ['athens', 'Athens'],
+    ['tehran', 'Tehran'],
+  ]) {
+    await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
+      `${id}-${tag}`,
+      `Rep ${id}`,
+      `${id}-${tag}@reps.ripen.test`,
+    ]);
+    await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
+      `${id}-${tag}`,
+      `GR-${tag}`,
+      city,
+    ]);
   }
   capture = await stack.authAs('capture');
 });
@@ -47,11 +58,26 @@ async function lead(name: string, city: string): Promise<string> {
   const res = await fetch(`${stack.apiUrl}/v1/leads`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...capture },
-    body: JSON.stringify({ email: `${name}.${randomUUID()}@example.gr`, phone: '+30 21 0123 4567', firstName: name, company: `${name} AE`, country: `GR-${tag}`, city, source: { channel: 'web-form' } }),
+    body: JSON.stringify({
+      email: `${name}.${randomUUID()}@example.gr`,
+      phone: '+30 21 0123 4567',
+      firstName: name,
+      company: `${name} AE`,
+      country: `GR-${tag}`,
+      city,
+      source: { channel: 'web-form' },
+    }),
   });
   expect(res.status).toBe(201);
   const { leadId } = (await res.json()) as { leadId: string };
-  for (let i = 0; i < 200 && (await stack.db.query("SELECT 1 FROM leads WHERE id = $1 AND stage = 'contacting' AND grade IS NOT NULL", [leadId])).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  for (
+    let i = 0;
+    i < 200 &&
+    (await stack.db.query("SELECT 1 FROM leads WHERE id = $1 AND stage = 'contacting' AND grade IS NOT NULL", [leadId]))
+      .length === 0;
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 50));
   return leadId;
 }
 
@@ -62,7 +88,9 @@ async function logIn(page: Page, url: string, key: string): Promise<void> {
 }
 
 async function attemptCount(leadId: string): Promise<number | undefined> {
-  return (await stack.client.workflow.getHandle(leadWorkflowId(leadId)).describe()).typedSearchAttributes.get(SearchAttributes.AttemptCount);
+  return (await stack.client.workflow.getHandle(leadWorkflowId(leadId)).describe()).typedSearchAttributes.get(
+    SearchAttributes.AttemptCount,
+  );
 }
 
 it('lets a rep log in with their key, see only their leads, and record no_answer: the card and AttemptCount both change (R8, R22)', async () => {
@@ -84,7 +112,8 @@ it('lets a rep log in with their key, see only their leads, and record no_answer
   // A locator, not waitForFunction: the page's Content-Security-Policy (helmet) forbids the eval that one uses.
   await card.locator('.attempts', { hasText: /^1$/ }).waitFor();
   let attempts: number | undefined;
-  for (let i = 0; i < 100 && (attempts = await attemptCount(mine)) !== 1; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && (attempts = await attemptCount(mine)) !== 1; i++)
+    await new Promise((r) => setTimeout(r, 50));
   expect(attempts).toBe(1);
 
   // The key is kept for the tab's session: a reload shows the board again, read from PostgreSQL.
@@ -103,7 +132,12 @@ it('lets a rep log in with their key, see only their leads, and record no_answer
   await card.locator('form.schedule select[name=kind]').selectOption('meeting');
   await card.locator('form.schedule input[name=at]').fill(local);
   await card.locator('form.schedule button').click();
-  for (let i = 0; i < 100 && !((await card.locator('.next').textContent()) ?? '').includes('meeting scheduled by the rep'); i++) await new Promise((r) => setTimeout(r, 100));
+  for (
+    let i = 0;
+    i < 100 && !((await card.locator('.next').textContent()) ?? '').includes('meeting scheduled by the rep');
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 100));
   await expect(card.locator('.next').textContent()).resolves.toContain('meeting scheduled by the rep');
   expect(await stack.db.query("SELECT 1 FROM tasks WHERE lead_id = $1 AND kind = 'meeting'", [mine])).toHaveLength(1);
 

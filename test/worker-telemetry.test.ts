@@ -25,7 +25,14 @@ describe('the worker process', () => {
     stack = await startStack('worker-telemetry', { worker: false });
     metricsPort = await freePort();
     const run = testRun();
-    const settings = { temporalAddress: run.temporalAddress, taskQueue: stack.taskQueue, databaseUrl: run.databaseUrl, smtpUrl: stack.smtp.url, workflowBundlePath: run.workflowBundlePath, metricsPort };
+    const settings = {
+      temporalAddress: run.temporalAddress,
+      taskQueue: stack.taskQueue,
+      databaseUrl: run.databaseUrl,
+      smtpUrl: stack.smtp.url,
+      workflowBundlePath: run.workflowBundlePath,
+      metricsPort,
+    };
     child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'helpers', 'worker-process.ts')], {
       env: { ...process.env, RIPEN_WORKER_PROCESS: JSON.stringify(settings) },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -37,7 +44,10 @@ describe('the worker process', () => {
       partial = complete.pop()!;
       lines.push(...complete.filter(Boolean));
     });
-    await waitUntil(async () => entries().some((e) => e.msg === 'Worker state changed' && e.state === 'RUNNING'), 60_000);
+    await waitUntil(
+      async () => entries().some((e) => e.msg === 'Worker state changed' && e.state === 'RUNNING'),
+      60_000,
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -54,12 +64,23 @@ describe('the worker process', () => {
     const res = await fetch(`${stack.apiUrl}/v1/leads`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(await stack.authAs('capture')) },
-      body: JSON.stringify({ email: address, firstName: 'Väinö', lastName: 'Hämäläinen-Testi', company: 'Kemin Kala Oy' }),
+      body: JSON.stringify({
+        email: address,
+        firstName: 'Väinö',
+        lastName: 'Hämäläinen-Testi',
+        company: 'Kemin Kala Oy',
+      }),
     });
     expect(res.status).toBe(201);
     const { leadId } = (await res.json()) as { leadId: string };
-    await waitUntil(async () => (await stack.client.workflow.getHandle(leadWorkflowId(leadId)).query(leadStateQuery)).firstTouchEmailSent, 60_000);
-    await waitUntil(async () => entries().some((e) => e.msg === 'Activity completed' && e.workflowId === leadWorkflowId(leadId)));
+    await waitUntil(
+      async () =>
+        (await stack.client.workflow.getHandle(leadWorkflowId(leadId)).query(leadStateQuery)).firstTouchEmailSent,
+      60_000,
+    );
+    await waitUntil(async () =>
+      entries().some((e) => e.msg === 'Activity completed' && e.workflowId === leadWorkflowId(leadId)),
+    );
 
     const running = entries().find((e) => e.msg === 'Worker state changed' && e.state === 'RUNNING')!;
     expect(running).toMatchObject({ level: 'info', service: 'ripen', component: 'worker', taskQueue: stack.taskQueue });
@@ -75,19 +96,35 @@ describe('the worker process', () => {
     const capture = await stack.authAs('capture');
     const refuse = async (code: number) => {
       const address = `refused${code}.${Date.now()}@example.fi`;
-      stack.smtp.rejectRecipient(address, code, `${code === 550 ? '5.1.1' : '4.2.2'} <${address}>: Recipient address rejected: mailbox ${address} unavailable`);
-      const res = await fetch(`${stack.apiUrl}/v1/leads`, { method: 'POST', headers: { 'content-type': 'application/json', ...capture }, body: JSON.stringify({ email: address, firstName: 'Reijo' }) });
+      stack.smtp.rejectRecipient(
+        address,
+        code,
+        `${code === 550 ? '5.1.1' : '4.2.2'} <${address}>: Recipient address rejected: mailbox ${address} unavailable`,
+      );
+      const res = await fetch(`${stack.apiUrl}/v1/leads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...capture },
+        body: JSON.stringify({ email: address, firstName: 'Reijo' }),
+      });
       expect(res.status).toBe(201);
       const { leadId } = (await res.json()) as { leadId: string };
       return { address, workflowId: leadWorkflowId(leadId) };
     };
     const [bounced, deferred] = [await refuse(550), await refuse(451)];
     // The transient refusal fails the send activity, which the SDK logs with the error (so the search below can fail).
-    await waitUntil(async () => stack.smtp.rejected(bounced.address) > 0 && stack.smtp.rejected(deferred.address) > 0, 60_000);
-    await waitUntil(async () => entries().some((e) => e.workflowId === deferred.workflowId && e.msg === 'Activity failed'), 30_000);
+    await waitUntil(
+      async () => stack.smtp.rejected(bounced.address) > 0 && stack.smtp.rejected(deferred.address) > 0,
+      60_000,
+    );
+    await waitUntil(
+      async () => entries().some((e) => e.workflowId === deferred.workflowId && e.msg === 'Activity failed'),
+      30_000,
+    );
     const failed = lines.filter((l) => l.includes(deferred.workflowId) && l.includes('Activity failed'));
     expect(failed.join('\n')).toMatch(/451/);
-    expect(lines.filter((l) => [bounced.address, deferred.address].some((a) => l.toLowerCase().includes(a.toLowerCase())))).toEqual([]);
+    expect(
+      lines.filter((l) => [bounced.address, deferred.address].some((a) => l.toLowerCase().includes(a.toLowerCase()))),
+    ).toEqual([]);
   }, 90_000);
 
   it("serves the SDK's temporal_ metrics for Prometheus on its metrics port", async () => {

@@ -19,7 +19,8 @@
     $('#board-error').textContent = '';
     try {
       const board = await api('GET', `/v1/board?${query()}`);
-      $('#total').textContent = `${board.total} lead${board.total === 1 ? '' : 's'}${board.rep ? ` of ${board.rep}` : ''}`;
+      $('#total').textContent =
+        `${board.total} lead${board.total === 1 ? '' : 's'}${board.rep ? ` of ${board.rep}` : ''}`;
       for (const column of board.columns) {
         const section = document.querySelector(`.column[data-stage="${column.stage}"]`);
         section.querySelector('.count').textContent = String(column.count);
@@ -34,7 +35,12 @@
     const outcome = el('select', { name: 'outcome', 'aria-label': 'outcome' });
     outcome.append($('#outcome-options').content.cloneNode(true));
     const record = el('form', { class: 'record' }, outcome, el('button', { type: 'submit' }, 'Record'));
-    const kind = el('select', { name: 'kind', 'aria-label': 'activity' }, el('option', { value: 'call' }, 'call'), el('option', { value: 'meeting' }, 'meeting'));
+    const kind = el(
+      'select',
+      { name: 'kind', 'aria-label': 'activity' },
+      el('option', { value: 'call' }, 'call'),
+      el('option', { value: 'meeting' }, 'meeting'),
+    );
     const at = el('input', { name: 'at', type: 'datetime-local', required: 'required', 'aria-label': 'when' });
     const schedule = el('form', { class: 'schedule' }, kind, at, el('button', { type: 'submit' }, 'Schedule'));
     const message = el('p', { class: 'error' });
@@ -44,16 +50,35 @@
       'article',
       { class: `card ${lead.urgency}`, 'data-lead-id': lead.id },
       title,
-      el('div', {}, el('span', { class: 'badge grade' }, `${lead.grade || 'ungraded'} ${lead.score ?? ''}`), ' ',
-        lead.slaBreached ? el('span', { class: 'badge breached' }, 'SLA breached') : '', ' ',
-        lead.stalled ? el('span', { class: 'badge stalled' }, 'stalled') : ''),
-      el('dl', {},
-        el('dt', {}, 'Company'), el('dd', {}, lead.company || '—'),
-        el('dt', {}, 'Attempts'), attempts,
-        el('dt', {}, 'Last touch'), el('dd', {}, when(lead.lastTouchAt)),
-        el('dt', {}, 'Next'), el('dd', { class: 'next' }, lead.nextActivity ? `${lead.nextActivity.what} · ${when(lead.nextActivity.at)}` : '—'),
-        el('dt', {}, 'SLA'), el('dd', {}, when(lead.slaDeadline)),
-        el('dt', {}, 'Source'), el('dd', {}, lead.source || '—')),
+      el(
+        'div',
+        {},
+        el('span', { class: 'badge grade' }, `${lead.grade || 'ungraded'} ${lead.score ?? ''}`),
+        ' ',
+        lead.slaBreached ? el('span', { class: 'badge breached' }, 'SLA breached') : '',
+        ' ',
+        lead.stalled ? el('span', { class: 'badge stalled' }, 'stalled') : '',
+      ),
+      el(
+        'dl',
+        {},
+        el('dt', {}, 'Company'),
+        el('dd', {}, lead.company || '—'),
+        el('dt', {}, 'Attempts'),
+        attempts,
+        el('dt', {}, 'Last touch'),
+        el('dd', {}, when(lead.lastTouchAt)),
+        el('dt', {}, 'Next'),
+        el(
+          'dd',
+          { class: 'next' },
+          lead.nextActivity ? `${lead.nextActivity.what} · ${when(lead.nextActivity.at)}` : '—',
+        ),
+        el('dt', {}, 'SLA'),
+        el('dd', {}, when(lead.slaDeadline)),
+        el('dt', {}, 'Source'),
+        el('dd', {}, lead.source || '—'),
+      ),
       record,
       schedule,
       message,
@@ -75,7 +100,10 @@
       event.preventDefault();
       message.textContent = '';
       try {
-        await api('POST', `/v1/leads/${lead.id}/activities`, { kind: kind.value, at: new Date(at.value).toISOString() });
+        await api('POST', `/v1/leads/${lead.id}/activities`, {
+          kind: kind.value,
+          at: new Date(at.value).toISOString(),
+        });
         setTimeout(load, 500);
       } catch (err) {
         message.textContent = err.message;
@@ -86,14 +114,22 @@
 
   function describe(entry) {
     switch (entry.type) {
-      case 'stage': return `stage ${entry.from || '—'} → ${entry.to} by ${entry.actor}: ${entry.reason}`;
-      case 'touch': return `${entry.kind} (${entry.channel || '—'})${entry.details && entry.details.outcome ? `: ${entry.details.outcome} by ${entry.details.by}` : ''}${entry.details && entry.details.event ? `: ${entry.details.event}` : ''}`;
-      case 'score': return `score ${entry.previousScore ?? '—'} → ${entry.score} (${entry.grade}): ${entry.reason}`;
-      case 'email': return `e-mail “${entry.subject}” ${entry.status}`;
-      case 'note': return `note by ${entry.author}: ${entry.body}`;
-      case 'task': return `${entry.kind} due ${when(entry.dueAt)}: ${entry.title}${entry.doneAt ? ' (done)' : ''}`;
-      case 'assignment': return `assigned to ${entry.repId}: ${entry.reason}`;
-      default: return entry.type;
+      case 'stage':
+        return `stage ${entry.from || '—'} → ${entry.to} by ${entry.actor}: ${entry.reason}`;
+      case 'touch':
+        return `${entry.kind} (${entry.channel || '—'})${entry.details && entry.details.outcome ? `: ${entry.details.outcome} by ${entry.details.by}` : ''}${entry.details && entry.details.event ? `: ${entry.details.event}` : ''}`;
+      case 'score':
+        return `score ${entry.previousScore ?? '—'} → ${entry.score} (${entry.grade}): ${entry.reason}`;
+      case 'email':
+        return `e-mail “${entry.subject}” ${entry.status}`;
+      case 'note':
+        return `note by ${entry.author}: ${entry.body}`;
+      case 'task':
+        return `${entry.kind} due ${when(entry.dueAt)}: ${entry.title}${entry.doneAt ? ' (done)' : ''}`;
+      case 'assignment':
+        return `assigned to ${entry.repId}: ${entry.reason}`;
+      default:
+        return entry.type;
     }
   }
 
@@ -105,7 +141,11 @@
     list.replaceChildren(el('li', {}, 'Loading…'));
     try {
       const detail = await api('GET', `/v1/leads/${lead.id}`);
-      list.replaceChildren(...detail.timeline.map((entry) => el('li', { 'data-type': entry.type }, el('small', {}, when(entry.at)), ' ', describe(entry))));
+      list.replaceChildren(
+        ...detail.timeline.map((entry) =>
+          el('li', { 'data-type': entry.type }, el('small', {}, when(entry.at)), ' ', describe(entry)),
+        ),
+      );
     } catch (err) {
       list.replaceChildren(el('li', { class: 'error' }, err.message));
     }

@@ -56,7 +56,12 @@ const ripen = (() => {
     for (const [name, value] of Object.entries(attributes || {})) {
       if (value !== undefined && value !== null) node.setAttribute(name, value);
     }
-    for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(child === null || child === undefined ? '' : String(child)));
+    for (const child of children)
+      node.append(
+        child instanceof Node
+          ? child
+          : document.createTextNode(child === null || child === undefined ? '' : String(child)),
+      );
     return node;
   }
 

@@ -66,26 +66,59 @@
   ];
 
   function table(caption, rows, label) {
-    return el('table', {},
+    return el(
+      'table',
+      {},
       el('caption', {}, caption),
       el('tr', {}, el('th', {}, label), ...COLUMNS.map(([name]) => el('th', {}, name))),
-      ...rows.map(([name, f]) => el('tr', {}, el('td', {}, name), ...COLUMNS.map(([, value]) => el('td', {}, value(f))))));
+      ...rows.map(([name, f]) =>
+        el('tr', {}, el('td', {}, name), ...COLUMNS.map(([, value]) => el('td', {}, value(f)))),
+      ),
+    );
   }
 
   async function load() {
     $('#funnel-error').textContent = '';
     try {
       const query = params();
-      const [funnel, scoring] = await Promise.all([api('GET', `/v1/funnel?${query}`), api('GET', `/v1/funnel/scoring?${query}`)]);
-      const grades = el('table', {}, el('caption', {}, 'Is the scoring reliable? Conversion by grade (R19)'),
+      const [funnel, scoring] = await Promise.all([
+        api('GET', `/v1/funnel?${query}`),
+        api('GET', `/v1/funnel/scoring?${query}`),
+      ]);
+      const grades = el(
+        'table',
+        {},
+        el('caption', {}, 'Is the scoring reliable? Conversion by grade (R19)'),
         el('tr', {}, el('th', {}, 'Grade'), el('th', {}, 'Leads'), el('th', {}, 'SQL rate'), el('th', {}, 'Won rate')),
-        ...scoring.byGrade.map((g) => el('tr', {}, el('td', {}, g.grade || 'ungraded'), el('td', {}, g.leads), el('td', {}, pct(g.sqlRate)), el('td', {}, pct(g.conversionRate)))));
+        ...scoring.byGrade.map((g) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, g.grade || 'ungraded'),
+            el('td', {}, g.leads),
+            el('td', {}, pct(g.sqlRate)),
+            el('td', {}, pct(g.conversionRate)),
+          ),
+        ),
+      );
       $('#figures').replaceChildren(
-        el('h2', {}, `Leads first touched ${new Date(funnel.from).toLocaleDateString()} – ${new Date(funnel.to).toLocaleDateString()}`),
+        el(
+          'h2',
+          {},
+          `Leads first touched ${new Date(funnel.from).toLocaleDateString()} – ${new Date(funnel.to).toLocaleDateString()}`,
+        ),
         chart(funnel.total.reached),
         table('The whole cohort', [['all', funnel.total]], ''),
-        table('Per rep', funnel.byRep.map((r) => [r.rep || 'unassigned', r]), 'Rep'),
-        table('Per source', funnel.bySource.map((s) => [s.source || '—', s]), 'Source'),
+        table(
+          'Per rep',
+          funnel.byRep.map((r) => [r.rep || 'unassigned', r]),
+          'Rep',
+        ),
+        table(
+          'Per source',
+          funnel.bySource.map((s) => [s.source || '—', s]),
+          'Source',
+        ),
         grades,
       );
     } catch (err) {

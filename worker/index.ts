@@ -30,7 +30,15 @@ export interface LeadWorkers {
  * on the lead queue, and the e-mail activities on `<queue>-email`, where the server enforces the
  * per-provider send rate for all workers of the queue.
  */
-export async function createLeadWorker({ connection, namespace, taskQueue, deps, workflowBundle, emailsPerSecond, dataConverter }: LeadWorkerOptions): Promise<LeadWorkers> {
+export async function createLeadWorker({
+  connection,
+  namespace,
+  taskQueue,
+  deps,
+  workflowBundle,
+  emailsPerSecond,
+  dataConverter,
+}: LeadWorkerOptions): Promise<LeadWorkers> {
   assertCadencesSound();
   const [lead, mail] = await Promise.all([
     Worker.create({
@@ -41,7 +49,14 @@ export async function createLeadWorker({ connection, namespace, taskQueue, deps,
       dataConverter,
       ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     }),
-    Worker.create({ connection, namespace, taskQueue: emailTaskQueue(taskQueue), activities: createMailActivities(deps), dataConverter, maxTaskQueueActivitiesPerSecond: emailsPerSecond }),
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: emailTaskQueue(taskQueue),
+      activities: createMailActivities(deps),
+      dataConverter,
+      maxTaskQueueActivitiesPerSecond: emailsPerSecond,
+    }),
   ]);
   const workers = [lead, mail];
   const stopAll = () => {
@@ -60,6 +75,10 @@ export async function createLeadWorker({ connection, namespace, taskQueue, deps,
 
 /** The cadence checker at start: a worker never runs a cadence that could strand, loop or mail without consent. */
 export function assertCadencesSound(): void {
-  const problems = checkAll(CADENCES, [NURTURE_TRACKS], { templates: cadenceTemplates(), isMarketing: (t) => emailCategory(t) === 'marketing' });
-  if (problems.length > 0) throw new Error(`Refusing to start: the cadences have problems:\n- ${problems.join('\n- ')}`);
+  const problems = checkAll(CADENCES, [NURTURE_TRACKS], {
+    templates: cadenceTemplates(),
+    isMarketing: (t) => emailCategory(t) === 'marketing',
+  });
+  if (problems.length > 0)
+    throw new Error(`Refusing to start: the cadences have problems:\n- ${problems.join('\n- ')}`);
 }

@@ -13,7 +13,12 @@ export async function runWorker(): Promise<void> {
   const config = loadConfig();
   const db = createDb(config.DATABASE_URL);
   // Timeouts well inside the activities' 30-second start-to-close, so a hung SMTP server fails the attempt, which is retried.
-  const mailer = nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  const mailer = nodemailer.createTransport({
+    url: config.SMTP_URL,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
   const keys = dataConverterFor(config.DATABASE_URL, requireMasterKeys(config));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {

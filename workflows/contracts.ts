@@ -124,7 +124,10 @@ const SEARCH_ATTRIBUTE_TYPE_NAMES: Record<string, string> = {
 
 /** Each custom search attribute with its type as the CLI spells it (`Keyword`, `Int`, …). */
 export function searchAttributeDefinitions(): { name: string; type: string }[] {
-  return Object.values(SearchAttributes).map((key) => ({ name: key.name, type: SEARCH_ATTRIBUTE_TYPE_NAMES[key.type]! }));
+  return Object.values(SearchAttributes).map((key) => ({
+    name: key.name,
+    type: SEARCH_ATTRIBUTE_TYPE_NAMES[key.type]!,
+  }));
 }
 
 /** `--search-attribute` arguments for `temporal server start-dev`. */

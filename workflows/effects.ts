@@ -24,7 +24,9 @@ export class EffectRunner {
         (err: unknown) => this.report({ type: 'effectFailed', key: effect.key, error: failureMessage(err) }),
       );
     const before = (effect.after ?? []).map((key) => this.running.get(key)).filter((p) => p !== undefined);
-    const done = (before.length > 0 ? Promise.all(before).then(run) : run()).finally(() => this.running.delete(effect.key));
+    const done = (before.length > 0 ? Promise.all(before).then(run) : run()).finally(() =>
+      this.running.delete(effect.key),
+    );
     this.running.set(effect.key, done);
   }
 }
@@ -41,29 +43,61 @@ function perform(leadId: string, effect: Effect): Promise<unknown> {
   const key = effect.key;
   switch (effect.kind) {
     case 'welcome':
-      return mail().welcomeLead.executeWithOptions({ summary: 'route the lead and send the personal first touch' }, [{ leadId, assignmentKey: key, at: effect.at, sendFirstTouch: effect.sendFirstTouch, sendKey: effect.sendKey }]);
+      return mail().welcomeLead.executeWithOptions({ summary: 'route the lead and send the personal first touch' }, [
+        { leadId, assignmentKey: key, at: effect.at, sendFirstTouch: effect.sendFirstTouch, sendKey: effect.sendKey },
+      ]);
     case 'assignRep':
       return activities.assignRep.executeWithOptions({ summary: `find a rep: ${effect.reason}` }, [
-        { leadId, assignmentKey: key, at: effect.at, exclude: effect.exclude, reason: effect.reason, preferFormer: effect.preferFormer },
+        {
+          leadId,
+          assignmentKey: key,
+          at: effect.at,
+          exclude: effect.exclude,
+          reason: effect.reason,
+          preferFormer: effect.preferFormer,
+        },
       ]);
     case 'sendEmail':
-      return mail().sendLeadEmail.executeWithOptions({ summary: effect.summary }, [{ leadId, repId: effect.repId, template: effect.template, sendKey: key }]);
+      return mail().sendLeadEmail.executeWithOptions({ summary: effect.summary }, [
+        { leadId, repId: effect.repId, template: effect.template, sendKey: key },
+      ]);
     case 'notifyRep':
-      return mail().notifyRep.executeWithOptions({ summary: `tell the rep: ${effect.notice}` }, [{ leadId, repId: effect.repId, kind: effect.notice, sendKey: key, ...(effect.why ? { why: effect.why } : {}) }]);
+      return mail().notifyRep.executeWithOptions({ summary: `tell the rep: ${effect.notice}` }, [
+        { leadId, repId: effect.repId, kind: effect.notice, sendKey: key, ...(effect.why ? { why: effect.why } : {}) },
+      ]);
     case 'notifyManager':
-      return mail().notifyManager.executeWithOptions({ summary: `tell the manager: ${effect.notice}` }, [{ leadId, repId: effect.repId, kind: effect.notice, sendKey: key }]);
+      return mail().notifyManager.executeWithOptions({ summary: `tell the manager: ${effect.notice}` }, [
+        { leadId, repId: effect.repId, kind: effect.notice, sendKey: key },
+      ]);
     case 'createTask':
       return activities.createTask.executeWithOptions({ summary: `${effect.taskKind} task: ${effect.title}` }, [
         { leadId, repId: effect.repId, taskKey: key, kind: effect.taskKind, title: effect.title, dueAt: effect.dueAt },
       ]);
     case 'recordStage':
       return activities.recordStage.executeWithOptions({ summary: `record the stage: ${effect.to}` }, [
-        { leadId, changeKey: key, from: effect.from, to: effect.to, reason: effect.reason, actor: effect.actor, at: effect.at },
+        {
+          leadId,
+          changeKey: key,
+          from: effect.from,
+          to: effect.to,
+          reason: effect.reason,
+          actor: effect.actor,
+          at: effect.at,
+        },
       ]);
     case 'recordTouch':
-      return activities.recordTouch({ leadId, touchKey: key, at: effect.at, kind: effect.touchKind, channel: effect.channel, details: effect.details });
+      return activities.recordTouch({
+        leadId,
+        touchKey: key,
+        at: effect.at,
+        kind: effect.touchKind,
+        channel: effect.channel,
+        details: effect.details,
+      });
     case 'score':
-      return activities.scoreLead.executeWithOptions({ summary: `score: ${effect.reason}` }, [{ leadId, scoreKey: key, at: effect.at, reason: effect.reason }]);
+      return activities.scoreLead.executeWithOptions({ summary: `score: ${effect.reason}` }, [
+        { leadId, scoreKey: key, at: effect.at, reason: effect.reason },
+      ]);
     case 'loadProfile':
       return activities.cadenceProfile({ leadId, fallbackTimeZone: 'Europe/Helsinki' });
     case 'openOpportunity':

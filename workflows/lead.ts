@@ -5,9 +5,29 @@
  * (effects.ts) and report back as events. No decision waits on an effect, so a retrying e-mail
  * never holds up the rep's updates or the lead's timers.
  */
-import { allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import { decide, initialState, refusal, rememberedAnswer, REMEMBERED_ANSWERS, runIsOver, type JourneyConfig, type JourneyEvent, type JourneyState } from '../domain/journey';
+import {
+  decide,
+  initialState,
+  refusal,
+  rememberedAnswer,
+  REMEMBERED_ANSWERS,
+  runIsOver,
+  type JourneyConfig,
+  type JourneyEvent,
+  type JourneyState,
+} from '../domain/journey';
 import { DEFAULT_POLICY } from '../domain/lifecycle';
 import {
   captureSignal,
@@ -43,7 +63,18 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =
     input.carried?.journey ??
-    initialState({ leadId: input.leadId, workflowId, firstRunId: firstExecutionRunId, reachableBy: input.reachableBy, buyerStage: input.buyerStage, marketingConsent: input.marketingConsent, storedStage: input.storedStage }, Date.now());
+    initialState(
+      {
+        leadId: input.leadId,
+        workflowId,
+        firstRunId: firstExecutionRunId,
+        reachableBy: input.reachableBy,
+        buyerStage: input.buyerStage,
+        marketingConsent: input.marketingConsent,
+        storedStage: input.storedStage,
+      },
+      Date.now(),
+    );
   const answered = new Map<string, LeadState>(input.carried?.answered ?? []);
   const runner = new EffectRunner(input.leadId, (event) => void apply(event));
   let published = '';
@@ -58,7 +89,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   }
 
   /** An update: refused by its validator if the lead cannot take it; a repeated request id answers the first answer. */
-  function onRequest<T extends { requestId: string }>(update: UpdateDefinition<LeadState, [T]>, toEvent: (body: T) => JourneyEvent): void {
+  function onRequest<T extends { requestId: string }>(
+    update: UpdateDefinition<LeadState, [T]>,
+    toEvent: (body: T) => JourneyEvent,
+  ): void {
     setHandler(update, (body) => answered.get(body.requestId) ?? remember(body.requestId, apply(toEvent(body))), {
       validator: (body) => {
         const why = answered.has(body.requestId) ? null : refusal(state, toEvent(body));
@@ -99,7 +133,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   const mustContinue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
   const clock = new LeadClock();
   while (!runIsOver(state)) {
-    if (await clock.sleepUntilWake(() => state, () => runIsOver(state) || mustContinue())) apply({ type: 'tick' });
+    if (
+      await clock.sleepUntilWake(
+        () => state,
+        () => runIsOver(state) || mustContinue(),
+      )
+    )
+      apply({ type: 'tick' });
     else if (mustContinue() && !runIsOver(state)) {
       // The effects under way now get a minute to report back (new ones may start meanwhile); any still
       // retrying then (an outage) start again in the next run.
@@ -118,7 +158,16 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   /** Search attributes and current details a manager filters and reads in the Temporal UI (no personal data). */
   function publish(s: JourneyState): void {
     const lead = s.lead;
-    const attributes = [lead.stage, input.source.channel, lead.grade, lead.score, lead.assignedRep, lead.attempts, lead.slaDeadline, lead.stalled];
+    const attributes = [
+      lead.stage,
+      input.source.channel,
+      lead.grade,
+      lead.score,
+      lead.assignedRep,
+      lead.attempts,
+      lead.slaDeadline,
+      lead.stalled,
+    ];
     const fingerprint = JSON.stringify(attributes);
     if (fingerprint !== published) {
       published = fingerprint;

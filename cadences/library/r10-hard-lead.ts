@@ -38,6 +38,10 @@ const R10_V1: Cadence = {
 export const R10_HARD_LEAD: Cadence = {
   ...R10_V1,
   version: 2,
-  steps: [...R10_V1.steps, wait('to-week-5', '7 days'), email('week-5', 'nurture-week-5', 'week 5: results customers measured')],
+  steps: [
+    ...R10_V1.steps,
+    wait('to-week-5', '7 days'),
+    email('week-5', 'nurture-week-5', 'week 5: results customers measured'),
+  ],
   previous: [R10_V1],
 };

@@ -91,7 +91,8 @@ export function decide(state: JourneyState, event: JourneyEvent, now: number, co
   const d = new Draft(JSON.parse(JSON.stringify(state)) as JourneyState, config, now);
   if (state.erased) {
     // Nothing more is done for an erased person: results still coming in are only struck off.
-    if (event.type === 'effectDone' || event.type === 'effectFailed') d.s.inFlight = d.s.inFlight.filter((e) => e.key !== event.key);
+    if (event.type === 'effectDone' || event.type === 'effectFailed')
+      d.s.inFlight = d.s.inFlight.filter((e) => e.key !== event.key);
     return { state: d.s, effects: [] };
   }
   apply(d, event);
@@ -121,7 +122,9 @@ export function refusal(state: JourneyState, event: JourneyEvent): string | null
   if (state.erased && updates.includes(event.type)) return 'The lead is erased: nothing more is done for this person';
   switch (event.type) {
     case 'outcome':
-      return closed || !acceptsOutcomes(stage) ? `${closed ?? `The lead is ${stage}`}: it takes no more outcomes` : null;
+      return closed || !acceptsOutcomes(stage)
+        ? `${closed ?? `The lead is ${stage}`}: it takes no more outcomes`
+        : null;
     case 'handoff':
       return stage === 'qualified' && !closed ? null : `The lead is ${stage}, not waiting for a handoff decision`;
     case 'opportunity':
@@ -132,9 +135,10 @@ export function refusal(state: JourneyState, event: JourneyEvent): string | null
       return state.lead.junkFlagged ? null : 'The lead is not flagged as junk';
     case 'schedule':
       if (closed) return `${closed}: nothing more can be scheduled`;
-      return state.scheduled.length >= MAX_SCHEDULED ? `The lead has ${MAX_SCHEDULED} scheduled activities waiting: report one first` : null;
+      return state.scheduled.length >= MAX_SCHEDULED
+        ? `The lead has ${MAX_SCHEDULED} scheduled activities waiting: report one first`
+        : null;
     default:
       return null;
   }
 }
-

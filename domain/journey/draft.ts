@@ -99,7 +99,8 @@ export class Draft {
   /** The welcome reported back: the e-mail that waited behind it goes, unless the lead can no longer be mailed. */
   releaseHeld(): void {
     for (const effect of this.s.held) {
-      if (effect.kind === 'sendEmail' && !this.mayEmail(effect.template)) this.logCadence(`email ${effect.template}: skipped, mail stopped`);
+      if (effect.kind === 'sendEmail' && !this.mayEmail(effect.template))
+        this.logCadence(`email ${effect.template}: skipped, mail stopped`);
       else this.effects.push(effect);
     }
     this.s.held = [];
@@ -152,12 +153,15 @@ export class Draft {
       scoring.inFlight = true;
       const score = this.emit({ kind: 'score', at, reason }, 'score');
       // The score counts the touches decided before it: it follows their writes.
-      const touches = [...this.s.inFlight, ...this.s.held, ...this.effects].filter((e) => e.kind === 'recordTouch').map((e) => e.key);
+      const touches = [...this.s.inFlight, ...this.s.held, ...this.effects]
+        .filter((e) => e.kind === 'recordTouch')
+        .map((e) => e.key);
       if (touches.length > 0) score.after = touches;
       return;
     }
     const last = scoring.queue.at(-1);
-    if (last && last.reason.startsWith('engagement') && reason.startsWith('engagement')) scoring.queue[scoring.queue.length - 1] = { reason: 'engagement since the last score', at };
+    if (last && last.reason.startsWith('engagement') && reason.startsWith('engagement'))
+      scoring.queue[scoring.queue.length - 1] = { reason: 'engagement since the last score', at };
     else scoring.queue.push({ reason, at });
   }
 
@@ -167,7 +171,8 @@ export class Draft {
     this.s.scoring.inFlight = false;
     if (next) return this.rescore(next.reason, next.at);
     for (const body of this.s.afterScoring) {
-      if (body.kind === 'notifyRep' && body.repId === this.lead.assignedRep && this.lead.stage === 'qualified') this.emit(body, `notify-${body.notice}`);
+      if (body.kind === 'notifyRep' && body.repId === this.lead.assignedRep && this.lead.stage === 'qualified')
+        this.emit(body, `notify-${body.notice}`);
     }
     this.s.afterScoring = [];
   }
@@ -175,7 +180,10 @@ export class Draft {
   /** Asks for a rep; the result decides whom to tell. */
   assign(purpose: 'sla_breach' | 'returning' | 'reassign', reason: string, exclude: string[] = []): void {
     this.s.routing = true;
-    this.emit({ kind: 'assignRep', at: this.iso(), exclude, preferFormer: purpose === 'returning', purpose, reason }, `assign-${purpose}`);
+    this.emit(
+      { kind: 'assignRep', at: this.iso(), exclude, preferFormer: purpose === 'returning', purpose, reason },
+      `assign-${purpose}`,
+    );
   }
 
   noteActivity(): void {
@@ -248,15 +256,22 @@ export class Draft {
   /** Starts the cadence a purpose asks for, or stops every cadence (null). */
   startCadence(purpose: CadencePurpose | null): void {
     const leaving = this.s.position;
-    if (leaving && this.lead.cadence?.step) this.logCadence(`stop ${leaving.cadence} at ${this.lead.cadence.step}: the lead is ${this.lead.stage}`);
+    if (leaving && this.lead.cadence?.step)
+      this.logCadence(`stop ${leaving.cadence} at ${this.lead.cadence.step}: the lead is ${this.lead.stage}`);
     this.s.position = null;
     this.s.cadenceEndedAt = null;
     if (this.lead.cadence) this.lead.cadence.step = null;
     if (!purpose) return;
-    const cadence = purpose === 'contact' ? CONTACT_ATTEMPTS : purpose === 'long-term' ? LONG_TERM_NURTURE : cadenceById(trackFor(NURTURE_TRACKS, this.lead.buyerStage))!;
+    const cadence =
+      purpose === 'contact'
+        ? CONTACT_ATTEMPTS
+        : purpose === 'long-term'
+          ? LONG_TERM_NURTURE
+          : cadenceById(trackFor(NURTURE_TRACKS, this.lead.buyerStage))!;
     // Never the same content twice in a lead's journey: a nurture started again skips what the lead already had.
     const start = startPosition(cadence, this.now);
-    this.s.position = purpose === 'nurture' && this.s.sentTemplates.length > 0 ? { ...start, skip: [...this.s.sentTemplates] } : start;
+    this.s.position =
+      purpose === 'nurture' && this.s.sentTemplates.length > 0 ? { ...start, skip: [...this.s.sentTemplates] } : start;
     this.logCadence(`start ${cadence.id} v${cadence.version} (${cadence.title})`, cadence);
     if (!this.s.profile && !this.s.profileRequested) {
       this.s.profileRequested = true;
@@ -292,7 +307,8 @@ export class Draft {
     const decision = interpret(cadence, position, this.cadenceFacts(position.startedAt));
     this.s.position = decision.position;
     for (const line of decision.trace) this.logCadence(line, cadence);
-    if (this.lead.cadence) this.lead.cadence.step = decision.type === 'exit' ? null : (cadence.steps[decision.position.at]?.id ?? null);
+    if (this.lead.cadence)
+      this.lead.cadence.step = decision.type === 'exit' ? null : (cadence.steps[decision.position.at]?.id ?? null);
     return { cadence, decision };
   }
 
@@ -328,17 +344,24 @@ export class Draft {
     const to = cadenceById(track)!;
     this.s.position = switchTrack(to, position, this.s.sentTemplates, this.now);
     this.s.cadenceEndedAt = null;
-    this.logCadence(`switch track: buyer stage ${this.lead.buyerStage ?? 'unknown'} → ${to.id} v${to.version}, at step ${to.steps[this.s.position.at]?.id ?? 'end'} (R13)`, to);
+    this.logCadence(
+      `switch track: buyer stage ${this.lead.buyerStage ?? 'unknown'} → ${to.id} v${to.version}, at step ${to.steps[this.s.position.at]?.id ?? 'end'} (R13)`,
+      to,
+    );
   }
 
   /** R12: engagement a branch may look at, bounded so a burst cannot bloat the carried state. */
   noteEngagement(event: string, at: number): void {
-    this.s.engagements = [...this.s.engagements.filter((e) => e.at > this.now - ENGAGEMENT_MEMORY_MS), { event, at }].slice(-ENGAGEMENT_MEMORY_ENTRIES);
+    this.s.engagements = [
+      ...this.s.engagements.filter((e) => e.at > this.now - ENGAGEMENT_MEMORY_MS),
+      { event, at },
+    ].slice(-ENGAGEMENT_MEMORY_ENTRIES);
   }
 
   /** A cadence e-mail decided: it counts towards the frequency cap and is never repeated after a track switch. */
   noteSent(template: string): void {
-    if (emailCategory(template) === 'marketing') this.s.marketingSends = [...this.s.marketingSends.filter((t) => t > this.now - ENGAGEMENT_MEMORY_MS), this.now];
+    if (emailCategory(template) === 'marketing')
+      this.s.marketingSends = [...this.s.marketingSends.filter((t) => t > this.now - ENGAGEMENT_MEMORY_MS), this.now];
     if (!this.s.sentTemplates.includes(template)) this.s.sentTemplates = [...this.s.sentTemplates, template];
   }
 

@@ -51,7 +51,18 @@ export function apply(d: Draft, event: JourneyEvent): void {
       return;
     case 'erase':
       d.startCadence(null);
-      Object.assign(d.s, { erased: true, finished: true, scheduled: [], repWait: null, handoff: null, unreportedCalls: null, held: [], repNotices: [], scoring: { inFlight: false, queue: [] }, afterScoring: [] });
+      Object.assign(d.s, {
+        erased: true,
+        finished: true,
+        scheduled: [],
+        repWait: null,
+        handoff: null,
+        unreportedCalls: null,
+        held: [],
+        repNotices: [],
+        scoring: { inFlight: false, queue: [] },
+        afterScoring: [],
+      });
       return;
     case 'tick':
       return; // settle fires what is due
@@ -89,8 +100,14 @@ function captured(d: Draft, touch: CaptureTouch): void {
   if (lead.stage === 'converted') {
     // R15: a returning customer is a new sales case for the rep, not a new lead.
     d.moveTo('qualified', 'returning customer: a new opportunity for the rep (R15)');
-  } else if (lead.stage === 'contacting' || lead.stage === 'nurturing' || lead.stage === 'qualified' || lead.stage === 'handed_off') {
-    if (lead.buyerStage === 'decision' && lead.stage !== 'qualified' && lead.stage !== 'handed_off') d.moveTo('qualified', 'returned in the decision stage (R13)');
+  } else if (
+    lead.stage === 'contacting' ||
+    lead.stage === 'nurturing' ||
+    lead.stage === 'qualified' ||
+    lead.stage === 'handed_off'
+  ) {
+    if (lead.buyerStage === 'decision' && lead.stage !== 'qualified' && lead.stage !== 'handed_off')
+      d.moveTo('qualified', 'returned in the decision stage (R13)');
     else if (!s.position && !s.handoff && lead.stage !== 'handed_off') reenter(d); // a run restarted on a stored stage
   } else {
     reenter(d);
@@ -112,7 +129,10 @@ function reenter(d: Draft): void {
 /** R16, R6, R7: route to a rep and answer personally at once, in one effect; everything else follows it. */
 function welcome(d: Draft): void {
   const { s } = d;
-  d.emit({ kind: 'welcome', at: d.iso(), sendFirstTouch: d.mayEmail('first-touch'), sendKey: s.firstTouchKey }, 'welcome');
+  d.emit(
+    { kind: 'welcome', at: d.iso(), sendFirstTouch: d.mayEmail('first-touch'), sendKey: s.firstTouchKey },
+    'welcome',
+  );
   s.welcoming = true;
   s.routing = true;
   d.notifyRep('new_lead');
@@ -127,11 +147,21 @@ function engaged(d: Draft, signals: EngagementSignal[]): void {
   if (s.erased || signals.length === 0) return;
   for (const signal of signals.filter((x) => !x.recorded)) {
     const channel = signal.event.startsWith('email') || signal.event === 'reply' ? 'email' : 'web';
-    d.emit({ kind: 'recordTouch', at: signal.at, touchKind: 'engagement', channel, details: { event: signal.event, path: signal.path } }, `engagement-${signal.requestId}`);
+    d.emit(
+      {
+        kind: 'recordTouch',
+        at: signal.at,
+        touchKind: 'engagement',
+        channel,
+        details: { event: signal.event, path: signal.path },
+      },
+      `engagement-${signal.requestId}`,
+    );
   }
   const events = signals.map((x) => x.event);
   d.noteActivity();
-  for (const x of signals) d.noteEngagement(x.event, Number.isFinite(Date.parse(x.at)) ? Math.min(Date.parse(x.at), d.now) : d.now);
+  for (const x of signals)
+    d.noteEngagement(x.event, Number.isFinite(Date.parse(x.at)) ? Math.min(Date.parse(x.at), d.now) : d.now);
   const latest = Math.max(d.now, ...signals.map((x) => Date.parse(x.at)).filter((t) => Number.isFinite(t)));
   d.rescore(`engagement ${describeEvents(events)}`, d.iso(latest));
   if (isClosedStage(d)) return;
@@ -144,7 +174,8 @@ function engaged(d: Draft, signals: EngagementSignal[]): void {
   if (has('meeting') && lead.stage !== 'qualified' && lead.stage !== 'handed_off') {
     d.moveTo('qualified', 'meeting booked: skips the slow nurture track (R13)');
   } else if (has('reply')) {
-    if (lead.stage === 'contacting' || lead.stage === 'not_interested') d.moveTo('nurturing', 'replied: reached, not ready yet (R17)');
+    if (lead.stage === 'contacting' || lead.stage === 'not_interested')
+      d.moveTo('nurturing', 'replied: reached, not ready yet (R17)');
     d.notifyRep('replied');
     if (lead.stage === 'nurturing') {
       d.startCadence(null); // no automated e-mail after a person wrote back: over to the rep
@@ -167,8 +198,22 @@ function describeEvents(events: string[]): string {
 function outcomeReported(d: Draft, report: OutcomeReport): void {
   const { s, lead } = d;
   const at = d.iso();
-  d.emit({ kind: 'recordTouch', at, touchKind: 'outcome', channel: 'phone', details: { outcome: report.outcome, note: report.note, by: actorName(report.actor) } }, `outcome-${report.requestId}`);
-  const effect = outcomeEffect(lead.stage, report.outcome, { attempts: lead.attempts, maxAttempts: d.config.policy.maxAttempts, buyerStage: lead.buyerStage ?? undefined, recycled: lead.recycleCount > 0 });
+  d.emit(
+    {
+      kind: 'recordTouch',
+      at,
+      touchKind: 'outcome',
+      channel: 'phone',
+      details: { outcome: report.outcome, note: report.note, by: actorName(report.actor) },
+    },
+    `outcome-${report.requestId}`,
+  );
+  const effect = outcomeEffect(lead.stage, report.outcome, {
+    attempts: lead.attempts,
+    maxAttempts: d.config.policy.maxAttempts,
+    buyerStage: lead.buyerStage ?? undefined,
+    recycled: lead.recycleCount > 0,
+  });
   d.contacted();
   if (effect.countsAsAttempt) lead.attempts += 1;
   if (effect.reached) d.becomeContact();
@@ -178,7 +223,16 @@ function outcomeReported(d: Draft, report: OutcomeReport): void {
   s.repWait = null; // the rep answered: their outcome decides what follows
   s.unreportedCalls = null;
   if (report.nextActivity) {
-    d.emit({ kind: 'createTask', repId: lead.assignedRep, taskKind: report.nextActivity.kind, title: `${report.nextActivity.kind} scheduled by the rep`, dueAt: report.nextActivity.at }, 'next-activity');
+    d.emit(
+      {
+        kind: 'createTask',
+        repId: lead.assignedRep,
+        taskKind: report.nextActivity.kind,
+        title: `${report.nextActivity.kind} scheduled by the rep`,
+        dueAt: report.nextActivity.at,
+      },
+      'next-activity',
+    );
     remember(d, { kind: report.nextActivity.kind, at: Date.parse(report.nextActivity.at) });
   }
   d.rescore(`outcome ${report.outcome}`);
@@ -221,21 +275,35 @@ function junkFlagged(d: Draft, request: JunkFlagRequest): void {
 }
 
 function junkReviewed(d: Draft, request: JunkReviewRequest): void {
-  d.emit({ kind: 'decideJunkFlag', decision: request.decision === 'confirm' ? 'confirmed' : 'cleared', by: actorName(request.actor), at: d.iso() }, 'junk-review');
+  d.emit(
+    {
+      kind: 'decideJunkFlag',
+      decision: request.decision === 'confirm' ? 'confirmed' : 'cleared',
+      by: actorName(request.actor),
+      at: d.iso(),
+    },
+    'junk-review',
+  );
   d.lead.junkFlagged = false;
-  if (request.decision === 'confirm') d.moveTo('disqualified', 'junk confirmed by an admin (R5)', actorName(request.actor));
+  if (request.decision === 'confirm')
+    d.moveTo('disqualified', 'junk confirmed by an admin (R5)', actorName(request.actor));
 }
 
 /** R7: the rep's task at once, and a reminder when it is due. */
 function scheduled(d: Draft, schedule: ActivitySchedule): void {
   const title = `${schedule.kind} scheduled by the rep${schedule.note ? `: ${schedule.note}` : ''}`;
-  d.emit({ kind: 'createTask', repId: d.lead.assignedRep, taskKind: schedule.kind, title, dueAt: schedule.at }, 'scheduled-activity');
+  d.emit(
+    { kind: 'createTask', repId: d.lead.assignedRep, taskKind: schedule.kind, title, dueAt: schedule.at },
+    'scheduled-activity',
+  );
   remember(d, { kind: schedule.kind, at: Date.parse(schedule.at), note: schedule.note });
 }
 
 function remember(d: Draft, activity: { kind: 'call' | 'meeting'; at: number; note?: string }): void {
   const note = activity.note?.slice(0, NOTE_KEPT);
-  d.s.scheduled = [...d.s.scheduled, { kind: activity.kind, at: activity.at, ...(note ? { note } : {}) }].slice(-MAX_SCHEDULED);
+  d.s.scheduled = [...d.s.scheduled, { kind: activity.kind, at: activity.at, ...(note ? { note } : {}) }].slice(
+    -MAX_SCHEDULED,
+  );
 }
 
 /** An effect reported back: what it found decides what follows. */
@@ -280,7 +348,8 @@ function reported(d: Draft, event: Extract<JourneyEvent, { type: 'effectDone' | 
     }
     case 'sendEmail': {
       const status = (result as EffectResults['sendEmail'] | undefined)?.status;
-      if (failed || (status && status !== 'sent' && status !== 'already_sent')) d.logCadence(`email ${effect.template}: ${status ?? 'failed'}`);
+      if (failed || (status && status !== 'sent' && status !== 'already_sent'))
+        d.logCadence(`email ${effect.template}: ${status ?? 'failed'}`);
       return afterSend(d, status);
     }
     case 'score': {

@@ -71,29 +71,61 @@ function timers(d: Draft): Timer[] {
   const { policy } = config;
   const list: Timer[] = [];
   if (lead.stage === 'contacting' && s.awaitingFirstContact && !s.slaHandled && lead.slaDeadline) {
-    list.push({ at: Date.parse(lead.slaDeadline), what: `the rep's first contact (SLA ${String(policy.firstContactSla)})`, fire: () => slaBreached(d) });
+    list.push({
+      at: Date.parse(lead.slaDeadline),
+      what: `the rep's first contact (SLA ${String(policy.firstContactSla)})`,
+      fire: () => slaBreached(d),
+    });
   }
   const cadence = cadenceTimer(d);
   if (cadence) list.push(cadence);
   if (s.handoff && lead.stage === 'qualified') {
     const sla = d.ms(policy.handoffSla);
     const handoff = s.handoff;
-    if (!handoff.reminded) list.push({ at: handoff.since + sla, what: 'the rep to accept or reject the handoff', fire: () => ((handoff.reminded = true), d.notifyRep('handoff_reminder')) });
-    else if (!handoff.escalated) list.push({ at: handoff.since + 2 * sla, what: 'the rep to accept or reject the handoff (reminded)', fire: () => ((handoff.escalated = true), d.notifyManager('handoff_overdue')) });
+    if (!handoff.reminded)
+      list.push({
+        at: handoff.since + sla,
+        what: 'the rep to accept or reject the handoff',
+        fire: () => ((handoff.reminded = true), d.notifyRep('handoff_reminder')),
+      });
+    else if (!handoff.escalated)
+      list.push({
+        at: handoff.since + 2 * sla,
+        what: 'the rep to accept or reject the handoff (reminded)',
+        fire: () => ((handoff.escalated = true), d.notifyManager('handoff_overdue')),
+      });
   }
   if (!lead.stalled && watchesSilence(lead.buyerStage ?? undefined, s.meetingBooked, lead.stage)) {
-    list.push({ at: s.lastActivityAt + d.ms(policy.silenceAlertAfter), what: `a sign of life (silence alert after ${String(policy.silenceAlertAfter)})`, fire: () => stalled(d) });
+    list.push({
+      at: s.lastActivityAt + d.ms(policy.silenceAlertAfter),
+      what: `a sign of life (silence alert after ${String(policy.silenceAlertAfter)})`,
+      fire: () => stalled(d),
+    });
   }
   for (const activity of s.scheduled) {
-    list.push({ at: activity.at, what: `the ${activity.kind} the rep scheduled for ${d.iso(activity.at)} (reminder)`, fire: () => remind(d, activity) });
+    list.push({
+      at: activity.at,
+      what: `the ${activity.kind} the rep scheduled for ${d.iso(activity.at)} (reminder)`,
+      fire: () => remind(d, activity),
+    });
   }
   if (s.repWait) {
     const wait = s.repWait;
-    list.push({ at: wait.deadline, what: wait.managerTold ? 'the rep to answer the lead (manager told)' : 'the rep to answer the lead who wrote back', fire: () => repSilent(d) });
+    list.push({
+      at: wait.deadline,
+      what: wait.managerTold
+        ? 'the rep to answer the lead (manager told)'
+        : 'the rep to answer the lead who wrote back',
+      fire: () => repSilent(d),
+    });
   }
   if (s.unreportedCalls && !s.unreportedCalls.managerTold) {
     const calls = s.unreportedCalls;
-    list.push({ at: calls.since + d.ms(policy.lastAttemptGrace), what: 'the rep to report the contact attempts', fire: () => ((calls.managerTold = true), d.notifyManager('attempts_unreported')) });
+    list.push({
+      at: calls.since + d.ms(policy.lastAttemptGrace),
+      what: 'the rep to report the contact attempts',
+      fire: () => ((calls.managerTold = true), d.notifyManager('attempts_unreported')),
+    });
   }
   return list.sort((a, b) => a.at - b.at);
 }
@@ -112,7 +144,12 @@ function cadenceTimer(d: Draft): Timer | undefined {
     case 'wait': {
       const next = cadence.steps.slice(decision.position.at).find((s) => s.kind === 'email' || s.kind === 'task');
       d.logCadence(`wait until ${d.localTime(decision.until)}: ${decision.why}`);
-      return { at: decision.until, what: decision.why, next: next && 'summary' in next ? next.summary : decision.why, fire: () => undefined };
+      return {
+        at: decision.until,
+        what: decision.why,
+        next: next && 'summary' in next ? next.summary : decision.why,
+        fire: () => undefined,
+      };
     }
     case 'exit': {
       const { stage } = d.lead;
@@ -148,7 +185,10 @@ function act(d: Draft): void {
     }
   } else if (rep && (decision.step.task !== 'call' || d.s.reachable.phone)) {
     const { task, summary } = decision.step;
-    d.emit({ kind: 'createTask', repId: rep, taskKind: task, title: summary, dueAt: d.iso(decision.dueAt) }, `${task}-task`);
+    d.emit(
+      { kind: 'createTask', repId: rep, taskKind: task, title: summary, dueAt: d.iso(decision.dueAt) },
+      `${task}-task`,
+    );
     d.logCadence(`task ${task} for ${rep}: ${summary}, due ${d.localTime(decision.dueAt)}`);
   } else {
     d.logCadence(`task ${decision.step.task}: skipped, ${rep ? 'no phone number' : 'no rep'}`);
@@ -190,7 +230,11 @@ function slaBreached(d: Draft): void {
   d.notifyManager('sla_breach');
   if (d.config.policy.reassignOnSlaBreach && !d.s.slaReassigned) {
     d.s.slaReassigned = true;
-    d.assign('sla_breach', 'reassigned after first-contact SLA breach (R6)', d.lead.assignedRep ? [d.lead.assignedRep] : []);
+    d.assign(
+      'sla_breach',
+      'reassigned after first-contact SLA breach (R6)',
+      d.lead.assignedRep ? [d.lead.assignedRep] : [],
+    );
   }
 }
 
@@ -202,7 +246,10 @@ function stalled(d: Draft): void {
 
 function remind(d: Draft, activity: { kind: string; at: number; note?: string }): void {
   d.s.scheduled = d.s.scheduled.filter((a) => a !== activity);
-  d.notifyRep('activity_due', `Scheduled ${activity.kind} at ${d.iso(activity.at)}${activity.note ? `: ${activity.note}` : ''}`);
+  d.notifyRep(
+    'activity_due',
+    `Scheduled ${activity.kind} at ${d.iso(activity.at)}${activity.note ? `: ${activity.note}` : ''}`,
+  );
 }
 
 /** R17: a lead who wrote back waits for the rep; no automated e-mail goes out meanwhile. Silence past the SLA tells the manager, weekly while it lasts. */

@@ -35,7 +35,16 @@ export interface CaptureTouch {
 }
 
 /** R12: an action that shows interest. */
-export const ENGAGEMENT_EVENTS = ['email_open', 'email_click', 'page_visit', 'pricing_page_visit', 'download', 'form_submit', 'reply', 'meeting'] as const;
+export const ENGAGEMENT_EVENTS = [
+  'email_open',
+  'email_click',
+  'page_visit',
+  'pricing_page_visit',
+  'download',
+  'form_submit',
+  'reply',
+  'meeting',
+] as const;
 export type EngagementEvent = (typeof ENGAGEMENT_EVENTS)[number];
 
 export interface EngagementSignal {

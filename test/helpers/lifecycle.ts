@@ -40,7 +40,10 @@ export interface Harness {
   /** A unique suffix for this harness's reps, territories and e-mail addresses. */
   tag: string;
   /** Captures a lead through the same use-case as POST /v1/leads. */
-  capture(body: Partial<CaptureLeadBody>, options?: { policy?: LeadWorkflowInput['policy']; historyLimit?: number }): Promise<{ leadId: string; handle: WorkflowHandle<typeof leadWorkflow> }>;
+  capture(
+    body: Partial<CaptureLeadBody>,
+    options?: { policy?: LeadWorkflowInput['policy']; historyLimit?: number },
+  ): Promise<{ leadId: string; handle: WorkflowHandle<typeof leadWorkflow> }>;
   /**
    * With RIPEN_RECORD_HISTORIES=1 (`npm run histories:record`), stores every run of the lead's
    * workflow under test/histories/ (each run and the runs it continued from), where the
@@ -49,7 +52,10 @@ export interface Harness {
    */
   record(name: string, ...runs: RunRef[]): Promise<void>;
   /** Adds a rep (with a manager) covering a territory. */
-  addRep(id: string, territory: { country: string; city?: string }): Promise<{ repId: string; email: string; managerEmail: string }>;
+  addRep(
+    id: string,
+    territory: { country: string; city?: string },
+  ): Promise<{ repId: string; email: string; managerEmail: string }>;
   close(): Promise<void>;
 }
 
@@ -61,8 +67,18 @@ export async function startHarness(name: string): Promise<Harness> {
   const smtp = await startSmtpRecorder();
   const mailer = nodemailer.createTransport(smtp.url);
   const taskQueue = uniqueTaskQueue(name);
-  const tag = taskQueue.replace(/[^a-z0-9]/gi, '').slice(-10).toLowerCase();
-  const worker = await createLeadWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), dataConverter });
+  const tag = taskQueue
+    .replace(/[^a-z0-9]/gi, '')
+    .slice(-10)
+    .toLowerCase();
+  const worker = await createLeadWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: { db, mailer, mail: MAIL },
+    workflowBundle: workflowBundle(),
+    dataConverter,
+  });
   const running = worker.run();
   // Every lead this harness started: terminated on close, since a lead left running on a queue with no worker
   // holds up time skipping for every later test on the shared server.
@@ -91,15 +107,27 @@ export async function startHarness(name: string): Promise<Harness> {
       for (const history of histories) await decodeHistory(history, new LeadPayloadCodec(keys));
       const version = process.env.RIPEN_HISTORY_VERSION ? `@${process.env.RIPEN_HISTORY_VERSION}` : '';
       for (const [i, history] of histories.entries()) {
-        writeFileSync(path.join(HISTORIES_DIR, `${name}${version}${histories.length > 1 ? `.run${i + 1}` : ''}.json`), historyToJSON(history));
+        writeFileSync(
+          path.join(HISTORIES_DIR, `${name}${version}${histories.length > 1 ? `.run${i + 1}` : ''}.json`),
+          historyToJSON(history),
+        );
       }
     },
     async addRep(id, territory) {
       const repId = `${id}-${tag}`;
       const email = `${repId}@reps.ripen.test`;
       const managerEmail = `manager-${repId}@reps.ripen.test`;
-      await db.query('INSERT INTO reps (id, name, email, manager_email) VALUES ($1, $2, $3, $4)', [repId, `Rep ${id}`, email, managerEmail]);
-      await db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [repId, territory.country, territory.city ?? null]);
+      await db.query('INSERT INTO reps (id, name, email, manager_email) VALUES ($1, $2, $3, $4)', [
+        repId,
+        `Rep ${id}`,
+        email,
+        managerEmail,
+      ]);
+      await db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
+        repId,
+        territory.country,
+        territory.city ?? null,
+      ]);
       return { repId, email, managerEmail };
     },
     async close() {
@@ -132,7 +160,11 @@ export async function runChain(client: WorkflowClient, run: RunRef): Promise<His
 }
 
 /** Polls the workflow's state query until the predicate holds (queries do not move the test server's clock). */
-export async function waitForState(handle: WorkflowHandle, predicate: (s: LeadState) => boolean, timeoutMs = 20_000): Promise<LeadState> {
+export async function waitForState(
+  handle: WorkflowHandle,
+  predicate: (s: LeadState) => boolean,
+  timeoutMs = 20_000,
+): Promise<LeadState> {
   const deadline = Date.now() + timeoutMs;
   let last: LeadState | undefined;
   for (;;) {
@@ -144,14 +176,17 @@ export async function waitForState(handle: WorkflowHandle, predicate: (s: LeadSt
     } catch {
       // not started yet
     }
-    if (Date.now() > deadline) throw new Error(`state not reached within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`state not reached within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 /** The lead's audit trail as `from→to` strings, oldest first. */
 export async function stageTrail(db: Db, leadId: string): Promise<string[]> {
-  const rows = await db.query('SELECT from_stage, to_stage FROM stage_changes WHERE lead_id = $1 ORDER BY at, id', [leadId]);
+  const rows = await db.query('SELECT from_stage, to_stage FROM stage_changes WHERE lead_id = $1 ORDER BY at, id', [
+    leadId,
+  ]);
   return rows.map((r) => `${r.from_stage}→${r.to_stage}`);
 }
 

@@ -14,7 +14,10 @@ export interface SmtpRecorder {
   url: string;
   messages: ReceivedMail[];
   /** Waits until `count` messages match, or fails after timeoutMs. */
-  waitFor(predicate: (m: ReceivedMail) => boolean, options?: { count?: number; timeoutMs?: number }): Promise<ReceivedMail[]>;
+  waitFor(
+    predicate: (m: ReceivedMail) => boolean,
+    options?: { count?: number; timeoutMs?: number },
+  ): Promise<ReceivedMail[]>;
   /** Messages whose envelope recipient is this address (case-insensitive). */
   sentTo(address: string): ReceivedMail[];
   /** Rejects RCPT TO for this address with the given SMTP reply code (e.g. 550 or 451), and this reply text if given (real servers often quote the address). */
@@ -48,7 +51,12 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
     onRcptTo(address, _session, callback) {
       const code = rejections.get(address.address.toLowerCase());
       if (code) refused.set(address.address.toLowerCase(), (refused.get(address.address.toLowerCase()) ?? 0) + 1);
-      if (code) return callback(Object.assign(new Error(replies.get(address.address.toLowerCase()) ?? `Recipient refused (${code})`), { responseCode: code }));
+      if (code)
+        return callback(
+          Object.assign(new Error(replies.get(address.address.toLowerCase()) ?? `Recipient refused (${code})`), {
+            responseCode: code,
+          }),
+        );
       callback();
     },
     onClose(session) {
@@ -88,7 +96,10 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
       for (;;) {
         const found = messages.filter(predicate);
         if (found.length >= count) return found;
-        if (Date.now() > deadline) throw new Error(`Expected ${count} matching e-mail(s) within ${timeoutMs} ms, got ${found.length} (of ${messages.length} received)`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `Expected ${count} matching e-mail(s) within ${timeoutMs} ms, got ${found.length} (of ${messages.length} received)`,
+          );
         await new Promise((r) => setTimeout(r, 50));
       }
     },
@@ -107,7 +118,11 @@ export async function startSmtpRecorder(): Promise<SmtpRecorder> {
       let gone!: () => void;
       const held = new Promise<void>((resolve) => (arrived = resolve));
       const disconnected = new Promise<void>((resolve) => (gone = resolve));
-      holds.set(address.toLowerCase(), { arrived, gone, released: new Promise<void>((resolve) => (release = resolve)) });
+      holds.set(address.toLowerCase(), {
+        arrived,
+        gone,
+        released: new Promise<void>((resolve) => (release = resolve)),
+      });
       return { held, disconnected, release };
     },
     down: () => new Promise<void>((resolve) => server.server.close(() => resolve())),

@@ -62,7 +62,13 @@ export interface Stack {
   taskQueue: string;
   apiUrl: string;
   /** One JSON request to the API: its status and parsed body. */
-  call(method: string, path: string, auth: Record<string, string>, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  call(
+    method: string,
+    path: string,
+    auth: Record<string, string>,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   /** Creates an API key with that role and returns the `Authorization` header for it. */
   authAs(role: Role, repId?: string): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -74,7 +80,13 @@ export interface Stack {
  */
 export async function startStack(
   name: string,
-  options: { worker?: boolean; emailsPerSecond?: number; app?: Partial<AppDeps>; /** Another Temporal server than the run's (the codec UI test's, with a Web UI). */ temporalAddress?: string; /** A fixed API port instead of an ephemeral one. */ apiPort?: number } = {},
+  options: {
+    worker?: boolean;
+    emailsPerSecond?: number;
+    app?: Partial<AppDeps>;
+    /** Another Temporal server than the run's (the codec UI test's, with a Web UI). */ temporalAddress?: string;
+    /** A fixed API port instead of an ephemeral one. */ apiPort?: number;
+  } = {},
 ): Promise<Stack> {
   const run = testRun();
   const taskQueue = uniqueTaskQueue(name);
@@ -91,11 +103,28 @@ export async function startStack(
   const mailer = nodemailer.createTransport(smtp.url);
   if (options.worker !== false) {
     nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    worker = await createLeadWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps: { db, mailer, mail: MAIL }, workflowBundle: workflowBundle(), emailsPerSecond: options.emailsPerSecond, dataConverter });
+    worker = await createLeadWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: { db, mailer, mail: MAIL },
+      workflowBundle: workflowBundle(),
+      emailsPerSecond: options.emailsPerSecond,
+      dataConverter,
+    });
     workerRun = worker.run();
   }
   // Every test client is 127.0.0.1, and bursts are what some tests are about: no rate limit unless a test sets one (test/operations.test.ts).
-  const app = createApp({ db, temporal: client, taskQueue, secret: SECRET, codec: new LeadPayloadCodec(keys), temporalUiOrigin: UI_ORIGIN, rateLimits: { capturePerWindow: Number.MAX_SAFE_INTEGER, publicPerWindow: Number.MAX_SAFE_INTEGER }, ...options.app });
+  const app = createApp({
+    db,
+    temporal: client,
+    taskQueue,
+    secret: SECRET,
+    codec: new LeadPayloadCodec(keys),
+    temporalUiOrigin: UI_ORIGIN,
+    rateLimits: { capturePerWindow: Number.MAX_SAFE_INTEGER, publicPerWindow: Number.MAX_SAFE_INTEGER },
+    ...options.app,
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(options.apiPort ?? 0, '127.0.0.1', () => resolve(s));
   });
@@ -116,7 +145,10 @@ export async function startStack(
       return { status: res.status, body: (await res.json()) as any };
     },
     async authAs(role, repId) {
-      const key = await createApiKey(db, role, { repId: repId ?? (role === 'rep' ? 'rep-test' : undefined), label: `test ${name}` });
+      const key = await createApiKey(db, role, {
+        repId: repId ?? (role === 'rep' ? 'rep-test' : undefined),
+        label: `test ${name}`,
+      });
       return { authorization: `Bearer ${key}` };
     },
     async close() {

@@ -18,5 +18,11 @@ type Create = (opts: {
  */
 export function connectTimeSkipping(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
   const create = (TestWorkflowEnvironment as unknown as { create: Create }).create.bind(TestWorkflowEnvironment);
-  return create({ server: { type: 'existing' }, address: testRun().timeSkippingAddress, namespace: 'default', supportsTimeSkipping: true, client: { dataConverter } });
+  return create({
+    server: { type: 'existing' },
+    address: testRun().timeSkippingAddress,
+    namespace: 'default',
+    supportsTimeSkipping: true,
+    client: { dataConverter },
+  });
 }

@@ -29,7 +29,11 @@ interface Settings {
 async function main(): Promise<void> {
   const settings = JSON.parse(process.env.RIPEN_WORKER_PROCESS ?? '') as Settings;
   if (settings.metricsPort !== undefined) {
-    installWorkerRuntime({ logger: createLogger({ level: 'debug' }), metricsPort: settings.metricsPort, metricsHost: '127.0.0.1' });
+    installWorkerRuntime({
+      logger: createLogger({ level: 'debug' }),
+      metricsPort: settings.metricsPort,
+      metricsHost: '127.0.0.1',
+    });
   } else {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
   }

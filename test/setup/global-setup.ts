@@ -22,7 +22,11 @@ export default async function globalSetup(): Promise<void> {
     startDevServer({ bin: tools.temporal, port: devPort }),
     startTimeSkippingServer(tools.testServer, timeSkipPort),
     findPostgres({ databaseUrl: process.env.DATABASE_URL, embeddedDir: path.join(dir, 'pg'), embeddedPort: pgPort }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger }),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: quietLogger,
+    }),
   ]);
   const database = `ripen_test_${Date.now()}_${process.pid}`;
   const databaseUrl = await ensureDatabase(postgres.adminUrl, database);
@@ -41,7 +45,12 @@ export default async function globalSetup(): Promise<void> {
   // If jest dies before its teardown, scripts/run-tests.ts cleans up from this note (RUN_LEFTOVERS_FILE).
   const leftovers = process.env[LEFTOVERS_ENV];
   if (leftovers) {
-    const note: Leftovers = { pids: [devServer.child.pid, timeSkipServer.child.pid].filter((p): p is number => p !== undefined), adminUrl: postgres.kind === 'embedded' ? undefined : postgres.adminUrl, database, dir };
+    const note: Leftovers = {
+      pids: [devServer.child.pid, timeSkipServer.child.pid].filter((p): p is number => p !== undefined),
+      adminUrl: postgres.kind === 'embedded' ? undefined : postgres.adminUrl,
+      database,
+      dir,
+    };
     writeFileSync(leftovers, JSON.stringify(note));
   }
   (globalThis as Record<string, unknown>).__ripenTeardown = async () => {
