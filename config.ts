@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SCORING_MODELS } from './domain/scoring';
-import { LEGACY_KEY_ID, type Secrets } from './domain/tokens';
+import { LEGACY_KEY_ID, type Secrets } from './privacy/tokens';
 import { parseKeyring, type Keyring } from './privacy/keyring';
 
 /**

@@ -1,10 +1,10 @@
-// Workflow code and the pure decision core it bundles must stay deterministic (STYLE 1): no Node
+// Workflow code and everything it bundles (domain/, cadences/) must stay deterministic: no Node
 // built-ins, database or mail clients, no clock or randomness of their own, and no floating promises.
 // The rest of the code base is checked by tsc alone.
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config({
-  files: ['workflows/**/*.ts', 'cadences/**/*.ts', 'domain/journey/**/*.ts'],
+  files: ['workflows/**/*.ts', 'cadences/**/*.ts', 'domain/**/*.ts'],
   extends: [tseslint.configs.base],
   languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: __dirname } },
   rules: {

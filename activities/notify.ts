@@ -20,7 +20,7 @@ import {
 } from '../domain/emails';
 import { instrument, unsubscribeHeaders, withMarketingFooter } from '../domain/outgoing';
 import { localeFor } from '../domain/templates';
-import { addressHash, addressHashes, emailRefFor, signToken, type Secrets } from '../domain/tokens';
+import { addressHash, addressHashes, emailRefFor, signToken, type Secrets } from '../privacy/tokens';
 import { sendOnce, type SendResult } from './email';
 import { leadNotFound } from './errors';
 

@@ -7,7 +7,7 @@ import { funnelRoutes } from './funnel-routes';
 import { capture } from './capture';
 import { codecRoutes } from './codec-routes';
 import type { LeadPayloadCodec } from '../privacy/codec';
-import type { Secrets } from '../domain/tokens';
+import type { Secrets } from '../privacy/tokens';
 import { errorHandler, HttpError, parseOr400 } from './errors';
 import { emailSafetyRoutes } from './email-safety-routes';
 import { eventRoutes } from './events-routes';

@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { captureLead } from '../db/leads';
 import { anyErased } from '../db/suppressions';
 import { normalizeEmail, normalizePhone } from '../domain/identity';
-import { addressHashes, type Secrets } from '../domain/tokens';
+import { addressHashes, type Secrets } from '../privacy/tokens';
 import { HttpError } from './errors';
 import {
   captureSignal,

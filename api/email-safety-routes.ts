@@ -10,7 +10,7 @@ import type { Db } from '../db';
 import { eraseLead } from '../db/erasure';
 import { suppress, suppressionOf } from '../db/suppressions';
 import { escapeHtml } from '../domain/emails';
-import { addressHash, addressHashes, verifyToken, type Secrets } from '../domain/tokens';
+import { addressHash, addressHashes, verifyToken, type Secrets } from '../privacy/tokens';
 import { leadWorkflowId, mailStoppedSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { HttpError } from './errors';

@@ -15,7 +15,7 @@ import { findLeads, recordTouches, sentEmailByMessageId } from '../db/engagement
 import { suppress } from '../db/suppressions';
 import { normalizeEmail } from '../domain/identity';
 import { inboundEffect } from '../domain/inbound';
-import { addressHash, type Secrets } from '../domain/tokens';
+import { addressHash, type Secrets } from '../privacy/tokens';
 import { leadWorkflowId, mailStoppedSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { forwardEngagements, isWorkflowGone } from './engagement';

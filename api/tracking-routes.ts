@@ -1,6 +1,6 @@
 /**
  * The open pixel and tracked links of every lead e-mail (R12): public, no key, no cookie. A token
- * names an e-mail by its opaque reference and is signed (domain/tokens.ts), so a tampered, foreign
+ * names an e-mail by its opaque reference and is signed (privacy/tokens.ts), so a tampered, foreign
  * or unknown token is 404 before anything is written. A click only ever redirects to a link the
  * e-mail contained (sent_emails.links): no open redirect.
  *
@@ -8,13 +8,13 @@
  * Temporal is unreachable the reader still gets the image or the page, and the workflow counts
  * the touch at its next re-score.
  */
-import type { Secrets } from '../domain/tokens';
+import type { Secrets } from '../privacy/tokens';
 import { randomUUID } from 'node:crypto';
 import express, { type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
 import { recordTouches, sentEmailByRef, type SentEmail } from '../db/engagements';
-import { verifyToken, type TokenKind } from '../domain/tokens';
+import { verifyToken, type TokenKind } from '../privacy/tokens';
 import type { EngagementEvent } from '../workflows/contracts';
 import { forwardEngagements } from './engagement';
 import { HttpError } from './errors';

@@ -1,4 +1,4 @@
-/** The suppression list: addresses never to mail again, by keyed hash (see domain/tokens.ts addressHash). */
+/** The suppression list: addresses never to mail again, by keyed hash (see privacy/tokens.ts addressHash). */
 import type { Db, Tx } from './index';
 
 export type SuppressionReason = 'unsubscribed' | 'hard_bounce' | 'complaint' | 'erased';

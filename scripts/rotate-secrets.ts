@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, requireMasterKeys, requireSecrets } from '../config';
 import { rehashSuppressions } from '../db/suppressions';
-import { addressHashes } from '../domain/tokens';
+import { addressHashes } from '../privacy/tokens';
 import { createDb } from '../db';
 import { rewrapDataKeys } from '../privacy/data-keys';
 import { newKeyEntry } from '../privacy/keyring';

@@ -44,8 +44,12 @@ const checks = [
     run: () => spawnSync(bin('tsc'), ['--noEmit', '-p', ROOT], { stdio: 'inherit', cwd: ROOT }),
   },
   {
-    name: 'workflow determinism lint (eslint workflows cadences domain/journey)',
-    run: () => spawnSync(bin('eslint'), ['workflows', 'cadences', 'domain/journey'], { stdio: 'inherit', cwd: ROOT }),
+    name: 'determinism lint of the code bundled into workflows (eslint workflows cadences domain)',
+    run: () => spawnSync(bin('eslint'), ['workflows', 'cadences', 'domain'], { stdio: 'inherit', cwd: ROOT }),
+  },
+  {
+    name: 'formatting (prettier --check .; `npm run format` rewrites the files listed above)',
+    run: () => spawnSync(bin('prettier'), ['--check', '--log-level=warn', '.'], { stdio: 'inherit', cwd: ROOT }),
   },
 ];
 const failedChecks = checks.filter((check) => {

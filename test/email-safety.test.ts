@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../activities';
-import { addressHash } from '../domain/tokens';
+import { addressHash } from '../privacy/tokens';
 import { leadStateQuery, leadWorkflowId, reportOutcomeUpdate, type LeadState } from '../workflows/contracts';
 import { MAIL, SECRET, startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';

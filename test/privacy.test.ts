@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
 import { suppressionOf } from '../db/suppressions';
-import { addressHash, LEGACY_KEY_ID, signToken } from '../domain/tokens';
+import { addressHash, LEGACY_KEY_ID, signToken } from '../privacy/tokens';
 import { createLogger } from '../observability/logger';
 import { LeadPayloadCodec, isEncrypted, keyIdOf } from '../privacy/codec';
 import { createDataKeyStore } from '../privacy/data-keys';

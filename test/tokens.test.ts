@@ -1,5 +1,5 @@
 /** Tokens in e-mail links: signed, opaque, and rejected when tampered or foreign. */
-import { addressHash, emailRefFor, signToken, verifyToken } from '../domain/tokens';
+import { addressHash, emailRefFor, signToken, verifyToken } from '../privacy/tokens';
 
 const secret = 'a-test-secret-of-at-least-32-characters';
 const ref = emailRefFor('lead-1/first-touch');

@@ -5,7 +5,7 @@
  * is seeded; a failure prints the seed and the first offending requests.
  */
 import { randomUUID } from 'node:crypto';
-import { signToken } from '../domain/tokens';
+import { signToken } from '../privacy/tokens';
 import { SECRET, startStack, type Stack } from './helpers/stack';
 
 let stack: Stack;

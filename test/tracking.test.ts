@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { freePort } from '../scripts/processes';
-import { addressHash, signToken } from '../domain/tokens';
+import { addressHash, signToken } from '../privacy/tokens';
 import { leadStateQuery, leadWorkflowId, reportOutcomeUpdate, type LeadState } from '../workflows/contracts';
 import { HISTORIES_DIR } from './helpers/lifecycle';
 import { MAIL, SECRET, startStack, type Stack } from './helpers/stack';
