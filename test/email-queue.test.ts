@@ -26,6 +26,23 @@ async function captureLead(email: string): Promise<string> {
   return ((await res.json()) as { leadId: string }).leadId;
 }
 
+/**
+ * The welcome activity's started event. The server writes it to history when the attempt closes, which can be a moment
+ * after the SMTP sink has the e-mail (the activity still records the send): read the history until it is there.
+ */
+async function welcomeStarted(leadId: string) {
+  const handle = stack.client.workflow.getHandle(leadWorkflowId(leadId));
+  for (;;) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const welcome = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'welcomeLead');
+    const started = events.find(
+      (e) => welcome && Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(welcome.eventId),
+    );
+    if (started) return started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 it('schedules every send on <queue>-email, and a burst of first touches goes out no faster than the configured rate', async () => {
   const tag = stack.taskQueue.slice(-6);
   const addresses = Array.from({ length: 10 }, (_, i) => `burst${i}.${tag}@example.fi`);
@@ -42,11 +59,7 @@ it('schedules every send on <queue>-email, and a burst of first touches goes out
   // one. The bound is half the span without a burst, so the server's burst size cannot make it flaky.
   const starts: number[] = [];
   for (const leadId of leadIds) {
-    const events = (await stack.client.workflow.getHandle(leadWorkflowId(leadId)).fetchHistory()).events ?? [];
-    const welcome = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'welcomeLead')!;
-    const started = events.find(
-      (e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(welcome.eventId),
-    )!;
+    const started = await welcomeStarted(leadId);
     starts.push(started.eventTime!.seconds!.toNumber() * 1000 + Math.floor(started.eventTime!.nanos! / 1e6));
   }
   starts.sort((a, b) => a - b);
