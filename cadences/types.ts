@@ -1,5 +1,5 @@
 /**
- * The cadence language (STYLE 3): a cadence is typed data, reviewed like code, interpreted by a
+ * The cadence language: a cadence is typed data, reviewed like code, interpreted by a
  * pure function inside the lead workflow. Nothing here does I/O; the file is bundled with the
  * workflows, so everything in it must stay deterministic.
  */

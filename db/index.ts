@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 
-/** What repositories need from the database: parameterised queries and transactions (STYLE 10). */
+/** What repositories need from the database: parameterised queries and transactions; the pool stays here. */
 export interface Db {
   query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<R[]>;
   withTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;

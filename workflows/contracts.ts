@@ -1,5 +1,5 @@
 /**
- * The one place that names what the API, the worker and the workflows share (STYLE 4):
+ * The one place that names what the API, the worker and the workflows share, so neither side ever restates a name:
  * workflow ids, signals, updates, queries, search attribute keys and payload types.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
