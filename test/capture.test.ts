@@ -3,6 +3,7 @@
  * lead workflow → personal first-touch e-mail through a real SMTP server.
  */
 import { capture } from '../api/capture';
+import { createLeadClient } from '../api/lead-client';
 import type { CaptureLeadBody } from '../api/schemas';
 import type { Db } from '../db';
 import { SearchAttributes, leadStateQuery, leadWorkflowId } from '../workflows/contracts';
@@ -198,10 +199,8 @@ describe('a capture whose transaction commits after its workflow has started', (
     const { leadId } = await capture(
       {
         db: slowCommit,
-        temporal: stack.client,
-        taskQueue: stack.taskQueue,
+        leads: createLeadClient({ temporal: stack.client, taskQueue: stack.taskQueue, deadlineMs: 10_000 }),
         secret: SECRET,
-        temporalDeadlineMs: 10_000,
       },
       body,
     );
