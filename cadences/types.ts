@@ -66,17 +66,6 @@ export interface ExitStep {
 
 export type Step = WaitStep | EmailStep | TaskStep | BranchStep | GotoStep | ExitStep;
 
-export const ENGAGEMENT_KINDS = [
-  'email_open',
-  'email_click',
-  'page_visit',
-  'pricing_page_visit',
-  'download',
-  'form_submit',
-  'reply',
-  'meeting',
-] as const;
-
 /** What a branch may look at. */
 export type Condition =
   | { grade: readonly Grade[] }

@@ -69,11 +69,6 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message);
 }
 
-/** Postgres unique_violation: the caller maps it to a conflict. */
-export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === '23505';
-}
-
 const MIGRATIONS_DIR = path.resolve(__dirname, 'migrations');
 
 /** Runs pending migrations with node-pg-migrate (a kept tool; its CLI, since the package is ESM-only). */

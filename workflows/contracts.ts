@@ -43,8 +43,6 @@ export type {
 } from '../domain/journey';
 export { ENGAGEMENT_EVENTS } from '../domain/journey';
 
-export const DEFAULT_TASK_QUEUE = 'ripen-leads';
-
 /** Business workflow id: the lead id, never the e-mail (ids and search attributes are stored unencrypted). */
 export function leadWorkflowId(leadId: string): string {
   return `lead-${leadId}`;
