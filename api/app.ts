@@ -135,8 +135,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Larger bodies: 100 events a batch; an inbound reply carries its text.
   v1.use(eventRoutes(routeDeps, [requireJson, express.json({ limit: '64kb', strict: false })]));
   v1.use(inboundRoutes(routeDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
-  v1.use(boardRoutes({ db: deps.db }));
-  v1.use(funnelRoutes({ db: deps.db }));
+  v1.use(boardRoutes(routeDeps));
+  v1.use(funnelRoutes(routeDeps));
   v1.use(leadRoutes(routeDeps, json));
 
   app.use('/v1', v1);
