@@ -67,10 +67,10 @@ describe('capturing a lead (R1, R2, R6, R7)', () => {
       campaign: 'spring',
       utm: { source: 'newsletter', medium: 'email' },
     });
-    const sent = await stack.db.query(
-      `SELECT send_key, status, message_id FROM sent_emails WHERE lead_id = $1 AND ${TO_THE_LEAD}`,
-      [body.leadId],
-    );
+    // The outbox row commits after the SMTP server's 250: wait for it rather than race it.
+    const toTheLead = `SELECT send_key, status, message_id FROM sent_emails WHERE lead_id = $1 AND ${TO_THE_LEAD}`;
+    await waitUntil(async () => (await stack.db.query(toTheLead, [body.leadId]))[0]?.status === 'sent');
+    const sent = await stack.db.query(toTheLead, [body.leadId]);
     expect(sent).toEqual([
       { send_key: `${body.workflowId}/first-touch`, status: 'sent', message_id: mail!.parsed.messageId },
     ]);

@@ -526,10 +526,11 @@ describe('a keyring for every secret purpose (issue 13.7)', () => {
     const res = await stack.call('POST', '/v1/leads', capture, { email, firstName: 'Kaarina' });
     expect(res.status).toBe(201);
     await stack.smtp.waitFor((m) => m.envelopeTo.includes(email));
-    const [sent] = await stack.db.query<{ ref: string }>(
-      "SELECT ref FROM sent_emails WHERE lead_id = $1 AND template = 'first-touch'",
-      [res.body.leadId],
-    );
+    // The outbox row commits after the SMTP server's 250: wait for it rather than race it.
+    const firstTouch =
+      "SELECT ref FROM sent_emails WHERE lead_id = $1 AND template = 'first-touch' AND status = 'sent'";
+    await waitUntil(async () => (await stack.db.query(firstTouch, [res.body.leadId])).length === 1);
+    const [sent] = await stack.db.query<{ ref: string }>(firstTouch, [res.body.leadId]);
     // A link from before the keyrings: signed with RIPEN_SECRET, no key id.
     const oldLink = signToken(SECRET, { kind: 'unsubscribe', emailRef: sent!.ref });
 
