@@ -5,7 +5,7 @@ import { LEGACY_KEY_ID, type Secrets } from './privacy/tokens';
 import { parseKeyring, type Keyring } from './privacy/keyring';
 
 /**
- * All run-time settings, parsed once from the environment at start-up (STYLE 8).
+ * All run-time settings, parsed once from the environment at start-up, so a bad setting stops the process before it serves anything.
  * Workflows never read this: what a workflow needs arrives in its input.
  */
 export const ConfigSchema = z.object({

@@ -3,7 +3,7 @@ import type { Transporter } from 'nodemailer';
 import type { Db, Tx } from '../db';
 
 export interface OutgoingEmail {
-  /** Unique per workflow + step, derived in the workflow (STYLE 5). */
+  /** Unique per workflow + step, derived in the workflow, so a retry or a replay sends under the same key. */
   sendKey: string;
   leadId: string;
   template: string;

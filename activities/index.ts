@@ -17,7 +17,7 @@ export interface ActivityDeps {
 }
 
 /**
- * Activities are thin adapters built from their dependencies (STYLE 2): the worker wires
+ * Activities are thin adapters built from their dependencies: the worker wires
  * real ones, tests may pass others. Decisions stay in the workflow and in domain/.
  */
 export function createActivities(deps: ActivityDeps) {

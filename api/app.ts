@@ -13,6 +13,8 @@ import { emailSafetyRoutes } from './email-safety-routes';
 import { eventRoutes } from './events-routes';
 import { inboundRoutes } from './inbound-routes';
 import { leadRoutes } from './lead-routes';
+import { createLeadClient } from './lead-client';
+import type { RouteDeps } from './deps';
 import { operationsRoutes } from './operations-routes';
 import { DEFAULT_RATE_LIMITS, limiter, securityHeaders, type RateLimits } from './protection';
 import { createHttpMetrics, observeRequests, type HttpMetrics } from './request-observability';
@@ -59,7 +61,7 @@ export const requireJson: RequestHandler = (req, _res, next) => {
   );
 };
 
-/** Builds the HTTP API (STYLE 11: `listen` lives in server.ts). */
+/** Builds the HTTP API (`listen` lives in server.ts, so tests drive the same app in process). */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -86,27 +88,20 @@ export function createApp(deps: AppDeps): express.Express {
   app.post('/v1/leads', limiter('capture', limits.capturePerWindow, limits.windowMs));
   app.use(['/t', '/u'], limiter('e-mail link', limits.publicPerWindow, limits.windowMs));
   const json = [requireJson, express.json({ limit: BODY_LIMIT, strict: false })];
-  const captureDeps = {
-    ...deps,
-    temporalDeadlineMs: deps.temporalDeadlineMs ?? 10_000,
-    workflowOptions: deps.timeScale && deps.timeScale !== 1 ? { timeScale: deps.timeScale } : undefined,
+  const routeDeps: RouteDeps = {
+    db: deps.db,
+    secret: deps.secret,
+    leads: createLeadClient({
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      deadlineMs: deps.temporalDeadlineMs ?? 10_000,
+      workflowOptions: deps.timeScale && deps.timeScale !== 1 ? { timeScale: deps.timeScale } : undefined,
+    }),
   };
 
-  const emailSafety = emailSafetyRoutes({
-    db: deps.db,
-    temporal: deps.temporal,
-    secret: deps.secret,
-    temporalDeadlineMs: captureDeps.temporalDeadlineMs,
-    forgetDataKey: (leadId) => deps.codec?.forget(leadId),
-  });
+  const emailSafety = emailSafetyRoutes({ ...routeDeps, forgetDataKey: (leadId) => deps.codec?.forget(leadId) });
   app.use(emailSafety.publicRoutes);
-  const engagementDeps = {
-    db: deps.db,
-    temporal: deps.temporal,
-    secret: deps.secret,
-    temporalDeadlineMs: captureDeps.temporalDeadlineMs,
-  };
-  app.use(trackingRoutes(engagementDeps));
+  app.use(trackingRoutes(routeDeps));
 
   const v1 = express.Router();
   v1.use(authenticate(deps.db, deps.adminKey));
@@ -122,7 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
     }
     const request = await openRequest(deps.db, req, 'POST /v1/leads', null, body, { always: false });
     if (request?.replay) return void res.status(request.replay.status).json(request.replay.body);
-    const outcome = await capture(captureDeps, body).catch(async (err: unknown) => {
+    const outcome = await capture(routeDeps, body).catch(async (err: unknown) => {
       // Nothing was captured: the key is free for the retry.
       if (request && !request.earlier)
         await forgetRequest(deps.db, request.keyId, request.requestKey).catch(() => undefined);
@@ -138,13 +133,11 @@ export function createApp(deps: AppDeps): express.Express {
 
   v1.use(emailSafety.adminRoutes);
   // Larger bodies: 100 events a batch; an inbound reply carries its text.
-  v1.use(eventRoutes(engagementDeps, [requireJson, express.json({ limit: '64kb', strict: false })]));
-  v1.use(inboundRoutes(engagementDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
-  v1.use(boardRoutes({ db: deps.db }));
-  v1.use(funnelRoutes({ db: deps.db }));
-  v1.use(
-    leadRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json),
-  );
+  v1.use(eventRoutes(routeDeps, [requireJson, express.json({ limit: '64kb', strict: false })]));
+  v1.use(inboundRoutes(routeDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
+  v1.use(boardRoutes(routeDeps));
+  v1.use(funnelRoutes(routeDeps));
+  v1.use(leadRoutes(routeDeps, json));
 
   app.use('/v1', v1);
   app.use(webRoutes());

@@ -5,6 +5,7 @@
 import express, { type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db';
+import type { RouteDeps } from './deps';
 import { boardPage, GRADES, LEAD_STAGES, type BoardCursor, type BoardFilter, type BoardPage } from '../db/board';
 import { requireRole } from './auth';
 import { HttpError, parseOr400 } from './errors';
@@ -69,7 +70,7 @@ async function pageFor(db: Db, req: Request): Promise<{ filter: BoardFilter; pag
   return { filter, page };
 }
 
-export function boardRoutes({ db }: { db: Db }): express.Router {
+export function boardRoutes({ db }: Pick<RouteDeps, 'db'>): express.Router {
   const router = express.Router();
 
   router.get('/board', requireRole('rep', 'manager'), async (req, res) => {

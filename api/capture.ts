@@ -1,31 +1,11 @@
-import type { Client } from '@temporalio/client';
-import type { Db } from '../db';
 import { captureLead } from '../db/leads';
 import { anyErased } from '../db/suppressions';
 import { normalizeEmail, normalizePhone } from '../domain/identity';
-import { addressHashes, type Secrets } from '../privacy/tokens';
+import { addressHashes } from '../privacy/tokens';
 import { HttpError } from './errors';
-import {
-  captureSignal,
-  leadWorkflowId,
-  SearchAttributes,
-  type CaptureTouch,
-  type LeadWorkflowInput,
-} from '../workflows/contracts';
-import type { leadWorkflow } from '../workflows';
+import { leadWorkflowId, type LeadWorkflowInput } from '../workflows/contracts';
+import type { RouteDeps } from './deps';
 import type { CaptureLeadBody } from './schemas';
-
-export interface CaptureDeps {
-  db: Db;
-  temporal: Client;
-  taskQueue: string;
-  /** How long the capture waits for Temporal before answering 503. */
-  temporalDeadlineMs: number;
-  /** Keys the suppression list's hashes: an erased person is not captured again by accident. */
-  secret: Secrets;
-  /** Policy overrides for new lead workflows (tests; a compressed clock for demos). */
-  workflowOptions?: Pick<LeadWorkflowInput, 'policy' | 'historyLimit' | 'timeScale'>;
-}
 
 export interface CaptureOutcome {
   leadId: string;
@@ -39,7 +19,7 @@ export interface CaptureOutcome {
  * the transaction, so if Temporal is unreachable the row is rolled back (nothing half-written),
  * and the signal is durable in Temporal even while no worker runs.
  */
-export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = new Date()): Promise<CaptureOutcome> {
+export async function capture(deps: RouteDeps, body: CaptureLeadBody, now = new Date()): Promise<CaptureOutcome> {
   const { source, email, phone, update, ...details } = body;
   return deps.db.withTransaction(async (tx) => {
     if (
@@ -65,7 +45,6 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
     // R5: a lead confirmed as junk keeps its record and this touch, but nothing is started or sent again.
     if (lead.stage === 'disqualified') return { leadId: lead.id, workflowId, created };
     const input: LeadWorkflowInput = {
-      ...deps.workflowOptions,
       leadId: lead.id,
       source: lead.first_source,
       reachableBy: { email: lead.email !== null, phone: lead.phone !== null },
@@ -74,31 +53,20 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
       // Used only if the lead's earlier run has closed: the new run continues from the stored stage (R3, R4).
       storedStage: created ? undefined : lead.stage,
     };
-    await deps.temporal.connection.withDeadline(Date.now() + deps.temporalDeadlineMs, () =>
-      deps.temporal.workflow.signalWithStart<typeof leadWorkflow, [CaptureTouch]>('leadWorkflow', {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        signal: captureSignal,
-        // Only consent the capture recorded (a returning person's needs its basis) reaches the workflow.
-        signalArgs: [
-          {
-            touchId,
-            at: now.toISOString(),
-            source,
-            buyerStage: body.buyerStage,
-            marketingConsent: consentRecorded?.marketing,
-          },
-        ],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: [
-          { key: SearchAttributes.LeadStage, value: lead.stage },
-          { key: SearchAttributes.LeadSource, value: lead.first_source.channel },
-        ],
-        // Nothing here goes stale: the stage lives in the workflow's current details.
-        staticSummary: `Lead${lead.company ? ` at ${lead.company}` : ''} from ${lead.first_source.channel}`,
-      }),
-    );
+    await deps.leads.signalWithStart({
+      input,
+      // Only consent the capture recorded (a returning person's needs its basis) reaches the workflow.
+      touch: {
+        touchId,
+        at: now.toISOString(),
+        source,
+        buyerStage: body.buyerStage,
+        marketingConsent: consentRecorded?.marketing,
+      },
+      stage: lead.stage,
+      // Nothing here goes stale: the stage lives in the workflow's current details.
+      staticSummary: `Lead${lead.company ? ` at ${lead.company}` : ''} from ${lead.first_source.channel}`,
+    });
     return { leadId: lead.id, workflowId, created };
   });
 }

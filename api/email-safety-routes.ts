@@ -4,23 +4,18 @@
  * told too, so it stops planning e-mail.
  */
 import express from 'express';
-import type { Client } from '@temporalio/client';
+import type { RouteDeps } from './deps';
 import { z } from 'zod';
-import type { Db } from '../db';
 import { eraseLead } from '../db/erasure';
 import { suppress, suppressionOf } from '../db/suppressions';
 import { escapeHtml } from '../domain/emails';
-import { addressHash, addressHashes, verifyToken, type Secrets } from '../privacy/tokens';
-import { leadWorkflowId, mailStoppedSignal } from '../workflows/contracts';
+import { addressHash, addressHashes, verifyToken } from '../privacy/tokens';
+import { mailStoppedSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { HttpError } from './errors';
 import { idempotentWrite } from './idempotency';
 
-export interface EmailSafetyDeps {
-  db: Db;
-  temporal: Client;
-  secret: Secrets;
-  temporalDeadlineMs: number;
+export interface EmailSafetyDeps extends RouteDeps {
   /** Drops this process's cached data key of an erased lead (other processes' copies expire within 30 s). */
   forgetDataKey?: (leadId: string) => void;
 }
@@ -40,9 +35,7 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): {
   publicRoutes: express.Router;
   adminRoutes: express.Router;
 } {
-  const { db, temporal, secret } = deps;
-  const withDeadline = <T>(fn: () => Promise<T>) =>
-    temporal.connection.withDeadline(Date.now() + deps.temporalDeadlineMs, fn);
+  const { db, leads, secret } = deps;
 
   /** The e-mail an unsubscribe token names; 404 for anything else, before any write. */
   async function emailOf(token: string) {
@@ -89,11 +82,7 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): {
         );
       });
       // Best effort: the suppression above already stops every send; the signal stops the planning.
-      await withDeadline(() =>
-        temporal.workflow
-          .getHandle(leadWorkflowId(email.lead_id))
-          .signal(mailStoppedSignal, { reason: 'unsubscribed', at }),
-      ).catch(() => undefined);
+      await leads.signal(email.lead_id, mailStoppedSignal, { reason: 'unsubscribed', at }).catch(() => undefined);
     }
     res
       .set('Cache-Control', 'no-store')
@@ -112,11 +101,7 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): {
       if (!lead) throw new HttpError(404, 'lead_not_found', `No lead ${String(req.params.id)}`);
       // The workflow ends first, so no workflow task of it is in flight when its key goes. Then the key is deleted:
       // what its history holds (every run) is encrypted under that key, so nothing of it can be read again.
-      await withDeadline(() =>
-        temporal.workflow.getHandle(leadWorkflowId(lead.id)).terminate('erased on request (data protection)'),
-      ).catch((err: Error) => {
-        if (!/not found|already completed/i.test(err.message)) throw err;
-      });
+      await leads.terminate(lead.id, 'erased on request (data protection)');
       const erased = await db.withTransaction((tx) =>
         eraseLead(tx, lead.id, (address) => addressHashes(secret, address)),
       );

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db';
+import { isTemporalUnavailable } from './lead-client';
 
 export interface FieldProblem {
   field: string;
@@ -41,23 +42,6 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown): z.in
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;
-}
-
-/** gRPC status codes that mean the Temporal server could not be reached in time. */
-const TEMPORAL_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
-
-export function isTemporalUnavailable(err: unknown): boolean {
-  // Walks the cause chain duck-typed (errors may come from another realm).
-  for (
-    let e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | undefined;
-    e && typeof e === 'object';
-    e = e.cause as typeof e
-  ) {
-    if (e.name === 'ServiceError' && typeof e.message === 'string' && /unavailable|deadline|connect/i.test(e.message))
-      return true;
-    if (typeof e.code === 'number' && TEMPORAL_UNAVAILABLE.has(e.code)) return true;
-  }
-  return false;
 }
 
 export const RETRY_AFTER_SECONDS = '5';

@@ -7,9 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import type { Client } from '@temporalio/client';
+import type { RouteDeps } from './deps';
 import { z } from 'zod';
-import type { Db } from '../db';
 import { findLeads, recordTouches, type EngagementTouch } from '../db/engagements';
 import { normalizeEmail } from '../domain/identity';
 import type { EngagementSignal } from '../workflows/contracts';
@@ -67,13 +66,7 @@ export type EventResult =
   | { index: number; status: 'recorded' | 'duplicate'; leadId: string; requestId: string; forwarded: boolean }
   | { index: number; status: 'unknown_lead' | 'lead_erased'; requestId?: string };
 
-export interface EventRouteDeps {
-  db: Db;
-  temporal: Client;
-  temporalDeadlineMs: number;
-}
-
-export function eventRoutes(deps: EventRouteDeps, json: express.RequestHandler[]): express.Router {
+export function eventRoutes(deps: RouteDeps, json: express.RequestHandler[]): express.Router {
   const router = express.Router();
 
   router.post(
@@ -138,8 +131,7 @@ export function eventRoutes(deps: EventRouteDeps, json: express.RequestHandler[]
           forwarded.set(
             leadId,
             await forwardEngagements(
-              deps.temporal,
-              deps.temporalDeadlineMs,
+              deps.leads,
               leadId,
               list.map((t) => t.signal),
             ),

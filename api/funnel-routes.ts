@@ -4,7 +4,7 @@
  */
 import express from 'express';
 import { z } from 'zod';
-import type { Db } from '../db';
+import type { RouteDeps } from './deps';
 import { funnel, scoringReport, stalledLeads } from '../db/funnel';
 import { requireRole } from './auth';
 import { HttpError, parseOr400 } from './errors';
@@ -37,7 +37,7 @@ export const StalledQuerySchema = z
   })
   .strict();
 
-export function funnelRoutes({ db }: { db: Db }): express.Router {
+export function funnelRoutes({ db }: Pick<RouteDeps, 'db'>): express.Router {
   const router = express.Router();
 
   router.get('/funnel', requireRole('manager'), async (req, res) => {

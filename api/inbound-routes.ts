@@ -8,17 +8,16 @@
  */
 import { createHash } from 'node:crypto';
 import express from 'express';
-import type { Client } from '@temporalio/client';
+import type { RouteDeps } from './deps';
 import { z } from 'zod';
-import type { Db } from '../db';
 import { findLeads, recordTouches, sentEmailByMessageId } from '../db/engagements';
 import { suppress } from '../db/suppressions';
 import { normalizeEmail } from '../domain/identity';
 import { inboundEffect } from '../domain/inbound';
-import { addressHash, type Secrets } from '../privacy/tokens';
-import { leadWorkflowId, mailStoppedSignal } from '../workflows/contracts';
+import { addressHash } from '../privacy/tokens';
+import { mailStoppedSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
-import { forwardEngagements, isWorkflowGone } from './engagement';
+import { forwardEngagements } from './engagement';
 import { parseOr400 } from './errors';
 import { idempotentWrite } from './idempotency';
 import { emailAddress, instant, opaqueId, text } from './fields';
@@ -55,13 +54,6 @@ export const InboundSchema = z
 
 export type InboundBody = z.infer<typeof InboundSchema>;
 
-export interface InboundRouteDeps {
-  db: Db;
-  temporal: Client;
-  secret: Secrets;
-  temporalDeadlineMs: number;
-}
-
 /** Our Message-ID as the body or the reply's own headers give it (In-Reply-To, then the last of References). */
 function referencedMessageId(body: InboundBody): string | undefined {
   if (body.messageId) return body.messageId;
@@ -77,8 +69,7 @@ function referencedMessageId(body: InboundBody): string | undefined {
   );
 }
 
-export function inboundRoutes(deps: InboundRouteDeps, json: express.RequestHandler[]): express.Router {
-  const { db, temporal, secret } = deps;
+export function inboundRoutes({ db, leads, secret }: RouteDeps, json: express.RequestHandler[]): express.Router {
   const router = express.Router();
 
   router.post(
@@ -133,17 +124,10 @@ export function inboundRoutes(deps: InboundRouteDeps, json: express.RequestHandl
         let told = false;
         if (leadId && fresh.has(touchKey)) {
           // Best effort, as for an unsubscribe: the suppression already stops every send; the signal stops the planning.
-          told = await temporal.connection
-            .withDeadline(Date.now() + deps.temporalDeadlineMs, () =>
-              temporal.workflow
-                .getHandle(leadWorkflowId(leadId))
-                .signal(mailStoppedSignal, { reason: effect.reason, at }),
-            )
-            .then(() => true)
-            .catch((err: Error) => {
-              if (!isWorkflowGone(err)) req.log.warn({ leadId, err }, 'address suppressed, workflow not told');
-              return false;
-            });
+          told = await leads.signal(leadId, mailStoppedSignal, { reason: effect.reason, at }).catch((err: unknown) => {
+            req.log.warn({ leadId, err }, 'address suppressed, workflow not told');
+            return false;
+          });
         }
         return void res.json({
           ...base,
@@ -195,9 +179,7 @@ export function inboundRoutes(deps: InboundRouteDeps, json: express.RequestHandl
         if (!fresh.has(touchKey)) return { duplicate: true, forwarded: false };
         return {
           duplicate: false,
-          forwarded: await forwardEngagements(temporal, deps.temporalDeadlineMs, leadId, [
-            { requestId: touchKey, event: 'reply', at },
-          ]),
+          forwarded: await forwardEngagements(leads, leadId, [{ requestId: touchKey, event: 'reply', at }]),
         };
       });
       res.json({ ...base, action: 'engaged', autoReply: false, ...result });

@@ -4,10 +4,8 @@
  * Temporal updates, so the caller learns whether they were accepted.
  */
 import express, { type Request } from 'express';
-import type { Client } from '@temporalio/client';
-import { WorkflowUpdateStage, type WorkflowUpdateHandle } from '@temporalio/client';
+import type { WorkflowUpdateHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { temporal as temporalProto } from '@temporalio/proto';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { findLead, type LeadRow } from '../db/leads';
@@ -18,8 +16,6 @@ import {
   closeOpportunityUpdate,
   decideHandoffUpdate,
   flagJunkUpdate,
-  leadStateQuery,
-  leadWorkflowId,
   reportOutcomeUpdate,
   reviewJunkUpdate,
   scheduleActivityUpdate,
@@ -27,7 +23,9 @@ import {
   type LeadState,
 } from '../workflows/contracts';
 import { requireRole } from './auth';
-import { HttpError, isTemporalUnavailable, parseOr400 } from './errors';
+import type { RouteDeps } from './deps';
+import { HttpError, parseOr400 } from './errors';
+import { isUpdateLate, isUpdateRejected, isWorkflowGone, refusalMessage } from './lead-client';
 import { openRequest, RequestKeyParamSchema } from './idempotency';
 import { answerRequest, findRequest, forgetRequest } from '../db/requests';
 import {
@@ -38,12 +36,6 @@ import {
   OutcomeSchema,
   ScheduleActivitySchema,
 } from './schemas';
-
-export interface LeadRouteDeps {
-  db: Db;
-  temporal: Client;
-  temporalDeadlineMs: number;
-}
 
 const LeadIdSchema = z.string().uuid();
 
@@ -63,22 +55,6 @@ async function leadFor(db: Db, req: Request): Promise<LeadRow> {
 
 function actorOf(req: Request): Actor {
   return { role: req.principal!.role, repId: req.principal!.repId };
-}
-
-function isUpdateRejected(err: unknown): err is Error {
-  return (err as Error | undefined)?.name === 'WorkflowUpdateFailedError';
-}
-
-/** The deadline passed, or Temporal could not be reached: whether the update arrived is not known from the error. */
-function isUpdateLate(err: unknown): boolean {
-  return (err as Error | undefined)?.name === 'WorkflowUpdateRPCTimeoutOrCancelledError' || isTemporalUnavailable(err);
-}
-
-function isWorkflowGone(err: unknown): boolean {
-  const e = err as { name?: string; message?: string } | undefined;
-  return (
-    e?.name === 'WorkflowNotFoundError' || /workflow execution already completed|not found/i.test(e?.message ?? '')
-  );
 }
 
 /** The answer for a request the workflow received but has not answered in time: where to read it. */
@@ -117,33 +93,8 @@ const CHANGE_PATH: Record<ChangeRoute, string> = {
 };
 const isChangeRoute = (route: string): route is ChangeRoute => route in OK_STATUS;
 
-export function leadRoutes(
-  { db, temporal, temporalDeadlineMs }: LeadRouteDeps,
-  json: express.RequestHandler[],
-): express.Router {
+export function leadRoutes({ db, leads }: RouteDeps, json: express.RequestHandler[]): express.Router {
   const router = express.Router();
-  const withDeadline = <T>(fn: () => Promise<T>) =>
-    temporal.connection.withDeadline(Date.now() + temporalDeadlineMs, fn);
-  const lifecycle = temporalProto.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
-
-  /** Whether Temporal holds the update (admitted or further); false when it does not know it or cannot be reached. */
-  async function updateReceived(leadId: string, updateId: string): Promise<boolean> {
-    try {
-      const response = await temporal.connection.withDeadline(
-        Date.now() + Math.min(temporalDeadlineMs, LATE_ANSWER_WAIT_MS),
-        () =>
-          temporal.workflowService.pollWorkflowExecutionUpdate({
-            namespace: temporal.options.namespace,
-            updateRef: { workflowExecution: { workflowId: leadWorkflowId(leadId) }, updateId },
-            identity: temporal.options.identity,
-            waitPolicy: { lifecycleStage: lifecycle.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
-          }),
-      );
-      return (response.stage ?? 0) >= lifecycle.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED;
-    } catch {
-      return false;
-    }
-  }
 
   /**
    * Sends a change to the lead's workflow as an update, recorded first in the request ledger, and
@@ -162,8 +113,7 @@ export function leadRoutes(
     const request = (await openRequest(db, req, `POST ${CHANGE_PATH[route]}`, lead.id, args))!;
     if (request.replay) return void res.status(request.replay.status).json(request.replay.body);
     const refusal = (err: unknown) => {
-      if (isUpdateRejected(err))
-        return new HttpError(409, 'conflict', (err.cause as Error | undefined)?.message ?? err.message);
+      if (isUpdateRejected(err)) return new HttpError(409, 'conflict', refusalMessage(err));
       if (isWorkflowGone(err))
         return new HttpError(
           409,
@@ -184,30 +134,27 @@ export function leadRoutes(
       res.status(202).location(location).json(body);
     };
 
-    const handle = temporal.workflow.getHandle(leadWorkflowId(lead.id));
-    const deadline = Date.now() + temporalDeadlineMs;
+    const deadline = leads.deadline();
     // The request id is the update id: Temporal, and the workflow's memory of answered requests, apply a repeat once.
     const updateArgs = { ...args, requestId: request.requestId, actor: actorOf(req) } as unknown as A;
     let updateHandle: WorkflowUpdateHandle<LeadState>;
     try {
-      updateHandle = await temporal.connection.withDeadline(deadline, () =>
-        handle.startUpdate(definition, {
-          args: [updateArgs],
-          updateId: request.requestId,
-          waitForStage: WorkflowUpdateStage.ACCEPTED,
-        }),
-      );
+      updateHandle = await leads.startUpdate(lead.id, definition, updateArgs, {
+        updateId: request.requestId,
+        until: deadline,
+      });
     } catch (err) {
       const refused = refusal(err);
       if (refused) return refuse(refused);
-      if (isUpdateLate(err) && (await updateReceived(lead.id, request.requestId))) return late();
+      if (isUpdateLate(err) && (await leads.updateReceived(lead.id, request.requestId, LATE_ANSWER_WAIT_MS)))
+        return late();
       if (isUpdateLate(err) && request.earlier === undefined)
         await forgetRequest(db, request.keyId, request.requestKey).catch(() => undefined);
       throw err; // 503: nothing was stored
     }
     let state: LeadState;
     try {
-      state = await temporal.connection.withDeadline(deadline, () => updateHandle.result());
+      state = await leads.updateResult(lead.id, updateHandle, { until: deadline });
     } catch (err) {
       const refused = refusal(err);
       if (refused) return refuse(refused);
@@ -221,14 +168,7 @@ export function leadRoutes(
 
   router.get('/leads/:id', requireRole('rep', 'manager'), async (req, res) => {
     const lead = await leadFor(db, req);
-    let state: LeadState | null = null;
-    try {
-      const handle = temporal.workflow.getHandle(leadWorkflowId(lead.id));
-      const description = await withDeadline(() => handle.describe());
-      if (description.status.name === 'RUNNING') state = await withDeadline(() => handle.query(leadStateQuery));
-    } catch (err) {
-      if (!isWorkflowGone(err)) throw err;
-    }
+    const state = await leads.state(lead.id);
     const [timeline, score] = await Promise.all([leadTimeline(db, lead.id), latestScore(db, lead.id)]);
     // R14: the score with its explanation: each fit rule and each action with its decayed points.
     res.json({ lead: publicLead(lead), state, running: state !== null, timeline, score: score ?? null });
@@ -309,14 +249,9 @@ export function leadRoutes(
     const route = request.route.split('/').at(-1)!;
     if (status === 'pending' && isChangeRoute(route)) {
       try {
-        const state = await temporal.connection.withDeadline(
-          Date.now() + Math.min(temporalDeadlineMs, LATE_ANSWER_WAIT_MS),
-          () =>
-            temporal.workflow
-              .getHandle(leadWorkflowId(lead.id))
-              .getUpdateHandle<LeadState>(`${request.keyId}:${request.requestKey}`)
-              .result(),
-        );
+        const state = await leads.updateResult(lead.id, `${request.keyId}:${request.requestKey}`, {
+          waitMs: LATE_ANSWER_WAIT_MS,
+        });
         [status, answer] = ['done', { status: OK_STATUS[route], body: { state } }];
         await answerRequest(db, request.keyId, request.requestKey, status, answer);
       } catch (err) {
@@ -325,7 +260,7 @@ export function leadRoutes(
             'rejected',
             {
               status: 409,
-              body: { error: { code: 'conflict', message: (err.cause as Error | undefined)?.message ?? err.message } },
+              body: { error: { code: 'conflict', message: refusalMessage(err) } },
             },
           ];
           await answerRequest(db, request.keyId, request.requestKey, status, answer);

@@ -8,32 +8,21 @@
  * Temporal is unreachable the reader still gets the image or the page, and the workflow counts
  * the touch at its next re-score.
  */
-import type { Secrets } from '../privacy/tokens';
 import { randomUUID } from 'node:crypto';
 import express, { type Request } from 'express';
-import type { Client } from '@temporalio/client';
-import type { Db } from '../db';
+import type { RouteDeps } from './deps';
 import { recordTouches, sentEmailByRef, type SentEmail } from '../db/engagements';
 import { verifyToken, type TokenKind } from '../privacy/tokens';
 import type { EngagementEvent } from '../workflows/contracts';
 import { forwardEngagements } from './engagement';
 import { HttpError } from './errors';
 
-export interface TrackingDeps {
-  db: Db;
-  temporal: Client;
-  secret: Secrets;
-  temporalDeadlineMs: number;
-}
-
 /** A 1×1 transparent GIF (43 bytes). */
 export const TRANSPARENT_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 const NO_STORE = { 'Cache-Control': 'no-store, no-cache, must-revalidate, private', Pragma: 'no-cache', Expires: '0' };
 
-export function trackingRoutes(deps: TrackingDeps): express.Router {
-  const { db, temporal, secret } = deps;
-
+export function trackingRoutes({ db, leads, secret }: RouteDeps): express.Router {
   /** The e-mail a token of this kind names, or 404 for anything else. */
   async function emailOf(token: string, kind: TokenKind): Promise<{ email: SentEmail; link?: number }> {
     const claims = verifyToken(secret, token);
@@ -65,14 +54,12 @@ export function trackingRoutes(deps: TrackingDeps): express.Router {
         },
       ]),
     );
-    await forwardEngagements(temporal, deps.temporalDeadlineMs, email.leadId, [{ requestId, event, at }]).catch(
-      (err: Error) => {
-        req.log.warn(
-          { leadId: email.leadId, event, err },
-          'engagement recorded, workflow not told; its next re-score counts it',
-        );
-      },
-    );
+    await forwardEngagements(leads, email.leadId, [{ requestId, event, at }]).catch((err: Error) => {
+      req.log.warn(
+        { leadId: email.leadId, event, err },
+        'engagement recorded, workflow not told; its next re-score counts it',
+      );
+    });
   }
 
   const router = express.Router();

@@ -18,12 +18,3 @@ export function nextUnderCap(
   // The send that must fall out of the period before another may go.
   return recent[recent.length - cap.max]! + cap.periodMs;
 }
-
-/** Sends still inside the longest period worth remembering (the workflow keeps only these). */
-export function recentSends(
-  sentAt: readonly number[],
-  now: number,
-  cap: FrequencyCap = DEFAULT_FREQUENCY_CAP,
-): number[] {
-  return sentAt.filter((t) => t > now - cap.periodMs);
-}

@@ -1,5 +1,5 @@
 /**
- * The cadence language (STYLE 3): a cadence is typed data, reviewed like code, interpreted by a
+ * The cadence language: a cadence is typed data, reviewed like code, interpreted by a
  * pure function inside the lead workflow. Nothing here does I/O; the file is bundled with the
  * workflows, so everything in it must stay deterministic.
  */
@@ -65,17 +65,6 @@ export interface ExitStep {
 }
 
 export type Step = WaitStep | EmailStep | TaskStep | BranchStep | GotoStep | ExitStep;
-
-export const ENGAGEMENT_KINDS = [
-  'email_open',
-  'email_click',
-  'page_visit',
-  'pricing_page_visit',
-  'download',
-  'form_submit',
-  'reply',
-  'meeting',
-] as const;
 
 /** What a branch may look at. */
 export type Condition =

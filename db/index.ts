@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 
-/** What repositories need from the database: parameterised queries and transactions (STYLE 10). */
+/** What repositories need from the database: parameterised queries and transactions; the pool stays here. */
 export interface Db {
   query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[]): Promise<R[]>;
   withTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
@@ -67,11 +67,6 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
   if (Array.isArray(errors)) return errors.some(isDatabaseUnavailable);
   return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message);
-}
-
-/** Postgres unique_violation: the caller maps it to a conflict. */
-export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === '23505';
 }
 
 const MIGRATIONS_DIR = path.resolve(__dirname, 'migrations');

@@ -190,7 +190,3 @@ export async function findLead(db: Db | Tx, leadId: string): Promise<LeadRow | u
   const [lead] = await db.query<LeadRow>('SELECT * FROM leads WHERE id = $1', [leadId]);
   return lead;
 }
-
-export async function setLeadStage(db: Db | Tx, leadId: string, stage: LeadStage): Promise<void> {
-  await db.query('UPDATE leads SET stage = $2, updated_at = now() WHERE id = $1', [leadId, stage]);
-}

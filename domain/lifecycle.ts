@@ -1,5 +1,5 @@
 /**
- * The rules of one lead's life as data and pure functions (STYLE 3): cadences, the policy's
+ * The rules of one lead's life as data and pure functions, testable without Temporal: cadences, the policy's
  * numbers, and what each rep outcome does. The workflow calls these; nothing here does I/O,
  * so it is deterministic and safe inside workflow code.
  */

@@ -24,7 +24,7 @@ interface StackInfo {
   timeScale: number;
 }
 
-/** The seeds' world (DOMAIN.md): a rep per place, routed by territory (R16). */
+/** The seeds' world (docs/rules.md): a rep per place, routed by territory (R16). */
 const REPS = [
   { id: 'demo-oulu', name: 'Aino Virtanen', country: 'FI', city: 'Oulu' },
   { id: 'demo-helsinki', name: 'Mikko Nieminen', country: 'FI', city: 'Helsinki' },

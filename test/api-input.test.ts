@@ -99,7 +99,10 @@ describe('POST /v1/leads input errors', () => {
 describe('access (Authorization: Bearer <key>)', () => {
   it('answers 401 without a key', async () => {
     const res = await post(JSON.stringify({ email: 'a@example.fi' }), { authorization: '' });
-    expect(res.status).toBe(401);
+    expect(res).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthorized', message: expect.stringContaining('Missing API key') } },
+    });
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
   });
 
@@ -107,7 +110,10 @@ describe('access (Authorization: Bearer <key>)', () => {
     const res = await post(JSON.stringify({ email: 'a@example.fi' }), {
       authorization: 'Bearer rk_capture_not-a-real-key',
     });
-    expect(res.status).toBe(401);
+    expect(res).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthorized', message: 'Unknown or revoked API key' } },
+    });
   });
 
   it('answers 403 when the role may not capture', async () => {

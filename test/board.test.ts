@@ -125,12 +125,21 @@ it("gives managers any rep's board with ?rep= and refuses a rep another rep's (4
   const everyone = await call('GET', `/v1/leads?stage=contacting&limit=200`, manager);
   expect(everyone.body.leads.map((c: { id: string }) => c.id)).toContain(theirs);
   expect(everyone.body.leads.some((c: { assignedRep: string }) => c.assignedRep === `oulu-${tag}`)).toBe(true);
-  const forbidden = await call('GET', `/v1/board?rep=helsinki-${tag}`, oulu);
-  expect(forbidden.status).toBe(403);
-  expect((await call('GET', `/v1/leads?rep=helsinki-${tag}`, oulu)).status).toBe(403);
-  expect((await call('GET', `/v1/leads/${theirs}`, oulu)).status).toBe(404);
-  expect((await call('GET', '/v1/board', capture)).status).toBe(403);
-  expect((await call('GET', '/v1/board', {})).status).toBe(401);
+  const othersLeads = {
+    status: 403,
+    body: { error: { code: 'forbidden', message: expect.stringContaining('own leads') } },
+  };
+  expect(await call('GET', `/v1/board?rep=helsinki-${tag}`, oulu)).toMatchObject(othersLeads);
+  expect(await call('GET', `/v1/leads?rep=helsinki-${tag}`, oulu)).toMatchObject(othersLeads);
+  expect(await call('GET', `/v1/leads/${theirs}`, oulu)).toMatchObject({
+    status: 404,
+    body: { error: { code: 'lead_not_found' } },
+  });
+  expect(await call('GET', '/v1/board', capture)).toMatchObject({
+    status: 403,
+    body: { error: { code: 'forbidden', message: expect.stringContaining('roles') } },
+  });
+  expect(await call('GET', '/v1/board', {})).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
 });
 
 it('answers 400 naming the field for a bad filter, limit or cursor', async () => {

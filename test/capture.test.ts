@@ -3,6 +3,7 @@
  * lead workflow → personal first-touch e-mail through a real SMTP server.
  */
 import { capture } from '../api/capture';
+import { createLeadClient } from '../api/lead-client';
 import type { CaptureLeadBody } from '../api/schemas';
 import type { Db } from '../db';
 import { SearchAttributes, leadStateQuery, leadWorkflowId } from '../workflows/contracts';
@@ -66,10 +67,10 @@ describe('capturing a lead (R1, R2, R6, R7)', () => {
       campaign: 'spring',
       utm: { source: 'newsletter', medium: 'email' },
     });
-    const sent = await stack.db.query(
-      `SELECT send_key, status, message_id FROM sent_emails WHERE lead_id = $1 AND ${TO_THE_LEAD}`,
-      [body.leadId],
-    );
+    // The outbox row commits after the SMTP server's 250: wait for it rather than race it.
+    const toTheLead = `SELECT send_key, status, message_id FROM sent_emails WHERE lead_id = $1 AND ${TO_THE_LEAD}`;
+    await waitUntil(async () => (await stack.db.query(toTheLead, [body.leadId]))[0]?.status === 'sent');
+    const sent = await stack.db.query(toTheLead, [body.leadId]);
     expect(sent).toEqual([
       { send_key: `${body.workflowId}/first-touch`, status: 'sent', message_id: mail!.parsed.messageId },
     ]);
@@ -198,10 +199,8 @@ describe('a capture whose transaction commits after its workflow has started', (
     const { leadId } = await capture(
       {
         db: slowCommit,
-        temporal: stack.client,
-        taskQueue: stack.taskQueue,
+        leads: createLeadClient({ temporal: stack.client, taskQueue: stack.taskQueue, deadlineMs: 10_000 }),
         secret: SECRET,
-        temporalDeadlineMs: 10_000,
       },
       body,
     );

@@ -89,6 +89,10 @@ describe('unsubscribe (RFC 8058 one-click) and the suppression list', () => {
     expect(listUnsubscribe).not.toContain(leadId);
     // R12: the pack's link is tracked; the original is stored, so a click can only ever lead there.
     expect(pack!.parsed.html).toMatch(/href="https:\/\/ripen\.test\/t\/c\/c\.[^"]+"/);
+    // The outbox row commits after the SMTP server's 250: wait for it rather than race it.
+    const packRow =
+      "SELECT 1 FROM sent_emails WHERE lead_id = $1 AND template = 'nurture-info-pack' AND status = 'sent'";
+    await waitUntil(async () => (await stack.db.query(packRow, [leadId])).length === 1);
     expect(
       await stack.db.query("SELECT links FROM sent_emails WHERE lead_id = $1 AND template = 'nurture-info-pack'", [
         leadId,
@@ -142,8 +146,13 @@ describe('unsubscribe (RFC 8058 one-click) and the suppression list', () => {
       'not-a-token',
       'o.AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB',
     ]) {
-      expect((await fetch(`${stack.apiUrl}/u/${token}`, { method: 'POST' })).status).toBe(404);
-      expect((await fetch(`${stack.apiUrl}/u/${token}`)).status).toBe(404);
+      for (const method of ['POST', 'GET']) {
+        const res = await fetch(`${stack.apiUrl}/u/${token}`, { method });
+        expect({ status: res.status, body: await res.json() }).toMatchObject({
+          status: 404,
+          body: { error: { code: 'not_found', message: 'Unknown unsubscribe link' } },
+        });
+      }
     }
     const [{ n: after }] = (await stack.db.query('SELECT count(*)::int AS n FROM suppressions')) as [{ n: number }];
     expect(after).toBe(before);
@@ -205,7 +214,10 @@ describe('erasure (data protection)', () => {
       message: 'Please call me',
     });
     await stack.smtp.waitFor((m) => m.envelopeTo.includes(to));
-    expect((await post(`/v1/admin/leads/${leadId}/erase`, capture)).status).toBe(403);
+    expect(await post(`/v1/admin/leads/${leadId}/erase`, capture)).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden' } },
+    });
     const res = await post(`/v1/admin/leads/${leadId}/erase`, admin);
     expect(res).toEqual({ status: 200, body: { leadId, erased: true, alreadyErased: false } });
 
@@ -237,7 +249,10 @@ describe('erasure (data protection)', () => {
     const again = await post('/v1/leads', capture, { email: to.toUpperCase() });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('erased');
-    expect((await post('/v1/leads', capture, { phone: '+358 50 111 2233' })).status).toBe(409);
+    expect(await post('/v1/leads', capture, { phone: '+358 50 111 2233' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'erased' } },
+    });
     expect((await post(`/v1/admin/leads/${leadId}/erase`, admin)).body.alreadyErased).toBe(true);
   });
 });

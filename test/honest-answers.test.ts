@@ -159,11 +159,20 @@ it('answers 422 for an Idempotency-Key used on another route, another lead or wi
     { field: 'Idempotency-Key', message: 'already used with another body' },
   ]);
   const otherLead = await contactingLead('reuse-other');
-  expect((await stack.call('POST', `/v1/leads/${otherLead}/outcomes`, rep, { outcome: 'no_answer' }, key)).status).toBe(
-    422,
+  const reusedFor = (where: string) => ({
+    status: 422,
+    body: {
+      error: {
+        code: 'idempotency_key_reused',
+        fields: [{ field: 'Idempotency-Key', message: `already used for ${where}` }],
+      },
+    },
+  });
+  expect(await stack.call('POST', `/v1/leads/${otherLead}/outcomes`, rep, { outcome: 'no_answer' }, key)).toMatchObject(
+    reusedFor(`POST /v1/leads/:id/outcomes for lead ${leadId}`),
   );
   const otherNote = await stack.call('POST', `/v1/leads/${leadId}/notes`, rep, { body: 'a note' }, key);
-  expect(otherNote.status).toBe(422);
+  expect(otherNote).toMatchObject(reusedFor(`POST /v1/leads/:id/outcomes for lead ${leadId}`));
 
   const { body } = await stack.call('GET', `/v1/leads/${leadId}`, rep);
   expect(body.state).toMatchObject({ attempts: 1, junkFlagged: false });

@@ -153,7 +153,10 @@ it('answers 400 naming the field for a bad note or schedule, and 404 for another
   });
   expect(kind.status).toBe(400);
   expect(kind.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['kind']);
-  expect((await call('POST', `/v1/leads/${leadId}/notes`, helsinki, { body: 'not mine' })).status).toBe(404);
+  expect(await call('POST', `/v1/leads/${leadId}/notes`, helsinki, { body: 'not mine' })).toMatchObject({
+    status: 404,
+    body: { error: { code: 'lead_not_found' } },
+  });
   expect(
     (
       await call('POST', `/v1/leads/${leadId}/activities`, helsinki, {

@@ -68,6 +68,15 @@ it('records a rep outcome and shows it in the lead state and timeline (R7, R8, R
   });
   expect(res.status).toBe(200);
   expect(res.body.state).toMatchObject({ stage: 'contacting', attempts: 1, assignedRep: `oulu-${tag}` });
+  // The update answers once decided; the outcome's touch and the rep's task are effects written just after.
+  await waitUntil(
+    async () =>
+      (await call('GET', `/v1/leads/${leadId}`, oulu)).body.timeline.some(
+        (e: { kind?: string }) => e.kind === 'outcome',
+      ) &&
+      (await stack.db.query('SELECT 1 FROM tasks WHERE lead_id = $1 AND due_at = $2', [leadId, '2030-01-02T07:00:00Z']))
+        .length === 1,
+  );
   const lead = await call('GET', `/v1/leads/${leadId}`, oulu);
   expect(lead.status).toBe(200);
   expect(lead.body.running).toBe(true);
@@ -117,11 +126,13 @@ it('applies a repeated request with the same Idempotency-Key once', async () => 
 
 it("lets a rep act only on their own leads: another rep's lead is 404 (R22)", async () => {
   const leadId = await ouluLead('pekka');
-  expect((await call('POST', `/v1/leads/${leadId}/outcomes`, helsinki, { outcome: 'reached' })).status).toBe(404);
-  expect((await call('GET', `/v1/leads/${leadId}`, helsinki)).status).toBe(404);
-  expect((await call('GET', '/v1/leads/not-a-uuid', oulu)).status).toBe(404);
-  expect((await call('POST', `/v1/leads/${leadId}/outcomes`, capture, { outcome: 'reached' })).status).toBe(403);
-  expect((await call('GET', '/v1/admin/flags', oulu)).status).toBe(403);
+  const notFound = { status: 404, body: { error: { code: 'lead_not_found' } } };
+  const forbidden = { status: 403, body: { error: { code: 'forbidden' } } };
+  expect(await call('POST', `/v1/leads/${leadId}/outcomes`, helsinki, { outcome: 'reached' })).toMatchObject(notFound);
+  expect(await call('GET', `/v1/leads/${leadId}`, helsinki)).toMatchObject(notFound);
+  expect(await call('GET', '/v1/leads/not-a-uuid', oulu)).toMatchObject(notFound);
+  expect(await call('POST', `/v1/leads/${leadId}/outcomes`, capture, { outcome: 'reached' })).toMatchObject(forbidden);
+  expect(await call('GET', '/v1/admin/flags', oulu)).toMatchObject(forbidden);
   const bad = await call('POST', `/v1/leads/${leadId}/outcomes`, oulu, { outcome: 'ghosted' });
   expect(bad.status).toBe(400);
   expect(bad.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['outcome']);

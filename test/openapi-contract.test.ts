@@ -51,7 +51,12 @@ it('answers OPTIONS with the methods the path serves', async () => {
 });
 
 it('answers 404, not 405, for a path the API does not serve', async () => {
-  expect((await fetch(`${stack.apiUrl}/v1/nothing-here`, { method: 'DELETE', headers: admin })).status).toBe(404);
+  const res = await fetch(`${stack.apiUrl}/v1/nothing-here`, { method: 'DELETE', headers: admin });
+  expect({ status: res.status, allow: res.headers.get('allow'), body: await res.json() }).toMatchObject({
+    status: 404,
+    allow: null,
+    body: { error: { code: 'not_found' } },
+  });
 });
 
 it('documents the rules the API enforces beyond each field: e-mail or phone, lead by id or e-mail, the cursor, the times', async () => {

@@ -343,8 +343,16 @@ describe('rate limits and security headers', () => {
   it('answers 429 with Retry-After once a client exceeds the capture limit', async () => {
     const auth = await stack.authAs('capture');
     // Bad bodies count too: the limit runs before the key and the body are looked at.
-    expect((await post(stack, '/v1/leads', { email: 'nope' }, auth)).status).toBe(400);
-    expect((await post(stack, '/v1/leads', {})).status).toBe(401);
+    const badBody = await post(stack, '/v1/leads', { email: 'nope' }, auth);
+    expect({ status: badBody.status, body: await badBody.json() }).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', fields: [{ field: 'email' }] } },
+    });
+    const noKey = await post(stack, '/v1/leads', {});
+    expect({ status: noKey.status, body: await noKey.json() }).toMatchObject({
+      status: 401,
+      body: { error: { code: 'unauthorized' } },
+    });
     const limited = await post(stack, '/v1/leads', { email: email('flood') }, auth);
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers.get('retry-after'));

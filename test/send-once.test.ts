@@ -1,4 +1,4 @@
-/** The outbox makes a retried send activity send at most once per key (STYLE 5), on a real database and SMTP server. */
+/** The outbox makes a retried send activity send at most once per key (the key is made in the workflow, unique in `sent_emails`), on a real database and SMTP server. */
 import nodemailer from 'nodemailer';
 import { messageIdFor, sendOnce, type OutgoingEmail } from '../activities/email';
 import { createDb, type Db } from '../db';

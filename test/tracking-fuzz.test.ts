@@ -244,7 +244,11 @@ it('answers thousands of malformed tracking, unsubscribe, events and inbound req
   expect(await count('touches')).toBe(touchesBefore);
 
   // Still up, and still right.
-  expect((await fetch(`${stack.apiUrl}/t/o/not-a-token`)).status).toBe(404);
+  const unknown = await fetch(`${stack.apiUrl}/t/o/not-a-token`);
+  expect({ status: unknown.status, body: await unknown.json() }).toMatchObject({
+    status: 404,
+    body: { error: { code: 'not_found', message: 'Unknown link' } },
+  });
   const ok = await fetch(`${stack.apiUrl}/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...capture },

@@ -304,8 +304,9 @@ describe('POST /v1/events', () => {
       expect({ field, status: res.status }).toEqual({ field, status: 400 });
       expect(res.body.error.fields.map((f: { field: string }) => f.field)).toContain(field);
     }
-    expect((await post('/v1/events', rep, { events: [{ type: 'download', leadId }] })).status).toBe(403);
-    expect((await post('/v1/events', inbound, { events: [{ type: 'download', leadId }] })).status).toBe(403);
+    const forbidden = { status: 403, body: { error: { code: 'forbidden' } } };
+    expect(await post('/v1/events', rep, { events: [{ type: 'download', leadId }] })).toMatchObject(forbidden);
+    expect(await post('/v1/events', inbound, { events: [{ type: 'download', leadId }] })).toMatchObject(forbidden);
   });
 });
 
@@ -463,7 +464,10 @@ describe('POST /v1/inbound', () => {
       (await post('/v1/inbound', inbound, { type: 'reply', from: address('unknown'), subject: 'Hello' })).body,
     ).toMatchObject({ leadId: null, matched: false, action: 'unmatched' });
 
-    expect((await post('/v1/inbound', capture, { type: 'bounce', to: stranger })).status).toBe(403);
+    expect(await post('/v1/inbound', capture, { type: 'bounce', to: stranger })).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden' } },
+    });
     for (const [body, field] of [
       [{ type: 'unsubscribe', to: stranger }, 'type'],
       [{ type: 'bounce', to: 'nobody' }, 'to'],

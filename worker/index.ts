@@ -26,7 +26,7 @@ export interface LeadWorkers {
 }
 
 /**
- * Builds the workers (STYLE 11: built here, run by main.ts): lead workflows with their activities
+ * Builds the workers (built here, run by main.ts, so tests build the same workers without running a process): lead workflows with their activities
  * on the lead queue, and the e-mail activities on `<queue>-email`, where the server enforces the
  * per-provider send rate for all workers of the queue.
  */

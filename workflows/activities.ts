@@ -5,16 +5,17 @@ import { emailTaskQueue } from './contracts';
 /**
  * Retried with backoff until they succeed, so an SMTP or database outage is ridden out (departs
  * from the default: a 5-minute cap on the interval). No decision waits for them: each runs on
- * its own and reports back. A lead that does not exist, or a message the SMTP server refused for
- * good, is never retried. An attempt lost with its worker (a crash mid-send) is retried after 30
- * seconds: each takes well under that (the worker's SMTP socket timeout is 20 s).
+ * its own and reports back. A lead that does not exist, or has no e-mail address, is never
+ * retried; a message the SMTP server refused for good is no error at all (the send ends
+ * `bounced`). An attempt lost with its worker (a crash mid-send) is retried after 30 seconds:
+ * each takes well under that (the worker's SMTP socket timeout is 20 s).
  */
 const OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: ['LeadNotFound', 'NoEmailAddress', 'EmailRejected'],
+    nonRetryableErrorTypes: ['LeadNotFound', 'NoEmailAddress'],
   },
 };
 

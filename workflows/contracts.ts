@@ -1,5 +1,5 @@
 /**
- * The one place that names what the API, the worker and the workflows share (STYLE 4):
+ * The one place that names what the API, the worker and the workflows share, so neither side ever restates a name:
  * workflow ids, signals, updates, queries, search attribute keys and payload types.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
@@ -42,8 +42,6 @@ export type {
   RepOutcome,
 } from '../domain/journey';
 export { ENGAGEMENT_EVENTS } from '../domain/journey';
-
-export const DEFAULT_TASK_QUEUE = 'ripen-leads';
 
 /** Business workflow id: the lead id, never the e-mail (ids and search attributes are stored unencrypted). */
 export function leadWorkflowId(leadId: string): string {

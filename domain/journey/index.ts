@@ -1,4 +1,4 @@
-/** The lead's journey as a pure decision core (STYLE 15): state, events, effects and `decide`. */
+/** The lead's journey as a pure decision core (no decision waits on an effect; effects come back as events): state, events, effects and `decide`. */
 export * from './types';
 export { decide, initialState, refusal, rememberedAnswer, REMEMBERED_ANSWERS, runIsOver, type NewLead } from './decide';
 export { MAX_SCHEDULED } from './events';

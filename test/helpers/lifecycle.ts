@@ -10,6 +10,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import nodemailer from 'nodemailer';
 import { capture } from '../../api/capture';
+import { createLeadClient } from '../../api/lead-client';
 import { endLead } from '../../preview/runner';
 import type { CaptureLeadBody } from '../../api/schemas';
 import { createDb, type Db } from '../../db';
@@ -91,7 +92,11 @@ export async function startHarness(name: string): Promise<Harness> {
     tag,
     async capture(body, options = {}) {
       const { leadId } = await capture(
-        { db, temporal: env.client, taskQueue, secret: SECRET, temporalDeadlineMs: 10_000, workflowOptions: options },
+        {
+          db,
+          leads: createLeadClient({ temporal: env.client, taskQueue, deadlineMs: 10_000, workflowOptions: options }),
+          secret: SECRET,
+        },
         { source: { channel: 'web-form' }, ...body } as CaptureLeadBody,
         new Date(await env.currentTimeMs()),
       );
