@@ -13,6 +13,7 @@ import { emailSafetyRoutes } from './email-safety-routes';
 import { eventRoutes } from './events-routes';
 import { inboundRoutes } from './inbound-routes';
 import { leadRoutes } from './lead-routes';
+import { repAdminRoutes } from './rep-admin-routes';
 import { operationsRoutes } from './operations-routes';
 import { DEFAULT_RATE_LIMITS, limiter, securityHeaders, type RateLimits } from './protection';
 import { createHttpMetrics, observeRequests, type HttpMetrics } from './request-observability';
@@ -140,6 +141,9 @@ export function createApp(deps: AppDeps): express.Express {
   // Larger bodies: 100 events a batch; an inbound reply carries its text.
   v1.use(eventRoutes(engagementDeps, [requireJson, express.json({ limit: '64kb', strict: false })]));
   v1.use(inboundRoutes(engagementDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
+  v1.use(
+    repAdminRoutes({ db: deps.db, temporal: deps.temporal, temporalDeadlineMs: captureDeps.temporalDeadlineMs }, json),
+  );
   v1.use(boardRoutes({ db: deps.db }));
   v1.use(funnelRoutes({ db: deps.db }));
   v1.use(
