@@ -32,6 +32,21 @@ Options:
   --api <u>  the API's URL (default: RIPEN_API_URL, else http://localhost:$PORT, port 3000)
   -h, --help this text`;
 
+/**
+ * What `npm start` says about reps: with none, every lead goes to the manager and its first touch is
+ * signed by the team, so it says how to add the first one.
+ */
+export function repsStatusLines(activeReps: number, apiUrl: string, team: string): string[] {
+  if (activeReps > 0)
+    return [`Reps           ${activeReps} active: npm run reps -- list, or ${apiUrl}/admin/reps (docs/reps.md)`];
+  return [
+    `Reps           none yet: leads wait for the manager and first touches are signed "${team}". Add the first:`,
+    `               RIPEN_ADMIN_KEY=<admin key> npm run reps -- add rep-oulu --name "Oona Oulu" \\`,
+    `                 --email oona@example.fi --territory FI/Oulu --language fi --language en`,
+    `               or on ${apiUrl}/admin/reps (docs/reps.md)`,
+  ];
+}
+
 export interface RepsIo {
   out: (line: string) => void;
   err: (line: string) => void;

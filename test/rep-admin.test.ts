@@ -6,8 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createApiKey, hashKey } from '../db/keys';
-import { runReps, USAGE } from '../scripts/reps';
-import { startStack, type Stack } from './helpers/stack';
+import nodemailer from 'nodemailer';
+import { createNotifyActivities } from '../activities/notify';
+import { repsStatusLines, runReps, USAGE } from '../scripts/reps';
+import { MAIL, startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
 
 let stack: Stack;
@@ -256,6 +258,25 @@ describe('routing by what the admin set, and deactivation (R16)', () => {
   });
 });
 
+it('signs the first touch with the team (SENDER_IDENTITY) when no rep could take the lead, never a made-up person (R7)', async () => {
+  const leadId = await captureLead('Ioanna');
+  const mailer = nodemailer.createTransport(stack.smtp.url);
+  try {
+    // What the welcome does when routing finds nobody: the first touch with no rep.
+    const notify = createNotifyActivities({ db: stack.db, mailer, mail: MAIL });
+    expect(await notify.sendFirstTouchEmail({ leadId, sendKey: `no-rep-${leadId}`, repId: null })).toMatchObject({
+      status: 'sent',
+    });
+  } finally {
+    mailer.close();
+  }
+  await stack.smtp.waitFor(
+    (m) =>
+      m.envelopeTo.some((to) => to.toLowerCase().startsWith('ioanna.')) &&
+      (m.parsed.text ?? '').includes(`Best regards,\n${MAIL.senderIdentity}`),
+  );
+});
+
 describe('npm run reps', () => {
   const run = async (...argv: string[]) => {
     const out: string[] = [];
@@ -318,6 +339,29 @@ describe('npm run reps', () => {
       'updated',
       'updated',
       'deactivated',
+    ]);
+  });
+
+  it('is what `npm start` tells a fresh install to run first, and the command it prints works', async () => {
+    const lines = repsStatusLines(0, stack.apiUrl, MAIL.senderIdentity);
+    expect(lines[0]).toContain(`first touches are signed "${MAIL.senderIdentity}"`);
+    expect(lines.join('\n')).toContain(`${stack.apiUrl}/admin/reps`);
+    // The printed command, with this test's own id and city so it touches no other test's leads.
+    const printed = lines
+      .slice(1, 3)
+      .join(' ')
+      .replace(/^.*npm run reps -- /, '')
+      .replace(/\\/g, '')
+      .match(/"[^"]*"|\S+/g)!
+      .map((arg) => arg.replace(/^"|"$/g, ''));
+    expect(printed.slice(0, 2)).toEqual(['add', 'rep-oulu']);
+    const argv = [...printed];
+    argv[1] = `first-${tag}`;
+    argv[argv.indexOf('FI/Oulu')] = `FI/Oulu-${tag}`;
+    expect(await run(...argv)).toMatchObject({ code: 0, err: '' });
+    expect(await run('deactivate', `first-${tag}`)).toMatchObject({ code: 0 });
+    expect(repsStatusLines(2, stack.apiUrl, MAIL.senderIdentity)).toEqual([
+      `Reps           2 active: npm run reps -- list, or ${stack.apiUrl}/admin/reps (docs/reps.md)`,
     ]);
   });
 
