@@ -93,7 +93,7 @@ export function routeLead(
   const candidates = reps.filter((r) => canTakeLeads(r, at) && !exclude.includes(r.id));
   if (candidates.length === 0) return null;
   const language = lead.language?.trim() || defaultLanguageFor(lead.country);
-  /** Speakers of the lead's language among `reps`, if any; else all of them. */
+  /** Speakers of the lead's language in `pool`, if any; else the whole pool. */
   const bySpeech = (pool: RepForRouting[]) => {
     const speakers = pool.filter((r) => speaks(r.languages, language));
     return speakers.length > 0 ? { pool: speakers, note: `, speaks ${language}` } : { pool, note: '' };
