@@ -25,8 +25,6 @@ export const ConfigSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Ripen <hello@ripen.local>'),
   /** Domain part of the fixed Message-IDs, so a receiver can de-duplicate a resent message. */
   MESSAGE_ID_DOMAIN: z.string().min(1).default('ripen.local'),
-  /** Who signs the first-touch e-mail until routing assigns a rep (R7). */
-  DEFAULT_REP_NAME: z.string().min(1).default('Aino Virtanen'),
   /** Told about SLA breaches and overdue handoffs when a rep has no manager of their own (R6). */
   MANAGER_EMAIL: z.string().email().default('sales-manager@ripen.local'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -48,7 +46,10 @@ export const ConfigSchema = z.object({
   RIPEN_SUPPRESSION_KEYS: z.string().min(1).optional(),
   /** Where the API is reachable from a lead's mail client: tracking, click and unsubscribe links point here. */
   PUBLIC_URL: z.string().url().default('http://localhost:3000'),
-  /** Sender identity and postal address, printed in every marketing e-mail's footer (CAN-SPAM, ePrivacy). */
+  /**
+   * Sender identity and postal address, printed in every marketing e-mail's footer (CAN-SPAM, ePrivacy). The
+   * identity also signs e-mails to a lead no rep could be found for (R7): the team, never a made-up person.
+   */
   SENDER_IDENTITY: z.string().min(2).default('Ripen Oy'),
   POSTAL_ADDRESS: z.string().min(5).default('Ripen Oy, Esimerkkikatu 1, 00100 Helsinki, Finland'),
   /** Optional mailto address offered in List-Unsubscribe beside the one-click URL. */
@@ -147,7 +148,6 @@ export function mailSettings(config: Config) {
     unsubscribeMailto: config.UNSUBSCRIBE_MAILTO,
     from: config.MAIL_FROM,
     messageIdDomain: config.MESSAGE_ID_DOMAIN,
-    defaultRepName: config.DEFAULT_REP_NAME,
     managerEmail: config.MANAGER_EMAIL,
   };
 }

@@ -27,14 +27,13 @@ import { leadNotFound } from './errors';
 export interface MailSettings {
   from: string;
   messageIdDomain: string;
-  /** Signs e-mails to leads that have no rep yet. */
-  defaultRepName: string;
   /** Told about SLA breaches when the rep has no manager of their own. */
   managerEmail: string;
   /** Signs link tokens and keys suppression hashes. */
   secret: Secrets;
   /** Base URL of the public tracking and unsubscribe routes. */
   publicUrl: string;
+  /** The team: signs e-mails to leads that have no rep (none could take them), and the marketing footer. */
   senderIdentity: string;
   postalAddress: string;
   unsubscribeMailto?: string;
@@ -70,7 +69,7 @@ function card(lead: LeadRow): LeadCard {
 
 export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
   const repName = async (repId: string | null | undefined) =>
-    (repId && (await findRepContact(db, repId))?.name) || mail.defaultRepName;
+    (repId && (await findRepContact(db, repId))?.name) || mail.senderIdentity;
   /**
    * Every e-mail to a lead: tracked links and open pixel; marketing e-mail also needs consent and
    * carries the footer and one-click unsubscribe. Suppression and consent are checked at send time,

@@ -15,6 +15,7 @@ import { inboundRoutes } from './inbound-routes';
 import { leadRoutes } from './lead-routes';
 import { createLeadClient } from './lead-client';
 import type { RouteDeps } from './deps';
+import { repAdminRoutes } from './rep-admin-routes';
 import { operationsRoutes } from './operations-routes';
 import { DEFAULT_RATE_LIMITS, limiter, securityHeaders, type RateLimits } from './protection';
 import { createHttpMetrics, observeRequests, type HttpMetrics } from './request-observability';
@@ -135,6 +136,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Larger bodies: 100 events a batch; an inbound reply carries its text.
   v1.use(eventRoutes(routeDeps, [requireJson, express.json({ limit: '64kb', strict: false })]));
   v1.use(inboundRoutes(routeDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
+  v1.use(repAdminRoutes(routeDeps, json));
   v1.use(boardRoutes(routeDeps));
   v1.use(funnelRoutes(routeDeps));
   v1.use(leadRoutes(routeDeps, json));

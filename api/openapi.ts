@@ -13,6 +13,7 @@ import { PayloadsSchema } from './codec-routes';
 import { EventBatchSchema } from './events-routes';
 import { FunnelQuerySchema, StalledQuerySchema } from './funnel-routes';
 import { InboundSchema } from './inbound-routes';
+import { AwaySchema, CreateRepSchema, RepListQuerySchema, TerritorySchema, UpdateRepSchema } from './rep-admin-routes';
 import { IdempotencyKeySchema } from './idempotency';
 import {
   CaptureLeadSchema,
@@ -105,6 +106,47 @@ const RequestAnswerSchema = z.object({
   message: z.string().optional(),
   receivedAt: z.string(),
   answeredAt: z.string().nullable(),
+});
+const RepResponse = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    managerEmail: z.string().nullable(),
+    territories: z.array(TerritorySchema),
+    languages: z.array(z.string()),
+    weight: z.number().int(),
+    available: z.boolean(),
+    away: z.array(AwaySchema),
+    active: z.boolean().meta({ description: 'false once deactivated (DELETE)' }),
+    assignedCount: z.number().int().meta({ description: 'leads assigned to the rep so far' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    deactivatedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Rep' });
+const RepAuditResponse = z.object({
+  repId: z.string(),
+  entries: z.array(
+    z.object({
+      at: z.string(),
+      actor: z.string().meta({ description: 'the id of the API key that made the change' }),
+      action: z.enum(['created', 'updated', 'deactivated']),
+      changes: z
+        .record(z.string(), z.unknown())
+        .meta({ description: 'created: the fields; updated: `{ field: { from, to } }`' }),
+    }),
+  ),
+});
+const DeactivateResponse = z.object({
+  rep: RepResponse,
+  alreadyDeactivated: z.boolean(),
+  leads: z.object({
+    reassigning: z.array(z.string()).meta({ description: 'open leads whose workflows were asked to route them again' }),
+    ended: z.array(z.string()).meta({ description: 'leads whose workflows had ended: nothing to reassign' }),
+    failed: z.array(z.string()).meta({ description: 'leads Temporal could not be reached for: send DELETE again' }),
+  }),
+  message: z.string().optional(),
 });
 const READ = [400, 401, 403, 404, 429, 503];
 const WRITE = [400, 401, 403, 404, 409, 413, 415, 422, 429, 503];
@@ -389,6 +431,70 @@ export const ROUTES: RouteDoc[] = [
     errors: READ.concat(422),
   },
 
+  // Rep administration (issue 14.1, R16)
+  {
+    method: 'post',
+    path: '/v1/admin/reps',
+    access: ['admin'],
+    tag: 'admin',
+    summary: 'Add a rep with their territories, languages, weight and away windows (audited)',
+    body: CreateRepSchema,
+    ok: { status: 201, description: 'the rep', schema: RepResponse },
+    errors: [400, 401, 403, 409, 413, 415, 422, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/reps',
+    access: ['admin'],
+    tag: 'admin',
+    summary: 'The active reps (`includeInactive=true`: deactivated ones too)',
+    query: RepListQuerySchema,
+    ok: { status: 200, description: '`{ reps }`', schema: z.object({ reps: z.array(RepResponse) }) },
+    errors: [400, 401, 403, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/reps/:id',
+    access: ['admin'],
+    tag: 'admin',
+    summary: 'One rep',
+    ok: { status: 200, description: 'the rep', schema: RepResponse },
+    errors: READ,
+  },
+  {
+    method: 'patch',
+    path: '/v1/admin/reps/:id',
+    access: ['admin'],
+    tag: 'admin',
+    summary: 'Change any of a rep’s fields; territories and away windows are replaced as a whole (audited)',
+    body: UpdateRepSchema,
+    ok: {
+      status: 200,
+      description: 'the rep after the change, and the fields that changed',
+      schema: RepResponse.extend({ changed: z.array(z.string()) }),
+    },
+    errors: [400, 401, 403, 404, 409, 413, 415, 422, 429, 503],
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/reps/:id',
+    access: ['admin'],
+    tag: 'admin',
+    summary:
+      'Deactivate a rep: no new leads; each open lead is reassigned through its workflow and the manager told (audited)',
+    ok: { status: 200, description: 'the rep and what happened to their open leads', schema: DeactivateResponse },
+    errors: READ.concat(422),
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/reps/:id/audit',
+    access: ['admin'],
+    tag: 'admin',
+    summary: 'Every change to the rep: who (API key id), when, what',
+    ok: { status: 200, description: 'the audit, oldest first', schema: RepAuditResponse },
+    errors: READ,
+  },
+
   // Codec server for the Temporal UI and CLI (issue 13.2); the key may also sit in the path, for a UI that cannot send a header
   ...(['encode', 'decode'] as const).flatMap((op): RouteDoc[] =>
     ['/codec', '/codec/key/:key'].map((prefix) => ({
@@ -422,6 +528,15 @@ export const ROUTES: RouteDoc[] = [
     access: 'public',
     tag: 'pages',
     summary: 'The funnel page',
+    ok: { status: 200, description: 'HTML', contentType: HTML },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/admin/reps',
+    access: 'public',
+    tag: 'pages',
+    summary: 'The rep administration page (needs an admin key to show anything)',
     ok: { status: 200, description: 'HTML', contentType: HTML },
     errors: [],
   },

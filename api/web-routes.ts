@@ -1,5 +1,6 @@
 /**
- * A small web board for reps (R22) and a funnel page for managers (R19): the pages are rendered
+ * A small web board for reps (R22), a funnel page for managers (R19) and the rep administration
+ * page for admins (issue 14.1): the pages are rendered
  * here, their data comes from the same /v1 API with the same keys, entered once and kept in the
  * browser session (sessionStorage). No framework: one vanilla script per page, under web/.
  */
@@ -34,6 +35,10 @@ const STYLE = `
   #timeline li { margin-bottom: .4rem; } .error { color: #c9372c; }
   table { border-collapse: collapse; background: #fff; margin: .5rem 0 1.5rem; } td, th { padding: .3rem .6rem; border: 1px solid #dfe1e6; text-align: right; }
   th:first-child, td:first-child { text-align: left; }
+  #reps td, #reps th { text-align: left; } #reps tr.deactivated { color: #5e6c84; }
+  .rep-form { display: grid; grid-template-columns: repeat(4, minmax(10rem, 1fr)); gap: .4rem .8rem; background: #fff; padding: 1rem; border-radius: 6px; margin-bottom: 1rem; }
+  .rep-form h2 { grid-column: 1 / -1; font-size: 1rem; margin: 0; } .rep-form label { display: flex; flex-direction: column; font-size: .8rem; }
+  .rep-form .wide { grid-column: span 2; } .rep-form .actions { grid-column: 1 / -1; display: flex; gap: .5rem; align-items: center; }
 `;
 
 function page(title: string, script: string, body: string): string {
@@ -41,7 +46,7 @@ function page(title: string, script: string, body: string): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(title)} · Ripen</title><style>${STYLE}</style></head>
 <body>
-<header><strong>Ripen</strong><a href="/board">Board</a><a href="/funnel">Funnel</a>
+<header><strong>Ripen</strong><a href="/board">Board</a><a href="/funnel">Funnel</a><a href="/admin/reps">Reps</a>
   <form id="logout" class="hidden"><button type="submit">Forget key</button></form></header>
 <main>
   <form id="login" class="hidden">
@@ -89,13 +94,39 @@ function funnelPage(): string {
   );
 }
 
-/** GET /board, GET /funnel and their scripts; no key needed to load a page, every figure needs one. */
+function repsPage(): string {
+  const common = `
+       <label>Name <input name="name" required maxlength="200"></label>
+       <label>E-mail <input name="email" type="email" required></label>
+       <label class="wide">Territories <input name="territories" placeholder="FI/Oulu, FI/Lapland/*, GR"></label>
+       <label>Languages <input name="languages" placeholder="fi, en"></label>
+       <label>Weight <input name="weight" type="number" min="1" max="1000" value="1"></label>
+       <label class="wide">Manager's e-mail <input name="managerEmail" type="email"></label>`;
+  return page(
+    'Reps',
+    'reps.js',
+    `<form id="add-rep" class="rep-form"><h2>Add a rep</h2>
+       <label>Id <input name="id" required placeholder="rep-oulu"></label>${common}
+       <div class="actions"><button type="submit">Add</button><span id="add-error" class="error"></span></div></form>
+     <form id="edit-rep" class="rep-form hidden"><h2 id="edit-title">Edit</h2>${common}
+       <label><span>Available</span><input name="available" type="checkbox"></label>
+       <label class="wide">Away <input name="away" placeholder="2026-07-01..2026-07-29; 2026-12-24..2027-01-02"></label>
+       <div class="actions"><button type="submit">Save</button><button id="cancel-edit" type="button">Cancel</button><span id="edit-error" class="error"></span></div></form>
+     <p><span id="count"></span> <label><input id="show-inactive" type="checkbox"> show deactivated</label>
+       <span id="reps-message"></span> <span id="reps-error" class="error"></span></p>
+     <table id="reps"><thead><tr><th>id</th><th>name</th><th>e-mail</th><th>territories</th><th>languages</th><th>weight</th><th>state</th><th>away</th><th>leads</th><th></th></tr></thead><tbody></tbody></table>`,
+  );
+}
+
+/** GET /board, GET /funnel, GET /admin/reps and their scripts; no key needed to load a page, every figure needs one. */
 export function webRoutes(): express.Router {
   const router = express.Router();
   const board = boardPage();
   const funnel = funnelPage();
+  const reps = repsPage();
   router.get('/board', (_req, res) => void res.type('html').send(board));
   router.get('/funnel', (_req, res) => void res.type('html').send(funnel));
+  router.get('/admin/reps', (_req, res) => void res.type('html').send(reps));
   router.use('/web', express.static(WEB_DIR, { index: false, fallthrough: true }));
   return router;
 }

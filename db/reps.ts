@@ -2,20 +2,31 @@
 import type { RepForRouting, Routing } from '../domain/routing';
 import type { Tx } from './index';
 
-/** Every rep with their territories, locked so concurrent assignments see each other's counts. */
+/** Every rep with their territories, languages and away windows, locked so concurrent assignments see each other's counts. */
 export async function lockRepsForRouting(tx: Tx): Promise<RepForRouting[]> {
-  const reps = await tx.query<{ id: string; available: boolean; weight: number; assigned_count: number }>(
-    'SELECT id, available, weight, assigned_count FROM reps ORDER BY id FOR UPDATE',
-  );
+  const reps = await tx.query<{
+    id: string;
+    active: boolean;
+    available: boolean;
+    weight: number;
+    assigned_count: number;
+    languages: string[];
+  }>('SELECT id, active, available, weight, assigned_count, languages FROM reps ORDER BY id FOR UPDATE');
   const territories = await tx.query<{ rep_id: string; country: string; region: string | null; city: string | null }>(
     'SELECT rep_id, country, region, city FROM territories',
   );
+  const away = await tx.query<{ rep_id: string; from: Date; to: Date }>(
+    'SELECT rep_id, starts_at AS "from", ends_at AS "to" FROM rep_away',
+  );
   return reps.map((r) => ({
     id: r.id,
+    active: r.active,
     available: r.available,
     weight: r.weight,
     assignedCount: r.assigned_count,
+    languages: r.languages,
     territories: territories.filter((t) => t.rep_id === r.id),
+    away: away.filter((w) => w.rep_id === r.id).map((w) => ({ from: w.from.toISOString(), to: w.to.toISOString() })),
   }));
 }
 

@@ -22,6 +22,7 @@ import { runWorker } from '../worker/main';
 import { startEmbeddedPostgresProcess } from './embedded-postgres';
 import { ensureDatabase, findPostgres, withoutPassword } from './postgres';
 import { portAnswers, registerSearchAttributes, startDevServer, startMaildev } from './processes';
+import { repsStatusLines } from './reps';
 import { ensureTools } from './tools';
 
 const DATA = path.resolve(__dirname, '..', 'data');
@@ -172,6 +173,17 @@ async function adminKeyLines(databaseUrl: string): Promise<string[]> {
   }
 }
 
+/** How many reps can take leads: none on a fresh database, and then `npm start` says how to add one. */
+async function activeReps(databaseUrl: string): Promise<number> {
+  const db = createDb(databaseUrl, { max: 1 });
+  try {
+    const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM reps WHERE active');
+    return row?.n ?? 0;
+  } finally {
+    await db.close();
+  }
+}
+
 /** The worker's state changes, tapped to know when it polls (its log lines go to the JSON logger). */
 let onWorkerState: (state: string) => void = () => undefined;
 function workerLog(entry: Pick<LogEntry, 'message' | 'meta'>): void {
@@ -228,6 +240,7 @@ async function main(): Promise<number> {
     unlessStopping();
     await migrate(database.url);
     const adminKey = await adminKeyLines(database.url);
+    const reps = await activeReps(database.url);
     if (temporal.uiUrl) await registerCodecKey(database.url);
     unlessStopping();
     // Before loadConfig() runs in startApi and runWorker, so both use what was just started.
@@ -263,6 +276,7 @@ async function main(): Promise<number> {
         `  Mail inbox     ${mail.inboxUrl ?? `none started: mail goes to ${withoutPassword(mail.url)}`}`,
         `  Database       ${withoutPassword(database.url)} (${database.kind})`,
         ...adminKey.map((line) => `  ${line}`),
+        ...repsStatusLines(reps, api.url, config.SENDER_IDENTITY).map((line) => `  ${line}`),
         `  Logs           ${path.relative(process.cwd(), DATA) || '.'}/*.log`,
         config.RIPEN_TIME_SCALE === 1
           ? '  Demo           `RIPEN_TIME_SCALE=720 npm start` (a day in two minutes), then `npm run demo`'

@@ -7,7 +7,7 @@ import { createLeadClient } from '../api/lead-client';
 import type { CaptureLeadBody } from '../api/schemas';
 import type { Db } from '../db';
 import { SearchAttributes, leadStateQuery, leadWorkflowId } from '../workflows/contracts';
-import { SECRET, startStack, type Stack } from './helpers/stack';
+import { MAIL, SECRET, startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
 
 let stack: Stack;
@@ -52,12 +52,12 @@ describe('capturing a lead (R1, R2, R6, R7)', () => {
     expect(mail!.parsed.text).toContain('Oulun Kone Oy');
     // Issue 13.6: the form's message is not quoted back (the form must not relay text to any address typed in).
     expect(mail!.parsed.text).not.toContain('Tarvitsemme tarjouksen.');
-    // R7: signed by the rep routing chose (or the default signature when no rep is available).
+    // R7: signed by the rep routing chose (or by the team when no rep is available).
     const [signer] = await stack.db.query(
       'SELECT r.name FROM leads l LEFT JOIN reps r ON r.id = l.assigned_rep_id WHERE l.id = $1',
       [body.leadId],
     );
-    expect(mail!.parsed.text).toContain(`Best regards,\n${signer?.name ?? 'Aino Virtanen'}`);
+    expect(mail!.parsed.text).toContain(`Best regards,\n${signer?.name ?? MAIL.senderIdentity}`);
     expect(mail!.parsed.messageId).toMatch(/@ripen\.test>?$/);
 
     const [lead] = await stack.db.query('SELECT * FROM leads WHERE id = $1', [body.leadId]);

@@ -20,7 +20,6 @@ export const PUBLIC_URL = 'https://ripen.test';
 export const MAIL = {
   from: 'Ripen Test <hello@ripen.test>',
   messageIdDomain: 'ripen.test',
-  defaultRepName: 'Aino Virtanen',
   managerEmail: 'manager@ripen.test',
   secret: SECRET,
   publicUrl: PUBLIC_URL,
