@@ -3,6 +3,7 @@ import type { Db } from '../db';
 import { captureLead } from '../db/leads';
 import { anyErased } from '../db/suppressions';
 import { normalizeEmail, normalizePhone } from '../domain/identity';
+import { supportedLocale } from '../domain/i18n';
 import { addressHashes, type Secrets } from '../privacy/tokens';
 import { HttpError } from './errors';
 import {
@@ -40,7 +41,7 @@ export interface CaptureOutcome {
  * and the signal is durable in Temporal even while no worker runs.
  */
 export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = new Date()): Promise<CaptureOutcome> {
-  const { source, email, phone, update, ...details } = body;
+  const { source, email, phone, update, language, ...details } = body;
   return deps.db.withTransaction(async (tx) => {
     if (
       await anyErased(
@@ -56,7 +57,7 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
     }
     const { lead, created, touchId, consentRecorded } = await captureLead(
       tx,
-      { email, phone, ...details },
+      { email, phone, ...details, language: language === undefined ? undefined : supportedLocale(language) },
       source,
       now,
       { update: update === true },
