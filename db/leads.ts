@@ -115,10 +115,12 @@ export async function captureLead(
     [email, phone],
   );
 
-  // Every lead has a language: the capture's, else (for a new lead, or one from before languages) its country's.
+  // Every lead has a language: the capture's, else (for a new lead, or one from before languages) its country's,
+  // the country the row will hold after this capture.
+  const country =
+    existing?.country && options.update !== true ? existing.country : (details.country ?? existing?.country);
   const language =
-    details.language ??
-    (!existing || existing.language === null ? defaultLanguageFor(details.country ?? existing?.country) : undefined);
+    details.language ?? (!existing || existing.language === null ? defaultLanguageFor(country) : undefined);
   const stated = { ...details, language };
   const given = Object.entries(COLUMNS)
     .filter(([key]) => key !== 'consent' && stated[key as keyof LeadDetails] !== undefined)

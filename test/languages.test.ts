@@ -6,6 +6,9 @@
  * unsubscribe page speaks the lead's language.
  */
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { supportedLocale } from '../domain/i18n';
+import { defaultLanguageFor } from '../domain/language';
 import { createCadenceActivities } from '../activities/cadence';
 import type { ReceivedMail } from './helpers/smtp';
 import { leadStateQuery, leadWorkflowId, reportOutcomeUpdate, type LeadState } from '../workflows/contracts';
@@ -263,5 +266,29 @@ describe('a lead from each market, in its own language', () => {
     expect(await language()).toBe('fa');
     expect((await stack.call('POST', '/v1/leads', capture, { email: to, country: 'GR' })).status).toBe(200);
     expect(await language()).toBe('fa');
+  });
+
+  it('stores the last stated language, else the first capture’s country’s, over any sequence of captures', async () => {
+    const step = fc.record({
+      language: fc.option(fc.constantFrom('fi', 'fa-IR', 'uk-UA', 'el', 'en-GB', 'de-AT', 'pt'), { nil: undefined }),
+      country: fc.option(fc.constantFrom('FI', 'UA', 'IR', 'GR', 'SE'), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 4 }), async (captures) => {
+        const to = `seq.${tag}.${randomUUID().slice(0, 8)}@example.fi`;
+        let leadId = '';
+        for (const c of captures) {
+          const res = await stack.call('POST', '/v1/leads', capture, { email: to, ...c });
+          expect([200, 201]).toContain(res.status);
+          leadId = res.body.leadId;
+        }
+        const stated = captures.filter((c) => c.language !== undefined).at(-1)?.language;
+        const expected = stated ? supportedLocale(stated) : defaultLanguageFor(captures[0]!.country);
+        expect(await stack.db.query('SELECT language FROM leads WHERE id = $1', [leadId])).toEqual([
+          { language: expected },
+        ]);
+      }),
+      { numRuns: 12 },
+    );
   });
 });
