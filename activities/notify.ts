@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../db';
-import { findRepContact } from '../db/lifecycle';
+import { findRepContact, type RepContact } from '../db/lifecycle';
 import { findLead, type LeadRow } from '../db/leads';
 import { latestScore } from '../db/scores';
 import { explainScore } from '../domain/scoring';
@@ -13,13 +13,15 @@ import {
   firstTouchEmail,
   managerNoticeEmail,
   repNoticeEmail,
+  whyQualified,
   type EmailContent,
   type LeadCard,
   type ManagerNotice,
   type RepNotice,
 } from '../domain/emails';
-import { instrument, unsubscribeHeaders, withMarketingFooter } from '../domain/outgoing';
-import { localeFor } from '../domain/templates';
+import { leadLocale, supportedLocale } from '../domain/i18n';
+import { finished, instrument, unsubscribeHeaders, withMarketingFooter } from '../domain/outgoing';
+import { timeZoneFor } from '../cadences/send-window';
 import { addressHash, addressHashes, emailRefFor, signToken, type Secrets } from '../privacy/tokens';
 import { sendOnce, type SendResult } from './email';
 import { leadNotFound } from './errors';
@@ -51,9 +53,15 @@ async function requireLead(db: Db, leadId: string): Promise<LeadRow> {
   return lead;
 }
 
+/** Notices about a lead are in its rep's first language, else English (also for the rep's manager). */
+function repLocale(rep: RepContact | undefined) {
+  return supportedLocale(rep?.languages[0]);
+}
+
+const MONTH_MS = 30.44 * 24 * 3600 * 1000;
+
 function card(lead: LeadRow): LeadCard {
-  const name =
-    [lead.first_name, lead.last_name].filter(Boolean).join(' ') || lead.email || lead.phone || 'Unnamed lead';
+  const name = [lead.first_name, lead.last_name].filter(Boolean).join(' ') || lead.email || lead.phone || '';
   return {
     leadId: lead.id,
     name,
@@ -64,6 +72,8 @@ function card(lead: LeadRow): LeadCard {
     country: lead.country,
     message: lead.message,
     source: lead.first_source.channel,
+    firstTouchAt: new Date(lead.first_touch_at),
+    timeZone: timeZoneFor({ timeZone: lead.time_zone, country: lead.country }, 'UTC'),
   };
 }
 
@@ -92,9 +102,9 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
       open: url(`/t/o/${signToken(mail.secret, { kind: 'open', emailRef: ref })}`),
     });
     // The footer after the tracking: its unsubscribe link is not a click to count.
-    const tracked = {
+    const { headers, ...tracked } = {
       links,
-      ...(category === 'marketing' ? withMarketingFooter(instrumented, mail, unsubscribeUrl) : instrumented),
+      ...finished(category === 'marketing' ? withMarketingFooter(instrumented, mail, unsubscribeUrl) : instrumented),
     };
     const hash = addressHash(mail.secret, to);
     return sendOnce(
@@ -110,7 +120,10 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
         category,
         ref,
         ...tracked,
-        headers: category === 'marketing' ? unsubscribeHeaders(unsubscribeUrl, mail.unsubscribeMailto) : undefined,
+        headers: {
+          ...headers,
+          ...(category === 'marketing' ? unsubscribeHeaders(unsubscribeUrl, mail.unsubscribeMailto) : {}),
+        },
       },
       {
         blockedBy: async (tx) => {
@@ -130,6 +143,7 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
       const content = firstTouchEmail(
         { firstName: lead.first_name, company: lead.company },
         await repName(input.repId),
+        leadLocale(lead),
       );
       return toLead(lead, input.sendKey, 'first-touch', content);
     },
@@ -142,12 +156,12 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
       repId: string | null;
     }): Promise<SendResult> {
       const lead = await requireLead(db, input.leadId);
-      // Templates in the lead's locale (Finnish for Finland), English where a locale lacks one.
+      const months = Math.round((Date.now() - new Date(lead.last_touch_at).getTime()) / MONTH_MS);
       const content = cadenceEmail(
         input.template,
-        { firstName: lead.first_name, company: lead.company },
+        { firstName: lead.first_name, company: lead.company, months },
         await repName(input.repId),
-        localeFor(lead.country),
+        leadLocale(lead),
       );
       return toLead(lead, input.sendKey, input.template, content);
     },
@@ -164,11 +178,15 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
       if (!rep) return null; // the rep was removed; the manager sees the lead unassigned on the board
       // R15, R18: a handoff says why the lead qualified: the score breakdown.
       const score = input.kind === 'handoff' ? await latestScore(db, lead.id) : undefined;
-      const content = repNoticeEmail(
-        input.kind,
-        card(lead),
-        rep.name,
-        input.why ?? (score && `Why it qualified:\n${explainScore(score)}`),
+      const locale = repLocale(rep);
+      const content = finished(
+        repNoticeEmail(
+          input.kind,
+          card(lead),
+          rep.name,
+          input.why ?? (score && whyQualified(explainScore(score), locale)),
+          locale,
+        ),
       );
       return sendOnce(db, mailer, mail.messageIdDomain, {
         sendKey: input.sendKey,
@@ -192,7 +210,7 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
         requireLead(db, input.leadId),
         input.repId ? findRepContact(db, input.repId) : undefined,
       ]);
-      const content = managerNoticeEmail(input.kind, card(lead), rep?.name ?? 'No rep');
+      const content = finished(managerNoticeEmail(input.kind, card(lead), rep?.name ?? null, repLocale(rep)));
       const to = rep?.manager_email ?? mail.managerEmail;
       return sendOnce(db, mailer, mail.messageIdDomain, {
         sendKey: input.sendKey,

@@ -1,6 +1,7 @@
 import { captureLead } from '../db/leads';
 import { anyErased } from '../db/suppressions';
 import { normalizeEmail, normalizePhone } from '../domain/identity';
+import { supportedLocale } from '../domain/i18n';
 import { addressHashes } from '../privacy/tokens';
 import { HttpError } from './errors';
 import { leadWorkflowId, type LeadWorkflowInput } from '../workflows/contracts';
@@ -20,7 +21,7 @@ export interface CaptureOutcome {
  * and the signal is durable in Temporal even while no worker runs.
  */
 export async function capture(deps: RouteDeps, body: CaptureLeadBody, now = new Date()): Promise<CaptureOutcome> {
-  const { source, email, phone, update, ...details } = body;
+  const { source, email, phone, update, language, ...details } = body;
   return deps.db.withTransaction(async (tx) => {
     if (
       await anyErased(
@@ -36,7 +37,7 @@ export async function capture(deps: RouteDeps, body: CaptureLeadBody, now = new 
     }
     const { lead, created, touchId, consentRecorded } = await captureLead(
       tx,
-      { email, phone, ...details },
+      { email, phone, ...details, language: language === undefined ? undefined : supportedLocale(language) },
       source,
       now,
       { update: update === true },

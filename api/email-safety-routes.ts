@@ -8,7 +8,8 @@ import type { RouteDeps } from './deps';
 import { z } from 'zod';
 import { eraseLead } from '../db/erasure';
 import { suppress, suppressionOf } from '../db/suppressions';
-import { escapeHtml } from '../domain/emails';
+import { escapeHtml, htmlText } from '../domain/emails';
+import { directionOf, leadLocale, text, type Locale } from '../domain/i18n';
 import { addressHash, addressHashes, verifyToken } from '../privacy/tokens';
 import { mailStoppedSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
@@ -20,15 +21,28 @@ export interface EmailSafetyDeps extends RouteDeps {
   forgetDataKey?: (leadId: string) => void;
 }
 
+/** Stands in for the address while the question is rendered, so the address itself can be wrapped in markup. */
+const ADDRESS = '\u0000address\u0000';
+
 /** a***@example.fi: enough for the person to recognise their address, not enough to leak it. */
 function masked(address: string): string {
   const [local = '', domain = ''] = address.split('@');
   return `${local.slice(0, 1)}***@${domain}`;
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem"><h1 style="font-size:1.4rem">${escapeHtml(title)}</h1>${body}</body></html>`;
+/** A page in the lead's language: `lang` and `dir` on its root, every word from the catalogue. */
+function page(locale: Locale, title: string, body: string): string {
+  return `<!doctype html><html lang="${locale}" dir="${directionOf(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${htmlText(title)}</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem"><h1 style="font-size:1.4rem">${htmlText(title)}</h1>${body}</body></html>`;
+}
+
+/** The confirmation, in the lead's language. */
+function unsubscribed(locale: Locale): string {
+  return page(
+    locale,
+    text(locale, 'unsubscribe.done-title'),
+    `<p>${htmlText(text(locale, 'unsubscribe.done-body'))}</p>`,
+  );
 }
 
 export function emailSafetyRoutes(deps: EmailSafetyDeps): {
@@ -41,12 +55,19 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): {
   async function emailOf(token: string) {
     const claims = verifyToken(secret, token);
     if (claims?.kind !== 'unsubscribe') throw new HttpError(404, 'not_found', 'Unknown unsubscribe link');
-    const [email] = await db.query<{ lead_id: string; to_address: string; send_key: string }>(
-      'SELECT lead_id, to_address, send_key FROM sent_emails WHERE ref = $1',
+    const [email] = await db.query<{
+      lead_id: string;
+      to_address: string;
+      send_key: string;
+      language: string | null;
+      country: string | null;
+    }>(
+      `SELECT e.lead_id, e.to_address, e.send_key, l.language, l.country
+         FROM sent_emails e LEFT JOIN leads l ON l.id = e.lead_id WHERE e.ref = $1`,
       [claims.emailRef],
     );
     if (!email) throw new HttpError(404, 'not_found', 'Unknown unsubscribe link');
-    return email;
+    return { ...email, locale: leadLocale(email) };
   }
 
   const publicRoutes = express.Router();
@@ -54,13 +75,17 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): {
     const email = await emailOf(req.params.token!);
     const erased = email.to_address === '(erased)';
     const done = erased || (await suppressionOf(db, addressHashes(secret, email.to_address))) !== undefined;
-    res.set('Cache-Control', 'no-store').type('html');
-    if (done) return void res.send(page('You are unsubscribed', '<p>You will get no more e-mail from us.</p>'));
+    const { locale } = email;
+    res.set('Cache-Control', 'no-store').set('Content-Language', locale).type('html');
+    if (done) return void res.send(unsubscribed(locale));
+    // The address is isolated (<bdi>) so it keeps its own direction inside right-to-left text.
+    const [before = '', after = ''] = text(locale, 'unsubscribe.question', { address: ADDRESS }).split(ADDRESS);
     res.send(
       page(
-        'Unsubscribe',
-        `<p>Stop all e-mail to <strong>${escapeHtml(masked(email.to_address))}</strong>?</p>
-<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+        locale,
+        text(locale, 'unsubscribe.title'),
+        `<p>${htmlText(before)}<strong><bdi>${escapeHtml(masked(email.to_address))}</bdi></strong>${htmlText(after)}</p>
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${htmlText(text(locale, 'unsubscribe.button'))}</button></form>`,
       ),
     );
   });
@@ -86,8 +111,9 @@ export function emailSafetyRoutes(deps: EmailSafetyDeps): {
     }
     res
       .set('Cache-Control', 'no-store')
+      .set('Content-Language', email.locale)
       .type('html')
-      .send(page('You are unsubscribed', '<p>You will get no more e-mail from us.</p>'));
+      .send(unsubscribed(email.locale));
   });
 
   const adminRoutes = express.Router();

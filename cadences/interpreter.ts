@@ -7,7 +7,7 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import { DEFAULT_FREQUENCY_CAP, nextUnderCap, type FrequencyCap } from './frequency';
 import { nextAllowedInstant } from './send-window';
-import type { Cadence, Condition, EmailStep, LeadFacts, Position, Step, TaskStep } from './types';
+import type { BusinessCalendar, Cadence, Condition, EmailStep, LeadFacts, Position, Step, TaskStep } from './types';
 
 /** What the lead's cadence wants now. `position` is where the lead stands after resolving branches and elapsed waits. */
 export type Decision =
@@ -103,7 +103,8 @@ export function sendableAt(
   let t = from;
   for (let i = 0; i < 10; i++) {
     const capped = facts.isMarketing(step.template) ? nextUnderCap(facts.marketingSends, t, cap) : t;
-    const allowed = window && !step.answersTheLead ? nextAllowedInstant(capped, window, timeZone) : capped;
+    const allowed =
+      window && !step.answersTheLead ? nextAllowedInstant(capped, window, timeZone, facts.businessDays) : capped;
     if (allowed === t) return t;
     t = allowed;
   }
@@ -117,10 +118,11 @@ export function waitEnds(
   reachedAt: number,
   timeZone: string | null | undefined,
   timeScale = 1,
+  calendar?: BusinessCalendar,
 ): number {
   const end = reachedAt + (step.for !== undefined ? msToNumber(step.for) / timeScale : 0);
   return cadence.sendWindow && timeScale === 1
-    ? nextAllowedInstant(end, cadence.sendWindow, timeZone ?? cadence.sendWindow.fallbackTimeZone)
+    ? nextAllowedInstant(end, cadence.sendWindow, timeZone ?? cadence.sendWindow.fallbackTimeZone, calendar)
     : end;
 }
 
@@ -167,7 +169,7 @@ export function decide(
           trace,
         };
       case 'wait': {
-        const until = waitEnds(cadence, step, pos.reachedAt, facts.timeZone, facts.timeScale);
+        const until = waitEnds(cadence, step, pos.reachedAt, facts.timeZone, facts.timeScale, facts.businessDays);
         if (until > facts.now)
           return {
             type: 'wait',

@@ -3,7 +3,7 @@
  * pure and deterministic, so the workflow can call it directly. Daylight-saving changes are
  * handled by asking Intl for the offset at the instant itself, never by adding fixed hours.
  */
-import type { SendWindow } from './types';
+import type { BusinessCalendar, SendWindow } from './types';
 
 /** A country's time zone when the lead gave none (ISO code or English name, lower case). Countries spanning zones use their capital's. */
 const COUNTRY_TIME_ZONES: Record<string, string> = {
@@ -119,27 +119,44 @@ export function zonedInstant(year: number, month: number, day: number, hour: num
   return Math.max(first, second);
 }
 
-function inWindow(t: LocalTime, window: SendWindow): boolean {
-  return window.days.includes(t.weekday) && t.hour >= window.startHour && t.hour < window.endHour;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Whether the local day is a business day: the lead's country works it, else it is one of the window's days. */
+function businessDay(t: LocalTime, window: SendWindow, calendar: BusinessCalendar | undefined): boolean {
+  if (!calendar) return window.days.includes(t.weekday);
+  return (
+    !calendar.weekend.includes(t.weekday) && !calendar.holidays.includes(`${t.year}-${pad(t.month)}-${pad(t.day)}`)
+  );
+}
+
+function inWindow(t: LocalTime, window: SendWindow, calendar: BusinessCalendar | undefined): boolean {
+  return businessDay(t, window, calendar) && t.hour >= window.startHour && t.hour < window.endHour;
 }
 
 /**
  * The earliest instant at or after `at` inside the send window in `timeZone`: `at` itself if it is
- * allowed, else the window's opening hour on the same or the next business day.
+ * allowed, else the window's opening hour on the same or the next business day. With the lead's
+ * country's calendar, business days are the ones it works (its weekend and public holidays skipped).
  */
-export function nextAllowedInstant(at: number, window: SendWindow, timeZone: string): number {
-  if (window.days.length === 0 || window.startHour >= window.endHour)
+export function nextAllowedInstant(
+  at: number,
+  window: SendWindow,
+  timeZone: string,
+  calendar?: BusinessCalendar,
+): number {
+  if (window.startHour >= window.endHour || (calendar ? calendar.weekend.length >= 7 : window.days.length === 0))
     throw new Error('The send window has no allowed hour');
   let t = at;
-  for (let i = 0; i < 16; i++) {
+  // Five weeks: past any run of holidays and weekends a country has (Nowruz with its weekend is about a week).
+  for (let i = 0; i < 36; i++) {
     const local = localTime(t, timeZone);
-    if (inWindow(local, window)) return t;
-    const sameDay = window.days.includes(local.weekday) && local.hour < window.startHour;
+    if (inWindow(local, window, calendar)) return t;
+    const sameDay = businessDay(local, window, calendar) && local.hour < window.startHour;
     const next = new Date(Date.UTC(local.year, local.month - 1, local.day + (sameDay ? 0 : 1)));
     t = Math.max(
       t + 1,
       zonedInstant(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), window.startHour, timeZone),
     );
   }
-  throw new Error(`No allowed send time within two weeks of ${new Date(at).toISOString()}`);
+  throw new Error(`No allowed send time within five weeks of ${new Date(at).toISOString()}`);
 }

@@ -92,6 +92,19 @@ export interface SendWindow {
 }
 
 /**
+ * The lead's country's working days, computed outside the workflow (activities/business-days.ts) and
+ * carried in its profile: the weekend from CLDR and the public holidays of its country and region.
+ */
+export interface BusinessCalendar {
+  /** ISO weekdays off, 1 = Monday … 7 = Sunday (Iran: [5], Finland: [6, 7]). */
+  weekend: readonly number[];
+  /** Local dates (YYYY-MM-DD) that are public holidays, sorted. */
+  holidays: readonly string[];
+  /** The last year the holidays cover; after it only the weekend applies. */
+  through: number;
+}
+
+/**
  * What a change to a running cadence does to leads already inside: `pinned` leaves them on the
  * version they started (keep it in `previous`), `migrate` moves them to this one at their next step.
  */
@@ -153,6 +166,8 @@ export interface LeadFacts {
   exits: readonly ExitCondition[];
   /** The lead's time zone (explicit, else from its country; see timeZoneFor). */
   timeZone?: string | null;
+  /** The lead's country's weekend and holidays: when present, a business day is one it works (else the window's days). */
+  businessDays?: BusinessCalendar;
   /** When each marketing e-mail went to this lead, across every cadence (frequency cap). */
   marketingSends: readonly number[];
   /** Whether a template is marketing mail (counts towards the cap). */

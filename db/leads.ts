@@ -1,4 +1,5 @@
 import { identityKeys, normalizeEmail, normalizePhone } from '../domain/identity';
+import { defaultLanguageFor } from '../domain/language';
 import type { LeadSource, LeadStage } from '../workflows/contracts';
 import type { Db, Tx } from './index';
 
@@ -19,6 +20,8 @@ export interface LeadDetails {
   message?: string;
   buyerStage?: string;
   timeZone?: string;
+  /** A supported catalogue's BCP 47 tag (the API normalises it); without it a new lead gets its country's. */
+  language?: string;
   consent?: Consent;
 }
 
@@ -47,6 +50,8 @@ export interface LeadRow {
   message: string | null;
   buyer_stage: string | null;
   time_zone: string | null;
+  /** BCP 47, a supported catalogue's (see domain/i18n); NULL only on rows captured before it existed: the country's. */
+  language: string | null;
   consent: Record<string, unknown> | null;
   stage: LeadStage;
   assigned_rep_id: string | null;
@@ -69,6 +74,7 @@ const COLUMNS: Record<Exclude<keyof LeadDetails, 'email' | 'phone'>, string> = {
   message: 'message',
   buyerStage: 'buyer_stage',
   timeZone: 'time_zone',
+  language: 'language',
   consent: 'consent',
 };
 
@@ -109,14 +115,25 @@ export async function captureLead(
     [email, phone],
   );
 
+  // Every lead has a language: the capture's, else (for a new lead, or one from before languages) its country's,
+  // the country the row will hold after this capture.
+  const country =
+    existing?.country && options.update !== true ? existing.country : (details.country ?? existing?.country);
+  const language =
+    details.language ?? (!existing || existing.language === null ? defaultLanguageFor(country) : undefined);
+  const stated = { ...details, language };
   const given = Object.entries(COLUMNS)
-    .filter(([key]) => key !== 'consent' && details[key as keyof LeadDetails] !== undefined)
-    .map(([key, column]) => [column, details[key as keyof LeadDetails]] as const);
+    .filter(([key]) => key !== 'consent' && stated[key as keyof LeadDetails] !== undefined)
+    .map(([key, column]) => [column, stated[key as keyof LeadDetails]] as const);
   // A returning person's consent changes only when the capture states its basis; a new person's is recorded as given.
   const consent = details.consent && (!existing || details.consent.basis !== undefined) ? details.consent : undefined;
   const fields = consent ? [...given, ['consent', consent] as const] : given;
+  // A language the person states is their preference now: a later capture changes it without `update`.
   const changes = (column: string) =>
-    !existing || options.update === true || existing[column as keyof LeadRow] === null;
+    !existing ||
+    options.update === true ||
+    existing[column as keyof LeadRow] === null ||
+    (column === 'language' && details.language !== undefined);
 
   /** A returning person's touch: everything the capture brought, and which stored fields it left as they were. */
   const touchDetails = () => {

@@ -140,9 +140,13 @@ export interface RepContact {
   name: string;
   email: string;
   manager_email: string | null;
+  /** The languages the rep works in, preferred first (their notices are in the first). */
+  languages: string[];
 }
 
 export async function findRepContact(db: Db, repId: string): Promise<RepContact | undefined> {
-  const [rep] = await db.query<RepContact>('SELECT id, name, email, manager_email FROM reps WHERE id = $1', [repId]);
+  const [rep] = await db.query<RepContact>('SELECT id, name, email, manager_email, languages FROM reps WHERE id = $1', [
+    repId,
+  ]);
   return rep;
 }

@@ -1,18 +1,26 @@
-/** E-mail content as pure functions of the lead and the rep (R6, R7, R10, R11). */
-import { renderTemplate, TEMPLATES, type Locale } from './templates';
+/**
+ * E-mail content as pure functions of the lead, the rep and the language (R6, R7, R10, R11): the words
+ * come from the message catalogues (domain/i18n/locales/), the parts are composed here. Every e-mail
+ * has a plain-text and an HTML part; in a right-to-left language each text line starts with a
+ * right-to-left mark and the values a person supplied are isolated (Unicode isolates in the text,
+ * `<bdi>` in the HTML), so a Latin name reads correctly inside Persian text.
+ */
+import { directionOf, email, emailIds, FSI, PDI, text, type Locale, type Paragraph } from './i18n';
 
 export { emailCategory } from './email-category';
 
 export interface EmailContent {
   subject: string;
   text: string;
+  /** The HTML body (a fragment; domain/outgoing.ts makes the document with `lang` and `dir` on its root). */
   html: string;
+  /** The catalogue it was written from (Content-Language); absent means English. */
+  language?: Locale;
 }
 
 export interface Recipient {
   firstName?: string | null;
   company?: string | null;
-  message?: string | null;
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -22,58 +30,108 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
-/** A link in an e-mail: tracked when sent (see domain/outgoing.ts). */
-export interface Link {
-  label: string;
-  url: string;
+/** Text for the HTML part: escaped, with the renderer's isolates as `<bdi>` elements. */
+export function htmlText(value: string): string {
+  return escapeHtml(value)
+    .replace(new RegExp(FSI, 'g'), '<bdi>')
+    .replace(new RegExp(PDI, 'g'), '</bdi>')
+    .replace(/\n/g, '<br>');
 }
 
-type Paragraph = string | Link | undefined;
+const RLM = '\u200f';
 
-/** Paragraphs → text and escaped HTML parts. */
-function compose(subject: string, paragraphs: Paragraph[]): EmailContent {
-  const kept = paragraphs.filter((p): p is string | Link => p !== undefined);
+/** The plain-text part's lines: in a right-to-left language each starts with a right-to-left mark, so every line (even one that begins with a Latin name) is laid out right to left. */
+export function textLines(value: string, locale: Locale = 'en'): string {
+  if (directionOf(locale) !== 'rtl') return value;
+  return value
+    .split('\n')
+    .map((line) => (line === '' || line === '--' ? line : `${RLM}${line}`))
+    .join('\n');
+}
+
+/** A URL inside right-to-left text: isolated, so its slashes and dots stay in order. */
+export function inlineUrl(url: string, locale: Locale = 'en'): string {
+  return directionOf(locale) === 'rtl' ? `${FSI}${url}${PDI}` : url;
+}
+
+/** Paragraphs → the text part and the escaped HTML part. */
+function compose(locale: Locale, subject: string, paragraphs: (Paragraph | undefined)[]): EmailContent {
+  const kept = paragraphs.filter((p): p is Paragraph => p !== undefined);
   return {
     subject,
-    text: kept.map((p) => (typeof p === 'string' ? p : `${p.label}: ${p.url}`)).join('\n\n') + '\n',
+    language: locale,
+    text: textLines(
+      kept.map((p) => (typeof p === 'string' ? p : `${p.label}: ${inlineUrl(p.url, locale)}`)).join('\n\n') + '\n',
+      locale,
+    ),
     html: kept
       .map((p) =>
         typeof p === 'string'
-          ? `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`
-          : `<p><a href="${escapeHtml(p.url)}">${escapeHtml(p.label)}</a></p>`,
+          ? `<p>${htmlText(p)}</p>`
+          : `<p><a href="${escapeHtml(p.url)}">${htmlText(p.label)}</a></p>`,
       )
       .join('\n'),
   };
 }
 
-const greetingName = (lead: Recipient) => lead.firstName?.trim() || 'there';
+/** What an e-mail to a lead may say about them; `months` is for `long-term-check-in`. */
+export interface LeadEmailValues extends Recipient {
+  repName: string;
+  months?: number;
+}
+
+function leadValues(values: LeadEmailValues) {
+  const firstName = values.firstName?.trim() || '';
+  const company = values.company?.trim() || '';
+  return {
+    firstName,
+    hasFirstName: firstName !== '',
+    company,
+    hasCompany: company !== '',
+    repName: values.repName,
+    months: Math.max(1, values.months ?? 1),
+  };
+}
+
+/** Any e-mail to a lead from the catalogue, greeting and signature around it; undefined for an unknown id. */
+function leadEmail(id: string, locale: Locale, values: LeadEmailValues): EmailContent | undefined {
+  const v = leadValues(values);
+  const rendered = email(locale, id, v);
+  if (!rendered) return undefined;
+  return compose(locale, rendered.subject, [
+    text(locale, 'lead.greeting', v),
+    ...rendered.paragraphs,
+    text(locale, 'lead.signature', v),
+  ]);
+}
 
 /**
  * R7: the first answer reads like a person wrote it: greeting by name (with a fallback), the
  * company, and the rep's signature. It quotes nothing else the form sent (issue 13.6): it goes to
  * whatever address was typed in, so quoting the message would let the form relay anyone's text.
  */
-export function firstTouchEmail(lead: Pick<Recipient, 'firstName' | 'company'>, repName: string): EmailContent {
-  const name = greetingName(lead);
-  const about = lead.company?.trim() ? ` and what ${lead.company.trim()} is working on` : '';
-  return compose(`Thanks for getting in touch, ${name}`, [
-    `Hi ${name},`,
-    `thank you for reaching out. I'm ${repName}, and I'll be your contact here. I have your message, and I'd like to hear more about what you need${about}.`,
-    'When would suit you for a short call? Just reply to this e-mail with a time that works.',
-    `Best regards,\n${repName}`,
-  ]);
+export function firstTouchEmail(lead: Recipient, repName: string, locale: Locale = 'en'): EmailContent {
+  return leadEmail('first-touch', locale, { ...lead, repName })!;
 }
 
-/** Every cadence template (each has an English version; see domain/templates.ts). */
+/** Ids of the catalogue that are not cadence templates: the first touch and the notices. */
+const NOT_CADENCE = /^(first-touch$|rep\.|manager\.)/;
+
+/** Every cadence template: each e-mail message of the catalogue but the first touch and the notices. */
 export function cadenceTemplates(): string[] {
-  return Object.keys(TEMPLATES.en);
+  return emailIds().filter((id) => !NOT_CADENCE.test(id));
 }
 
-/** The cadences' e-mails (R9, R10, R11): each with its own useful content, in the lead's locale (else English), signed by the rep. */
-export function cadenceEmail(template: string, lead: Recipient, repName: string, locale: Locale = 'en'): EmailContent {
-  const rendered = renderTemplate(template, locale, { firstName: lead.firstName, company: lead.company, repName });
-  if (!rendered) throw new Error(`Unknown e-mail template: ${template}`);
-  return compose(rendered.subject, rendered.paragraphs);
+/** The cadences' e-mails (R9, R10, R11): each with its own useful content, in the lead's language, signed by the rep. */
+export function cadenceEmail(
+  template: string,
+  lead: Recipient & { months?: number },
+  repName: string,
+  locale: Locale = 'en',
+): EmailContent {
+  const content = NOT_CADENCE.test(template) ? undefined : leadEmail(template, locale, { ...lead, repName });
+  if (!content) throw new Error(`Unknown e-mail template: ${template}`);
+  return content;
 }
 
 /** What a rep or manager is told about (R6, R15, R20). */
@@ -96,6 +154,7 @@ export type ManagerNotice =
 
 export interface LeadCard {
   leadId: string;
+  /** The lead's name, else e-mail or phone; empty: the catalogue's "unnamed lead". */
   name: string;
   company?: string | null;
   email?: string | null;
@@ -104,90 +163,67 @@ export interface LeadCard {
   country?: string | null;
   message?: string | null;
   source: string;
+  /** The lead's first contact, shown in the lead's time zone. */
+  firstTouchAt?: Date;
+  timeZone?: string;
 }
 
-function cardLines(lead: LeadCard): string {
+function leadName(lead: LeadCard, locale: Locale): string {
+  return lead.name.trim() || text(locale, 'notice.unnamed-lead');
+}
+
+function cardLines(lead: LeadCard, locale: Locale): string {
+  const company = lead.company?.trim() || '';
+  const location = [lead.city, lead.country].filter(Boolean).join(', ');
   return [
-    `Lead: ${lead.name}${lead.company ? `, ${lead.company}` : ''}`,
-    lead.email ? `E-mail: ${lead.email}` : undefined,
-    lead.phone ? `Phone: ${lead.phone}` : undefined,
-    lead.city || lead.country ? `Location: ${[lead.city, lead.country].filter(Boolean).join(', ')}` : undefined,
-    `Source: ${lead.source}`,
-    lead.message ? `Message: "${lead.message}"` : undefined,
-    `Lead id: ${lead.leadId}`,
+    text(locale, 'card.lead', { name: leadName(lead, locale), company, hasCompany: company !== '' }),
+    lead.email ? text(locale, 'card.email', { email: lead.email }) : undefined,
+    lead.phone ? text(locale, 'card.phone', { phone: lead.phone }) : undefined,
+    location ? text(locale, 'card.location', { location }) : undefined,
+    text(locale, 'card.source', { source: lead.source }),
+    lead.firstTouchAt ? text(locale, 'card.captured', { at: lead.firstTouchAt }, lead.timeZone) : undefined,
+    lead.message ? text(locale, 'card.message', { message: lead.message }) : undefined,
+    text(locale, 'card.id', { id: lead.leadId }),
   ]
     .filter(Boolean)
     .join('\n');
 }
 
-const REP_NOTICES: Record<RepNotice, (lead: LeadCard) => { subject: string; lead: string }> = {
-  new_lead: (lead) => ({
-    subject: `New lead: ${lead.name} — call within 20 minutes`,
-    lead: 'A new lead is yours. Call now: after 20 minutes a first response is half as effective (R6).',
-  }),
-  handoff: (lead) => ({
-    subject: `Qualified lead for you: ${lead.name}`,
-    lead: 'Marketing has qualified this lead. Please accept or reject it.',
-  }),
-  handoff_reminder: (lead) => ({
-    subject: `Reminder: accept or reject ${lead.name}`,
-    lead: 'This qualified lead is still waiting for your decision.',
-  }),
-  stalled: (lead) => ({
-    subject: `Gone quiet: ${lead.name}`,
-    lead: 'This lead was evaluating and has gone silent. Silence after urgency is a bad sign: react now (R20).',
-  }),
-  replied: (lead) => ({
-    subject: `${lead.name} replied`,
-    lead: 'The lead replied to an e-mail; every cadence has stopped. Over to you.',
-  }),
-  returning_lead: (lead) => ({
-    subject: `Returning lead: ${lead.name} — call within 20 minutes`,
-    lead: 'This lead came back to us and is yours again. Call now: they are showing interest (R4, R6).',
-  }),
-  calls_overdue: (lead) => ({
-    subject: `Report your calls: ${lead.name}`,
-    lead: 'The contact cadence is over but not every call was reported. Report each attempt: a lead is closed as not interested only after five (R8).',
-  }),
-  activity_due: (lead) => ({
-    subject: `Due now: your scheduled activity with ${lead.name}`,
-    lead: 'You scheduled this call or meeting (R7); it is due now.',
-  }),
-};
-
-export function repNoticeEmail(kind: RepNotice, lead: LeadCard, repName: string, why?: string): EmailContent {
-  const notice = REP_NOTICES[kind](lead);
-  return compose(notice.subject, [`Hi ${repName},`, notice.lead, cardLines(lead), why]);
+function notice(locale: Locale, id: `rep.${RepNotice}` | `manager.${ManagerNotice}`, lead: LeadCard, rep: string) {
+  const rendered = email(locale, id, { lead: leadName(lead, locale), rep })!;
+  return { subject: rendered.subject, paragraphs: rendered.paragraphs };
 }
 
-const MANAGER_NOTICES: Record<ManagerNotice, (lead: LeadCard, rep: string) => { subject: string; lead: string }> = {
-  sla_breach: (lead, rep) => ({
-    subject: `SLA breached: ${lead.name} not contacted in time`,
-    lead: `${rep} has not logged a first contact within the speed-to-lead SLA (R6).`,
-  }),
-  handoff_overdue: (lead, rep) => ({
-    subject: `Handoff overdue: ${lead.name}`,
-    lead: `${rep} has neither accepted nor rejected this qualified lead, even after a reminder.`,
-  }),
-  reply_unanswered: (lead, rep) => ({
-    subject: `Unanswered reply: ${lead.name}`,
-    lead: `The lead wrote back and ${rep} has not reported an outcome since (R17).`,
-  }),
-  attempts_unreported: (lead, rep) => ({
-    subject: `Contact attempts unreported: ${lead.name}`,
-    lead: `${rep} was reminded to report the contact attempts and has not (R8).`,
-  }),
-  lead_reassigned: (lead, rep) => ({
-    subject: `Lead reassigned: ${lead.name}`,
-    lead: `The lead's rep is no longer available; it now belongs to ${rep}.`,
-  }),
-  no_rep_available: (lead) => ({
-    subject: `No rep available for ${lead.name}`,
-    lead: 'Routing found no available rep for this lead. Please assign one.',
-  }),
-};
+/** A notice to the rep, in the rep's language; `why` (already in words) is appended as it is. */
+export function repNoticeEmail(
+  kind: RepNotice,
+  lead: LeadCard,
+  repName: string,
+  why?: string,
+  locale: Locale = 'en',
+): EmailContent {
+  const { subject, paragraphs } = notice(locale, `rep.${kind}`, lead, repName);
+  return compose(locale, subject, [
+    text(locale, 'notice.rep-greeting', { rep: repName }),
+    ...paragraphs,
+    cardLines(lead, locale),
+    why,
+  ]);
+}
 
-export function managerNoticeEmail(kind: ManagerNotice, lead: LeadCard, repName: string): EmailContent {
-  const notice = MANAGER_NOTICES[kind](lead, repName);
-  return compose(notice.subject, ['Hello,', notice.lead, cardLines(lead)]);
+/** A notice to the manager about a rep's lead, in the rep's language; `repName` null: the lead has no rep. */
+export function managerNoticeEmail(
+  kind: ManagerNotice,
+  lead: LeadCard,
+  repName: string | null,
+  locale: Locale = 'en',
+): EmailContent {
+  const rep = repName ?? text(locale, 'notice.no-rep');
+  const { subject, paragraphs } = notice(locale, `manager.${kind}`, lead, rep);
+  return compose(locale, subject, [text(locale, 'notice.manager-greeting'), ...paragraphs, cardLines(lead, locale)]);
+}
+
+/** The heading of a handoff's score explanation (the explanation itself is in English, see docs/languages.md). */
+export function whyQualified(explanation: string, locale: Locale = 'en'): string {
+  return `${text(locale, 'notice.why-qualified')}\n${explanation}`;
 }

@@ -1,14 +1,30 @@
 /**
  * The language a lead is written to, and that routing matches reps on (issue 14): the lead's own
- * (BCP 47, from the capture), else its country's. Pure: the workflow bundle may import it.
+ * (BCP 47, from the capture), else its country's. Countries are matched by ISO code or by name, in
+ * English or in the country's own language, case-insensitively. Pure: the workflow bundle may import it.
  */
 
 /** Ripen's first markets and their languages; every other country gets English. */
-const COUNTRY_LANGUAGES: Readonly<Record<string, string>> = { FI: 'fi', UA: 'uk', IR: 'fa', GR: 'el' };
+const BY_COUNTRY: Readonly<Record<string, string>> = {
+  fi: 'fi',
+  finland: 'fi',
+  suomi: 'fi',
+  ax: 'fi',
+  åland: 'fi',
+  ua: 'uk',
+  ukraine: 'uk',
+  україна: 'uk',
+  ir: 'fa',
+  iran: 'fa',
+  ایران: 'fa',
+  gr: 'el',
+  greece: 'el',
+  ελλάδα: 'el',
+};
 
-/** The language of a lead from this country (ISO 3166-1 alpha-2, any case): FI→fi, UA→uk, IR→fa, GR→el, else en. */
+/** The language of a lead from this country: FI → fi, UA → uk, IR → fa, GR → el, anything else (or nothing) → en. */
 export function defaultLanguageFor(country: string | null | undefined): string {
-  return COUNTRY_LANGUAGES[(country ?? '').trim().toUpperCase()] ?? 'en';
+  return BY_COUNTRY[country?.trim().toLowerCase() ?? ''] ?? 'en';
 }
 
 /** The primary language subtag, lower case: `fa-IR` → `fa`, so a rep who speaks `fa` serves a `fa-IR` lead. */

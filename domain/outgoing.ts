@@ -3,7 +3,8 @@
  * an open pixel (R12: interest shows in actions), and for marketing e-mail the footer with the
  * sender's identity and postal address and the unsubscribe link (RFC 8058 one-click).
  */
-import { escapeHtml, type EmailContent } from './emails';
+import { escapeHtml, htmlText, inlineUrl, textLines, type EmailContent } from './emails';
+import { directionOf, text } from './i18n';
 
 export interface TrackingUrls {
   /** The tracked URL for the i-th distinct link of the e-mail. */
@@ -37,13 +38,34 @@ export interface Sender {
   postalAddress: string;
 }
 
-/** Appends the footer every marketing e-mail must have: who sends it, from where, and how to stop it. */
+/** Appends the footer every marketing e-mail must have, in the e-mail's language: who sends it, from where, and how to stop it. */
 export function withMarketingFooter(content: EmailContent, sender: Sender, unsubscribeUrl: string): EmailContent {
-  const line = `You get this e-mail from ${sender.senderIdentity}, ${sender.postalAddress}.`;
+  const locale = content.language ?? 'en';
+  const line = text(locale, 'footer.sender', { sender: sender.senderIdentity, address: sender.postalAddress });
+  const unsubscribe = text(locale, 'footer.unsubscribe');
   return {
     ...content,
-    text: `${content.text}\n--\n${line}\nUnsubscribe: ${unsubscribeUrl}\n`,
-    html: `${content.html}\n<hr><p style="font-size:12px;color:#666">${escapeHtml(line)}<br><a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a></p>`,
+    text: `${content.text}\n${textLines(`--\n${line}\n${unsubscribe}: ${inlineUrl(unsubscribeUrl, locale)}`, locale)}\n`,
+    html: `${content.html}\n<hr><p style="font-size:12px;color:#666">${htmlText(line)}<br><a href="${escapeHtml(unsubscribeUrl)}">${htmlText(unsubscribe)}</a></p>`,
+  };
+}
+
+/**
+ * The e-mail as sent: the HTML part a whole document whose root names its language and direction
+ * (`<html lang="fa" dir="rtl">`), and the Content-Language header (RFC 3282) on every e-mail.
+ */
+export function finished(content: EmailContent): EmailContent & { headers: Record<string, string> } {
+  const locale = content.language ?? 'en';
+  const dir = directionOf(locale);
+  return {
+    ...content,
+    language: locale,
+    html: `<!doctype html>
+<html lang="${locale}" dir="${dir}"><head><meta charset="utf-8"><title>${htmlText(content.subject)}</title></head>
+<body style="font-family:system-ui,sans-serif;text-align:${dir === 'rtl' ? 'right' : 'left'}">
+${content.html}
+</body></html>`,
+    headers: { 'Content-Language': locale },
   };
 }
 

@@ -1,6 +1,8 @@
-/** Cadence e-mail templates (R7, R11): Handlebars per locale, plain-text and escaped HTML parts, fallbacks. */
+/** Cadence e-mail templates (R7, R11): ICU messages per locale, plain-text and escaped HTML parts, fallbacks. */
 import { cadenceEmail, cadenceTemplates } from '../domain/emails';
-import { localeFor, renderTemplate, TEMPLATES } from '../domain/templates';
+import { leadLocale, LOCALES } from '../domain/i18n';
+import { CATALOGUES } from '../domain/i18n/locales';
+import { defaultLanguageFor } from '../domain/language';
 import { CADENCES } from '../cadences';
 
 describe('cadence e-mail templates', () => {
@@ -27,47 +29,52 @@ describe('cadence e-mail templates', () => {
   });
 
   it('escapes every lead-supplied value in the HTML part, and never evaluates it as a template', () => {
-    const mail = cadenceEmail('nurture-week-4', { firstName: '<b>Eve</b> & "co"', company: '{{repName}}' }, 'Rep');
+    const mail = cadenceEmail('nurture-week-4', { firstName: '<b>Eve</b> & "co"', company: '{repName}' }, 'Rep');
     expect(mail.html).toContain('Hi &lt;b&gt;Eve&lt;/b&gt; &amp; &quot;co&quot;,');
     expect(mail.html).not.toContain('<b>Eve');
     expect(mail.text).toContain('Hi <b>Eve</b> & "co",');
-    const pack = cadenceEmail('nurture-info-pack', { firstName: 'A', company: '{{repName}}' }, 'Rep');
-    expect(pack.text).toContain('relevant to {{repName}}:');
+    const pack = cadenceEmail('nurture-info-pack', { firstName: 'A', company: '{repName}' }, 'Rep');
+    expect(pack.text).toContain('relevant to {repName}:');
   });
 
-  it('ships every template of the shipped cadences in English and Finnish', () => {
+  it('ships every template of the shipped cadences in every locale, each in its own words', () => {
     const used = [
       ...new Set(CADENCES.flatMap((c) => c.steps.flatMap((s) => (s.kind === 'email' ? [s.template] : [])))),
     ];
     expect(used.length).toBeGreaterThan(5);
+    expect(cadenceTemplates()).toEqual(expect.arrayContaining(used));
     for (const template of used) {
-      expect(TEMPLATES.en[template]).toBeDefined();
-      expect(TEMPLATES.fi[template]).toBeDefined();
-      const fi = renderTemplate(template, 'fi', { firstName: 'Aino', repName: 'Rep' })!;
-      expect(fi.locale).toBe('fi');
-      expect(fi.subject).not.toBe(renderTemplate(template, 'en', { firstName: 'Aino', repName: 'Rep' })!.subject);
-      expect(fi.paragraphs[0]).toBe('Hei Aino,');
-      expect(fi.paragraphs.at(-1)).toBe('Ystävällisin terveisin\nRep');
+      const subjects = LOCALES.map((locale) => cadenceEmail(template, { firstName: 'Aino' }, 'Rep', locale).subject);
+      expect(new Set(subjects).size).toBe(LOCALES.length);
     }
-    expect(cadenceTemplates().sort()).toEqual(Object.keys(TEMPLATES.en).sort());
+    const fi = cadenceEmail('nurture-week-1', { firstName: 'Aino' }, 'Rep', 'fi');
+    expect(fi.text.startsWith('Hei Aino,\n\n')).toBe(true);
+    expect(fi.text.endsWith('Ystävällisin terveisin\nRep\n')).toBe(true);
+    expect(cadenceTemplates()).not.toContain('first-touch');
+    expect(cadenceTemplates().some((t) => t.startsWith('rep.') || t.startsWith('manager.'))).toBe(false);
   });
 
-  it('falls back to English for a template a locale lacks, and refuses an unknown one', () => {
-    TEMPLATES.en['only-english'] = { subject: 'Hello {{name}}', body: ['Only in English.'] };
-    try {
-      expect(renderTemplate('only-english', 'fi', { firstName: 'Aino', repName: 'Rep' })).toMatchObject({
-        locale: 'en',
-        subject: 'Hello Aino',
-        paragraphs: ['Hi Aino,', 'Only in English.', 'Best regards,\nRep'],
-      });
-    } finally {
-      delete TEMPLATES.en['only-english'];
-    }
-    expect(() => cadenceEmail('no-such-template', {}, 'Rep')).toThrow('Unknown e-mail template: no-such-template');
+  it('refuses an unknown template, and a notice or the first touch as a template', () => {
+    for (const template of ['no-such-template', 'rep.new_lead', 'first-touch'])
+      expect(() => cadenceEmail(template, {}, 'Rep')).toThrow(`Unknown e-mail template: ${template}`);
+    expect(Object.keys(CATALOGUES)).toEqual(LOCALES);
   });
 
-  it('writes to Finnish leads in Finnish, to everyone else in English', () => {
-    expect(['FI', ' finland ', 'Suomi', 'AX'].map(localeFor)).toEqual(['fi', 'fi', 'fi', 'fi']);
-    expect(['SE', 'US', null, undefined, ''].map(localeFor)).toEqual(['en', 'en', 'en', 'en', 'en']);
+  it("writes in the lead's own language, else its country's, else English", () => {
+    expect(['FI', ' finland ', 'Suomi', 'AX', 'UA', 'ir', 'Greece', 'GR'].map(defaultLanguageFor)).toEqual([
+      'fi',
+      'fi',
+      'fi',
+      'fi',
+      'uk',
+      'fa',
+      'el',
+      'el',
+    ]);
+    expect(['SE', 'US', null, undefined, ''].map(defaultLanguageFor)).toEqual(['en', 'en', 'en', 'en', 'en']);
+    expect(leadLocale({ language: null, country: 'IR' })).toBe('fa');
+    expect(leadLocale({ language: 'en', country: 'IR' })).toBe('en');
+    expect(leadLocale({ language: 'fa-IR', country: 'FI' })).toBe('fa');
+    expect(leadLocale({ language: 'de', country: 'FI' })).toBe('en');
   });
 });

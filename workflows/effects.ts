@@ -4,7 +4,7 @@
  * effects the core put after it (`after`: the lead row's writes keep their order, a score follows
  * the touches it counts); a retrying activity holds up neither the lead's events nor its timers.
  */
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import type { Effect, JourneyEvent } from '../domain/journey';
 import { activities, mail } from './activities';
 
@@ -99,7 +99,12 @@ function perform(leadId: string, effect: Effect): Promise<unknown> {
         { leadId, scoreKey: key, at: effect.at, reason: effect.reason },
       ]);
     case 'loadProfile':
-      return activities.cadenceProfile({ leadId, fallbackTimeZone: 'Europe/Helsinki' });
+      // Leads started before the country calendars keep Monday–Friday (their histories asked for no calendar).
+      return activities.cadenceProfile({
+        leadId,
+        fallbackTimeZone: 'Europe/Helsinki',
+        businessDays: patched('business-days-by-country'),
+      });
     case 'openOpportunity':
       return activities.openOpportunity({ leadId, repId: effect.repId, opportunityKey: key, at: effect.at });
     case 'closeOpportunity':

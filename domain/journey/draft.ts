@@ -329,6 +329,7 @@ export class Draft {
       engagements: this.s.engagements,
       exits,
       timeZone: this.s.profile?.timeZone ?? null,
+      businessDays: this.s.profile?.businessDays,
       marketingSends: this.s.marketingSends,
       isMarketing: (template: string) => emailCategory(template) === 'marketing',
       timeScale: this.config.timeScale,

@@ -3,7 +3,7 @@
  * effect a decision can ask for. No Temporal import: the workflow feeds events in and runs the
  * effects; tests drive the same core with random event sequences.
  */
-import type { Position } from '../../cadences/types';
+import type { BusinessCalendar, Position } from '../../cadences/types';
 import type { ManagerNotice, RepNotice } from '../emails';
 import type { Grade, LeadPolicy, LeadStage, RepOutcome } from '../lifecycle';
 
@@ -192,6 +192,8 @@ export interface ScoreOutcome {
 export interface Profile {
   timeZone: string;
   attributes: Record<string, string | null>;
+  /** The country's weekend and holidays (profiles loaded before patch `business-days-by-country` have none). */
+  businessDays?: BusinessCalendar;
 }
 
 /** What an effect reported back (by kind); effects that report nothing carry `null`. */
