@@ -12,6 +12,7 @@ import { createNotifyActivities } from '../activities/notify';
 import { repsStatusLines, runReps, USAGE } from '../scripts/reps';
 import { MAIL, startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
+import { email, text } from '../domain/i18n';
 
 let stack: Stack;
 let admin: Record<string, string>;
@@ -308,7 +309,10 @@ describe('routing by what the admin set, and deactivation (R16)', () => {
     expect(reassignment).toMatchObject({ previous_rep_id: english() });
     expect(reassignment!.reason).toContain(`rep ${english()} deactivated`);
     await stack.smtp.waitFor(
-      (m) => m.envelopeTo.includes(manager()) && /^Lead reassigned/.test(m.parsed.subject ?? ''),
+      // The manager's notice is in the new rep's language (Greek here).
+      (m) =>
+        m.envelopeTo.includes(manager()) &&
+        (m.parsed.subject ?? '').startsWith(email('el', 'manager.lead_reassigned', { lead: '' })!.subject),
     );
     await stack.smtp.waitFor(
       (m) => m.envelopeTo.includes(`${greek()}@reps.ripen.test`) && /Nikos/.test(m.parsed.text ?? ''),
@@ -370,7 +374,8 @@ it('signs the first touch with the team (SENDER_IDENTITY) when no rep could take
   await stack.smtp.waitFor(
     (m) =>
       m.envelopeTo.some((to) => to.toLowerCase().startsWith('ioanna.')) &&
-      (m.parsed.text ?? '').includes(`Best regards,\n${MAIL.senderIdentity}`),
+      // A Greek lead: the Greek signature, signed by the team.
+      (m.parsed.text ?? '').includes(text('el', 'lead.signature', { repName: MAIL.senderIdentity })),
   );
 });
 
