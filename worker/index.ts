@@ -4,7 +4,7 @@ import { createActivities, createMailActivities, type ActivityDeps } from '../ac
 import { CADENCES, NURTURE_TRACKS } from '../cadences';
 import { checkAll } from '../cadences/check';
 import { cadenceTemplates, emailCategory } from '../domain/emails';
-import { emailTaskQueue } from '../workflows/contracts';
+import { emailTaskQueue, noticesTaskQueue } from '../workflows/contracts';
 
 export interface LeadWorkerOptions {
   connection: NativeConnection;
@@ -17,18 +17,39 @@ export interface LeadWorkerOptions {
   dataConverter: DataConverter;
   /** Cap on e-mails per second across every worker of this queue (the mail provider's limit); none if omitted. */
   emailsPerSecond?: number;
+  /** The memory this worker process may use, in MiB: bounds its sticky cache (`workflowCacheSize`); the SDK's default if omitted. */
+  memoryBudgetMb?: number;
 }
 
-/** The lead worker and its e-mail worker, run and stopped together. */
+/** What a worker process needs besides its cached workflows (Node, the SDK's core, bundle, pools), in MiB, measured by `npm run bench:scale`. */
+export const WORKER_BASE_MB = 300;
+/** What one cached lead workflow costs (its V8 context share, state, history), in MiB, measured by `npm run bench:scale`, rounded up. */
+export const CACHED_WORKFLOW_MB = 0.75;
+
+/**
+ * The sticky cache's bound for a memory budget: the workflows a worker keeps in memory between
+ * tasks (`maxCachedWorkflows`). A lead evicted from the cache is not lost: its next task replays
+ * its history, which costs CPU, not correctness. At least 10, so a tiny budget still works.
+ */
+export function workflowCacheSize(memoryBudgetMb: number): number {
+  return Math.max(10, Math.floor((memoryBudgetMb - WORKER_BASE_MB) / CACHED_WORKFLOW_MB));
+}
+
+/** The lead worker, its e-mail worker and its notices worker, run and stopped together. */
 export interface LeadWorkers {
   run(): Promise<void>;
   shutdown(): void;
+  /** The sticky cache's bound (undefined: the SDK's default). */
+  maxCachedWorkflows: number | undefined;
+  /** How many lead workflows the sticky cache holds now. */
+  cachedWorkflows(): number;
 }
 
 /**
  * Builds the workers (STYLE 11: built here, run by main.ts): lead workflows with their activities
- * on the lead queue, and the e-mail activities on `<queue>-email`, where the server enforces the
- * per-provider send rate for all workers of the queue.
+ * on the lead queue, the e-mail activities on `<queue>-email`, where the server enforces the
+ * per-provider send rate for all workers of the queue, and the notices to reps and managers on
+ * `<queue>-notices`, outside that rate (internal mail must not delay a lead's first touch).
  */
 export async function createLeadWorker({
   connection,
@@ -37,28 +58,39 @@ export async function createLeadWorker({
   deps,
   workflowBundle,
   emailsPerSecond,
+  memoryBudgetMb,
   dataConverter,
 }: LeadWorkerOptions): Promise<LeadWorkers> {
   assertCadencesSound();
-  const [lead, mail] = await Promise.all([
+  const maxCachedWorkflows = memoryBudgetMb === undefined ? undefined : workflowCacheSize(memoryBudgetMb);
+  const mailActivities = createMailActivities(deps);
+  const [lead, mail, notices] = await Promise.all([
     Worker.create({
       connection,
       namespace,
       taskQueue,
       activities: createActivities(deps),
       dataConverter,
+      ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
       ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     }),
     Worker.create({
       connection,
       namespace,
       taskQueue: emailTaskQueue(taskQueue),
-      activities: createMailActivities(deps),
+      activities: mailActivities,
       dataConverter,
       maxTaskQueueActivitiesPerSecond: emailsPerSecond,
     }),
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: noticesTaskQueue(taskQueue),
+      activities: { notifyRep: mailActivities.notifyRep, notifyManager: mailActivities.notifyManager },
+      dataConverter,
+    }),
   ]);
-  const workers = [lead, mail];
+  const workers = [lead, mail, notices];
   const stopAll = () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   };
@@ -70,6 +102,8 @@ export async function createLeadWorker({
       if (failed) throw failed.reason;
     },
     shutdown: stopAll,
+    maxCachedWorkflows,
+    cachedWorkflows: () => lead.getStatus().numCachedWorkflows,
   };
 }
 
