@@ -6,15 +6,13 @@
  *   - the baseline: the same 90 days of the same cadence in the pure interpreter alone (no
  *     Temporal), for 1 and 100 leads; and the ratios.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import * as path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { completeStep, decide, R10_HARD_LEAD, startPosition, type LeadFacts } from '../cadences';
 import { emailCategory } from '../domain/emails';
 import { previewMany } from '../preview/runner';
 import { freePort, startTimeSkippingServer } from '../scripts/processes';
 import { ensureTools } from '../scripts/tools';
+import { machine, writeResult } from './harness';
 
 const DAYS = 90;
 const quiet = {
@@ -61,6 +59,7 @@ function interpreterOnly(count: number): { ms: number; emails: number } {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = machine().loadavg;
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
@@ -87,9 +86,12 @@ async function main(): Promise<void> {
     const hundred = await run(100);
     const base1 = interpreterOnly(1);
     const base100 = interpreterOnly(100);
-    const results = {
-      when: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
+    writeResult('preview', {
+      benchmark: 'preview',
+      at: new Date().toISOString(),
+      machine: { ...machine(), loadavgBefore: loadBefore },
+      goal: { hundredLeadsMs: 5000, oneLeadMs: 2000 },
+      met: hundred.wallMs < 5000 && one.wallMs < 2000,
       cadence: R10_HARD_LEAD.id,
       simulatedDays: DAYS,
       preview: { oneLead: one, hundredLeads: hundred, msPerLeadAt100: Math.round(hundred.wallMs / 100) },
@@ -103,17 +105,16 @@ async function main(): Promise<void> {
         hundredVsOneLead: Number((hundred.wallMs / one.wallMs).toFixed(2)),
         previewVsInterpreterAt100: Number((hundred.wallMs / Math.max(base100.ms, 0.01)).toFixed(0)),
       },
-    };
-    const dir = path.join(__dirname, 'results');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'preview.json'), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(JSON.stringify(results, null, 2));
+    });
   } finally {
     await server.stop();
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
