@@ -411,3 +411,39 @@ export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM
     child.kill(signal);
   });
 }
+
+/**
+ * Where a process spent its CPU, from a V8 .cpuprofile (`node --cpu-prof`): self time grouped by
+ * package (node_modules) or project file, largest first, with idle and GC apart.
+ */
+export function profileSummary(file: string, top = 15) {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string } }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const groups = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)!.callFrame;
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(frame.url)?.[1];
+    const group =
+      pkg ??
+      (frame.url.startsWith('file://') || frame.url.startsWith('/')
+        ? path.relative(ROOT, frame.url.replace('file://', ''))
+        : frame.url.startsWith('node:')
+          ? frame.url
+          : frame.functionName || '(native)');
+    groups.set(group, (groups.get(group) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const busy = [...groups].filter(([g]) => g !== '(idle)').reduce((s, [, ms]) => s + ms, 0);
+  return {
+    busyMs: Math.round(busy),
+    idleMs: Math.round(groups.get('(idle)') ?? 0),
+    top: [...groups]
+      .filter(([g]) => g !== '(idle)')
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([group, ms]) => ({ group, ms: Math.round(ms), share: Number((ms / busy).toFixed(3)) })),
+  };
+}

@@ -23,7 +23,7 @@ import {
   writeResult,
 } from './harness';
 
-const LEADS = Number(process.env.BENCH_LEADS ?? 1_000);
+const LEADS = Number(process.env.BENCH_LEADS ?? 500);
 const CONCURRENCY = 32;
 const SAMPLE = 100;
 
