@@ -70,7 +70,7 @@ main(async () => {
   const profileDir = mkdtempSync(path.join(tmpdir(), 'ripen-capture-prof-'));
   let result: Record<string, unknown> | undefined;
   try {
-    const api = await stack.startApi({ NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` });
+    const api = await stack.startApi({}, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
     const post = async (i: number) => {
       const res = await http.post(`${api.url}/v1/leads`, stack.captureKey, leadBody(stack.run, i));
       if (res.status !== 201) throw new Error(`POST /v1/leads answered ${res.status}: ${res.body}`);

@@ -102,8 +102,8 @@ export interface BenchStack {
   captureKey: string;
   managerKey: string;
   env: Record<string, string>;
-  /** Starts `api/server.ts` in a process of its own and returns its base URL. */
-  startApi(extraEnv?: Record<string, string>): Promise<{ url: string; child: ChildProcess }>;
+  /** Starts `api/server.ts` in a process of its own (with these node options, e.g. `--cpu-prof`) and returns its base URL. */
+  startApi(extraEnv?: Record<string, string>, nodeArgs?: string[]): Promise<{ url: string; child: ChildProcess }>;
   /** Starts `worker/main.ts` in a process of its own, resolved once it polls. */
   startWorker(extraEnv?: Record<string, string>): Promise<ChildProcess>;
   stop(): Promise<void>;
@@ -155,8 +155,8 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     ...options.env,
   };
   const children: ChildProcess[] = [];
-  const spawnNode = (script: string, extraEnv: Record<string, string>) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+  const spawnNode = (script: string, extraEnv: Record<string, string>, nodeArgs: string[] = []) => {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
       env: { ...process.env, ...env, ...extraEnv },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -175,9 +175,9 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     captureKey: await createApiKey(db, 'capture', { label: 'bench' }),
     managerKey: await createApiKey(db, 'manager', { label: 'bench' }),
     env,
-    async startApi(extraEnv = {}) {
+    async startApi(extraEnv = {}, nodeArgs = []) {
       const port = await freePort();
-      const child = spawnNode('api/server.ts', { ...extraEnv, PORT: String(port) });
+      const child = spawnNode('api/server.ts', { ...extraEnv, PORT: String(port) }, nodeArgs);
       await waitForPort(port, child, 'the API');
       return { url: `http://127.0.0.1:${port}`, child };
     },
