@@ -9,6 +9,7 @@
 import { leadWorkflowId } from '../workflows/contracts';
 import {
   closedLoop,
+  cpuMeter,
   isNotice,
   jsonPoster,
   leadAddress,
@@ -17,6 +18,7 @@ import {
   main,
   startBenchStack,
   waitFor,
+  welcomeBreakdown,
   writeResult,
 } from './harness';
 
@@ -31,7 +33,8 @@ main(async () => {
   const http = jsonPoster(CONCURRENCY);
   try {
     const api = await stack.startApi();
-    await stack.startWorker();
+    const worker = await stack.startWorker();
+    const meter = cpuMeter({ api: api.child.pid!, worker: worker.pid! });
     const wanted = new Set(Array.from({ length: LEADS }, (_, i) => leadAddress(stack.run, i)));
     const leadIds: string[] = [];
     let errors = 0;
@@ -45,6 +48,8 @@ main(async () => {
     const firstTouches = () => stack.sink.mails.filter((m) => m.to.some((t) => wanted.has(t)));
     await waitFor('every first touch', () => firstTouches().length >= LEADS - errors, 3_600_000);
     const lastFirstTouch = Math.max(...firstTouches().map((m) => m.at));
+    const cpu = meter(LEADS);
+    const breakdown = await welcomeBreakdown(stack.client, leadIds.filter((_, i) => i % 20 === 0).map(leadWorkflowId));
     // What shared the provider's rate with the first touches: anything on `<queue>-email` that is not a welcome,
     // read from a sample of histories (the sink cannot see queues), and e-mails to leads that are not their first.
     const emailQueue = `${stack.taskQueue}-email`;
@@ -77,6 +82,11 @@ main(async () => {
       met: drainSeconds <= boundSeconds && sampledNoticesOnEmailQueue + marketingAhead === 0,
       baseline: { what: 'the provider rate alone: leads / EMAILS_PER_SECOND', seconds: LEADS / RATE },
       ratio: Number((drainSeconds / (LEADS / RATE)).toFixed(2)),
+      limits: {
+        what: 'CPU per lead and the share of a core each process got (capture to drained), and capture → first touch in parts from every 20th history',
+        cpu,
+        breakdown,
+      },
       noticesAheadOfFirstTouch: sampledNoticesOnEmailQueue + marketingAhead,
       noticesAheadDetail: {
         noticesOnTheRateLimitedQueueInSample: sampledNoticesOnEmailQueue,

@@ -447,3 +447,35 @@ export function profileSummary(file: string, top = 15) {
       .map(([group, ms]) => ({ group, ms: Math.round(ms), share: Number((ms / busy).toFixed(3)) })),
   };
 }
+
+/** CPU seconds a process has used so far (user + system, Linux /proc). */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/**
+ * What the processes cost per lead and how much of the machine they got: CPU seconds used between
+ * two readings, per lead, and as a share of one core over the wall time (a process on an idle 2-core
+ * machine can get up to 1 core per thread it keeps busy; far less means it waited for the CPU).
+ */
+export function cpuMeter(processes: Record<string, number>) {
+  const start = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const t0 = performance.now();
+  return (leads: number) => {
+    const wall = (performance.now() - t0) / 1000;
+    return Object.fromEntries(
+      Object.entries(processes).map(([name, pid]) => {
+        const used = cpuSeconds(pid) - start[name]!;
+        return [
+          name,
+          {
+            cpuSeconds: Number(used.toFixed(1)),
+            cpuMsPerLead: Number(((used * 1000) / Math.max(1, leads)).toFixed(1)),
+            coresUsed: Number((used / wall).toFixed(2)),
+          },
+        ];
+      }),
+    );
+  };
+}

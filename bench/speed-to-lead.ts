@@ -6,6 +6,7 @@
  */
 import { leadWorkflowId } from '../workflows/contracts';
 import {
+  cpuMeter,
   jsonPoster,
   leadAddress,
   leadBody,
@@ -30,7 +31,7 @@ main(async () => {
   const http = jsonPoster(64);
   try {
     const api = await stack.startApi();
-    await stack.startWorker();
+    const worker = await stack.startWorker();
     const sentAt = new Map<string, number>();
     const leadIds: string[] = [];
     let errors = 0;
@@ -67,7 +68,9 @@ main(async () => {
     };
     await phase(BASELINE_RATE, 5); // warm-up: connections, JIT, the worker's bundle
     const baseline = await phase(BASELINE_RATE, BASELINE_SECONDS);
+    const meter = cpuMeter({ api: api.child.pid!, worker: worker.pid! });
     const measured = await phase(RATE, SECONDS);
+    const cpu = meter(measured.leads);
     const loadAfter = machine().loadavg;
     // Where the time goes, on every 10th lead of the measured phase.
     const breakdown = await welcomeBreakdown(stack.client, leadIds.filter((_, i) => i % 10 === 0).map(leadWorkflowId));
@@ -85,6 +88,7 @@ main(async () => {
       baseline: { what: `the same, at ${BASELINE_RATE} leads/s`, ...baseline },
       ratio: Number((measured.p99Ms / baseline.p99Ms).toFixed(2)),
       captureErrors: errors,
+      cpu: { what: 'CPU per lead and the share of a core each process got, measured phase', ...cpu },
       breakdown: { what: "capture → first touch, in parts, from the workflows' histories", ...breakdown },
     });
   } finally {
