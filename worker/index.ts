@@ -21,9 +21,12 @@ export interface LeadWorkerOptions {
   memoryBudgetMb?: number;
 }
 
-/** What a worker process needs besides its cached workflows (Node, the SDK's core, bundle, pools), in MiB, measured by `npm run bench:scale`. */
+/**
+ * What a worker process needs besides its cached workflows (Node, the SDK's core, the bundle, pools), in MiB, and
+ * what one cached lead workflow adds: from the growth measured before the bound (1.38 GB with 1,808 cached), rounded
+ * up; `npm run bench:scale` reports the RSS a budget gives (docs/benchmarks.md).
+ */
 export const WORKER_BASE_MB = 300;
-/** What one cached lead workflow costs (its V8 context share, state, history), in MiB, measured by `npm run bench:scale`, rounded up. */
 export const CACHED_WORKFLOW_MB = 0.75;
 
 /**
