@@ -40,7 +40,9 @@ main(async () => {
     let errors = 0;
     const started = performance.now();
     await closedLoop(LEADS, CONCURRENCY, async (i) => {
-      const res = await http.post(`${api.url}/v1/leads`, stack.captureKey, leadBody(stack.run, i));
+      const res = await http
+        .post(`${api.url}/v1/leads`, stack.captureKey, leadBody(stack.run, i))
+        .catch(() => ({ status: 0, body: '' }));
       if (res.status === 201) leadIds.push((JSON.parse(res.body) as { leadId: string }).leadId);
       else errors++;
     });
