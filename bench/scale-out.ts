@@ -82,10 +82,10 @@ main(async () => {
     const duplicateMessageIds = [...messageIds.values()].filter((n) => n > 1).length;
     const step = Math.max(1, Math.floor(pair.leadIds.length / SAMPLE));
     const sample = pair.leadIds.filter((_, i) => i % step === 0).map(leadWorkflowId);
-    // Every sampled lead's SLA timer (20 s on this clock) has fired and been handled.
+    // Every sampled lead's SLA timer (20 s on this clock) has fired and been handled; what has not after 5 minutes is lost.
     await waitFor(
       'the sampled SLA timers',
-      async () => (await timerLags(stack.client, sample.slice(-5))).withFiredTimer === Math.min(5, sample.length),
+      async () => (await timerLags(stack.client, sample)).withFiredTimer === sample.length,
       300_000,
     ).catch(() => undefined);
     const timers = await timerLags(stack.client, sample);
