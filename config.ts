@@ -24,7 +24,7 @@ export const ConfigSchema = z.object({
   EMAILS_PER_SECOND: z.coerce.number().positive().default(20),
   /**
    * The memory one worker process may use, in MiB (docs/benchmarks.md "scale"): bounds the sticky cache
-   * (maxCachedWorkflows = (budget - 300) / 0.75), so RSS stays flat however many leads sleep on their timers.
+   * (maxCachedWorkflows = (budget - 400) / 0.75), so RSS stays flat however many leads sleep on their timers.
    */
   WORKER_MEMORY_BUDGET_MB: z.coerce.number().int().min(400).default(1024),
   MAIL_FROM: z.string().min(3).default('Ripen <hello@ripen.local>'),

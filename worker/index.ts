@@ -23,10 +23,10 @@ export interface LeadWorkerOptions {
 
 /**
  * What a worker process needs besides its cached workflows (Node, the SDK's core, the bundle, pools), in MiB, and
- * what one cached lead workflow adds: from the growth measured before the bound (1.38 GB with 1,808 cached), rounded
- * up; `npm run bench:scale` reports the RSS a budget gives (docs/benchmarks.md).
+ * what one cached lead workflow adds. Measured: 350 MiB at rest and 620 MiB at peak with 282 cached
+ * (`npm run bench:scale`, 2026-11-28), 1.38 GB with 1,808 cached before the bound; rounded up.
  */
-export const WORKER_BASE_MB = 300;
+export const WORKER_BASE_MB = 400;
 export const CACHED_WORKFLOW_MB = 0.75;
 
 /**
