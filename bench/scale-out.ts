@@ -65,7 +65,7 @@ main(async () => {
     };
 
     const one = await stack.startApi();
-    const oneWorker = await stack.startWorker();
+    await stack.startWorker();
     await phase([one.url]); // warm-up of the shared server and database
     const single = await phase([one.url]);
     const two = await stack.startApi();
@@ -89,7 +89,6 @@ main(async () => {
       300_000,
     ).catch(() => undefined);
     const timers = await timerLags(stack.client, sample);
-    void oneWorker;
     writeResult('scale-out', {
       benchmark: 'scale-out',
       at: new Date().toISOString(),
