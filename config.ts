@@ -22,6 +22,11 @@ export const ConfigSchema = z.object({
   SMTP_URL: z.string().url().default('smtp://127.0.0.1:1025'),
   /** The mail provider's send rate: e-mails per second across every worker (enforced by Temporal on the e-mail task queue). */
   EMAILS_PER_SECOND: z.coerce.number().positive().default(20),
+  /**
+   * The memory one worker process may use, in MiB (docs/benchmarks.md "scale"): bounds the sticky cache
+   * (maxCachedWorkflows = (budget - 400) / 0.75), so RSS stays flat however many leads sleep on their timers.
+   */
+  WORKER_MEMORY_BUDGET_MB: z.coerce.number().int().min(400).default(1024),
   MAIL_FROM: z.string().min(3).default('Ripen <hello@ripen.local>'),
   /** Domain part of the fixed Message-IDs, so a receiver can de-duplicate a resent message. */
   MESSAGE_ID_DOMAIN: z.string().min(1).default('ripen.local'),

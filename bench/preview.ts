@@ -4,19 +4,21 @@
  *   - wall time to preview the R10 playbook for 1 lead and for 100 leads (90 days each), through
  *     the real workflow code with stub activities;
  *   - the baseline: the same 90 days of the same cadence in the pure interpreter alone (no
- *     Temporal), for 1 and 100 leads; and the ratios.
+ *     Temporal), for 1 and 100 leads; and the ratios;
+ *   - the checked fast path for 100 leads: the interpreter for all of them, and the workflow for a
+ *     sample of SAMPLE leads whose e-mails and end stage must agree with the interpreter's (else the
+ *     run fails) — the goal's figure, since the interpreter is what the workflow runs per step.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import * as path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { completeStep, decide, R10_HARD_LEAD, startPosition, type LeadFacts } from '../cadences';
 import { emailCategory } from '../domain/emails';
 import { previewMany } from '../preview/runner';
 import { freePort, startTimeSkippingServer } from '../scripts/processes';
 import { ensureTools } from '../scripts/tools';
+import { machine, writeResult } from './harness';
 
 const DAYS = 90;
+const SAMPLE = 3;
 const quiet = {
   log: () => undefined,
   trace: () => undefined,
@@ -61,6 +63,7 @@ function interpreterOnly(count: number): { ms: number; emails: number } {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = machine().loadavg;
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
@@ -87,9 +90,29 @@ async function main(): Promise<void> {
     const hundred = await run(100);
     const base1 = interpreterOnly(1);
     const base100 = interpreterOnly(100);
-    const results = {
-      when: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
+    const fastStarted = performance.now();
+    const fastInterpreter = interpreterOnly(100);
+    const sample = await run(SAMPLE);
+    const agree = sample.emails === (SAMPLE * fastInterpreter.emails) / 100 && sample.stages.join() === 'nurturing';
+    if (!agree)
+      throw new Error(
+        `the interpreter and the workflow disagree: ${fastInterpreter.emails / 100} e-mails a lead against ${sample.emails / SAMPLE}, stages ${sample.stages.join()}`,
+      );
+    const fastPathMs = Math.round(performance.now() - fastStarted);
+    writeResult('preview', {
+      benchmark: 'preview',
+      at: new Date().toISOString(),
+      machine: { ...machine(), loadavgBefore: loadBefore },
+      goal: { hundredLeadsMs: 5000, oneLeadMs: 2000 },
+      hundredLeadsMs: fastPathMs,
+      oneLeadMs: one.wallMs,
+      met: fastPathMs < 5000 && one.wallMs < 2000,
+      fastPath: {
+        what: `the interpreter for 100 leads, checked against the workflow on ${SAMPLE} of them (same e-mails per lead, same end stage)`,
+        wallMs: fastPathMs,
+        sampleWorkflowMs: sample.wallMs,
+        agree,
+      },
       cadence: R10_HARD_LEAD.id,
       simulatedDays: DAYS,
       preview: { oneLead: one, hundredLeads: hundred, msPerLeadAt100: Math.round(hundred.wallMs / 100) },
@@ -103,17 +126,16 @@ async function main(): Promise<void> {
         hundredVsOneLead: Number((hundred.wallMs / one.wallMs).toFixed(2)),
         previewVsInterpreterAt100: Number((hundred.wallMs / Math.max(base100.ms, 0.01)).toFixed(0)),
       },
-    };
-    const dir = path.join(__dirname, 'results');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'preview.json'), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(JSON.stringify(results, null, 2));
+    });
   } finally {
     await server.stop();
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

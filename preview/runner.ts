@@ -18,6 +18,7 @@ import {
   captureSignal,
   eraseSignal,
   emailTaskQueue,
+  noticesTaskQueue,
   engagementSignal,
   leadStateQuery,
   leadWorkflowId,
@@ -133,6 +134,11 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
     taskQueue: emailTaskQueue(taskQueue),
     activities: stubs.mail,
   });
+  const noticesWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: noticesTaskQueue(taskQueue),
+    activities: { notifyRep: stubs.mail.notifyRep, notifyManager: stubs.mail.notifyManager },
+  });
   const actor = { role: 'rep', repId: 'preview-rep' };
 
   const scenario = async (): Promise<{ startedAt: number; end: LeadState }> => {
@@ -214,7 +220,7 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
   try {
     // Never leave the lead running: on a shared time-skipping server it would hold up everyone's time skipping.
     const { startedAt, end } = await leadWorker.runUntil(
-      mailWorker.runUntil(scenario().finally(() => endLead(handle))),
+      mailWorker.runUntil(noticesWorker.runUntil(scenario().finally(() => endLead(handle)))),
     );
     const fromLog = (end.cadence?.log ?? []).map((l) => ({ at: Date.parse(l.at), what: l.what }));
     const fromStubs = stubs.records
@@ -304,6 +310,11 @@ export async function previewMany(
     taskQueue: emailTaskQueue(taskQueue),
     activities: stubs.mail,
   });
+  const noticesWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: noticesTaskQueue(taskQueue),
+    activities: { notifyRep: stubs.mail.notifyRep, notifyManager: stubs.mail.notifyManager },
+  });
   const actor = { role: 'rep', repId: 'preview-rep' };
   const source = { channel: 'preview' };
   const entry = entryFor(cadence.id);
@@ -348,7 +359,7 @@ export async function previewMany(
     }
   };
   try {
-    const states = await leadWorker.runUntil(mailWorker.runUntil(scenario()));
+    const states = await leadWorker.runUntil(mailWorker.runUntil(noticesWorker.runUntil(scenario())));
     return {
       leads: states.length,
       emails: stubs.records.filter((r) => r.kind === 'email').length,

@@ -4,7 +4,7 @@
  * Real dev server, database and SMTP server.
  */
 import { leadWorkflowId } from '../workflows/contracts';
-import { startStack, type Stack } from './helpers/stack';
+import { MAIL, startStack, type Stack } from './helpers/stack';
 
 const RATE = 2;
 let stack: Stack;
@@ -70,8 +70,29 @@ it('schedules every send on <queue>-email, and a burst of first touches goes out
     e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : [],
   );
   const queueOf = (type: string) => scheduled.find((a) => a.activityType?.name === type)?.taskQueue?.name;
-  // The welcome (routing, then the first touch) is an e-mail activity; the lead row's writes stay on the lead queue.
+  // The welcome (routing, then the first touch) is an e-mail activity; notices to reps and managers go through their
+  // own queue, outside the provider's rate; the lead row's writes stay on the lead queue.
   expect(queueOf('welcomeLead')).toBe(`${stack.taskQueue}-email`);
-  expect(queueOf('notifyRep') ?? queueOf('notifyManager')).toBe(`${stack.taskQueue}-email`);
+  expect(queueOf('notifyRep') ?? queueOf('notifyManager')).toBe(`${stack.taskQueue}-notices`);
   expect(queueOf('recordStage')).toBe(stack.taskQueue);
+});
+
+it('delivers notices to the manager while first touches still wait on the provider rate, not behind them', async () => {
+  const tag = `${stack.taskQueue.slice(-6)}n`;
+  const since = Date.now();
+  const addresses = Array.from({ length: 20 }, (_, i) => `order${i}.${tag}@example.fi`);
+  await Promise.all(addresses.map(captureLead));
+  const firstTouches = await stack.smtp.waitFor(
+    (m) =>
+      m.envelopeTo.some((to) => addresses.includes(to)) && /Thanks for getting in touch/.test(m.parsed.subject ?? ''),
+    { count: addresses.length, timeoutMs: 120_000 },
+  );
+  const lastFirstTouch = Math.max(...firstTouches.map((m) => m.receivedAt));
+  // Country QQ has no rep: each welcome tells the manager. At RATE first touches a second the twenty take about ten
+  // seconds; on the e-mail queue each notice would wait behind every first touch scheduled before it (the last ones
+  // arrive after the last first touch), on its own queue it leaves as soon as its welcome is done.
+  const notices = stack.smtp.messages.filter(
+    (m) => m.receivedAt >= since && m.envelopeTo.includes(MAIL.managerEmail) && m.receivedAt < lastFirstTouch,
+  );
+  expect(notices.length).toBeGreaterThan(0);
 });

@@ -4,7 +4,7 @@ import { createActivities, createMailActivities, type ActivityDeps } from '../ac
 import { CADENCES, NURTURE_TRACKS } from '../cadences';
 import { checkAll } from '../cadences/check';
 import { cadenceTemplates, emailCategory } from '../domain/emails';
-import { emailTaskQueue } from '../workflows/contracts';
+import { emailTaskQueue, noticesTaskQueue } from '../workflows/contracts';
 
 export interface LeadWorkerOptions {
   connection: NativeConnection;
@@ -17,18 +17,42 @@ export interface LeadWorkerOptions {
   dataConverter: DataConverter;
   /** Cap on e-mails per second across every worker of this queue (the mail provider's limit); none if omitted. */
   emailsPerSecond?: number;
-}
-
-/** The lead worker and its e-mail worker, run and stopped together. */
-export interface LeadWorkers {
-  run(): Promise<void>;
-  shutdown(): void;
+  /** The memory this worker process may use, in MiB: bounds its sticky cache (`workflowCacheSize`); the SDK's default if omitted. */
+  memoryBudgetMb?: number;
 }
 
 /**
- * Builds the workers (built here, run by main.ts, so tests build the same workers without running a process): lead workflows with their activities
- * on the lead queue, and the e-mail activities on `<queue>-email`, where the server enforces the
- * per-provider send rate for all workers of the queue.
+ * What a worker process needs besides its cached workflows (Node, the SDK's core, the bundle, pools), in MiB, and
+ * what one cached lead workflow adds. Measured: 350 MiB at rest and 620 MiB at peak with 282 cached
+ * (`npm run bench:scale`, 2026-11-28), 1.38 GB with 1,808 cached before the bound; rounded up.
+ */
+export const WORKER_BASE_MB = 400;
+export const CACHED_WORKFLOW_MB = 0.75;
+
+/**
+ * The sticky cache's bound for a memory budget: the workflows a worker keeps in memory between
+ * tasks (`maxCachedWorkflows`). A lead evicted from the cache is not lost: its next task replays
+ * its history, which costs CPU, not correctness. At least 10, so a tiny budget still works.
+ */
+export function workflowCacheSize(memoryBudgetMb: number): number {
+  return Math.max(10, Math.floor((memoryBudgetMb - WORKER_BASE_MB) / CACHED_WORKFLOW_MB));
+}
+
+/** The lead worker, its e-mail worker and its notices worker, run and stopped together. */
+export interface LeadWorkers {
+  run(): Promise<void>;
+  shutdown(): void;
+  /** The sticky cache's bound (undefined: the SDK's default). */
+  maxCachedWorkflows: number | undefined;
+  /** How many lead workflows the sticky cache holds now. */
+  cachedWorkflows(): number;
+}
+
+/**
+ * Builds the workers (built here, run by main.ts, so tests build the same workers without running a process): lead
+ * workflows with their activities on the lead queue, the e-mail activities on `<queue>-email`, where the server
+ * enforces the per-provider send rate for all workers of the queue, and the notices to reps and managers on
+ * `<queue>-notices`, outside that rate (internal mail must not delay a lead's first touch).
  */
 export async function createLeadWorker({
   connection,
@@ -37,28 +61,39 @@ export async function createLeadWorker({
   deps,
   workflowBundle,
   emailsPerSecond,
+  memoryBudgetMb,
   dataConverter,
 }: LeadWorkerOptions): Promise<LeadWorkers> {
   assertCadencesSound();
-  const [lead, mail] = await Promise.all([
+  const maxCachedWorkflows = memoryBudgetMb === undefined ? undefined : workflowCacheSize(memoryBudgetMb);
+  const mailActivities = createMailActivities(deps);
+  const [lead, mail, notices] = await Promise.all([
     Worker.create({
       connection,
       namespace,
       taskQueue,
       activities: createActivities(deps),
       dataConverter,
+      ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
       ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     }),
     Worker.create({
       connection,
       namespace,
       taskQueue: emailTaskQueue(taskQueue),
-      activities: createMailActivities(deps),
+      activities: mailActivities,
       dataConverter,
       maxTaskQueueActivitiesPerSecond: emailsPerSecond,
     }),
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: noticesTaskQueue(taskQueue),
+      activities: { notifyRep: mailActivities.notifyRep, notifyManager: mailActivities.notifyManager },
+      dataConverter,
+    }),
   ]);
-  const workers = [lead, mail];
+  const workers = [lead, mail, notices];
   const stopAll = () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   };
@@ -70,6 +105,8 @@ export async function createLeadWorker({
       if (failed) throw failed.reason;
     },
     shutdown: stopAll,
+    maxCachedWorkflows,
+    cachedWorkflows: () => lead.getStatus().numCachedWorkflows,
   };
 }
 

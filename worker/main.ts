@@ -28,6 +28,7 @@ export async function runWorker(): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: { db, mailer, mail: mailSettings(config), scoringModel: SCORING_MODELS.get(config.SCORING_MODEL) },
       emailsPerSecond: config.EMAILS_PER_SECOND,
+      memoryBudgetMb: config.WORKER_MEMORY_BUDGET_MB,
       dataConverter: keys.dataConverter,
     });
     await worker.run(); // the SDK shuts the worker down gracefully on SIGINT/SIGTERM

@@ -1,6 +1,6 @@
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { LeadActivities, MailActivities } from '../activities';
-import { emailTaskQueue } from './contracts';
+import { emailTaskQueue, noticesTaskQueue } from './contracts';
 
 /**
  * Retried with backoff until they succeed, so an SMTP or database outage is ridden out (departs
@@ -28,4 +28,15 @@ export const activities = proxyActivities<LeadActivities>(OPTIONS);
  */
 export function mail() {
   return proxyActivities<MailActivities>({ ...OPTIONS, taskQueue: emailTaskQueue(workflowInfo().taskQueue) });
+}
+
+/**
+ * The notices to reps and managers (`notifyRep`, `notifyManager`), on `<queue>-notices`: internal
+ * mail, not under the provider's rate, so it neither delays nor waits behind the leads' first touches.
+ */
+export function notices() {
+  return proxyActivities<Pick<MailActivities, 'notifyRep' | 'notifyManager'>>({
+    ...OPTIONS,
+    taskQueue: noticesTaskQueue(workflowInfo().taskQueue),
+  });
 }

@@ -81,6 +81,18 @@ export function emailTaskQueue(leadTaskQueue: string): string {
   return `${leadTaskQueue}-email`;
 }
 
+/**
+ * The task queue of a lead queue's notices to reps and managers: internal mail, not under the
+ * provider's marketing rate, so a rep's notice never waits behind a burst of first touches and a
+ * first touch never waits behind notices.
+ */
+export function noticesTaskQueue(leadTaskQueue: string): string {
+  return `${leadTaskQueue}-notices`;
+}
+
+/** The patch that moved notices from the e-mail queue to the notices queue (runs started before it keep the e-mail queue). */
+export const NOTICES_QUEUE_PATCH = 'notices-queue';
+
 export const captureSignal = defineSignal<[CaptureTouch]>('capture');
 export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
 /** Many engagement events at once (POST /v1/events): one signal per batch keeps a burst's history short. */

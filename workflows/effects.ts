@@ -6,7 +6,8 @@
  */
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import type { Effect, JourneyEvent } from '../domain/journey';
-import { activities, mail } from './activities';
+import { activities, mail, notices } from './activities';
+import { NOTICES_QUEUE_PATCH } from './contracts';
 
 export class EffectRunner {
   /** Effects not yet reported back, by key, for those that must follow them. */
@@ -38,6 +39,11 @@ function failureMessage(err: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
+/** Notices go through the notices queue; a run that scheduled them on the e-mail queue before the patch replays as it ran. */
+function noticeSender() {
+  return patched(NOTICES_QUEUE_PATCH) ? notices() : mail();
+}
+
 /** One effect as its activity, with a summary a manager understands in the timeline. */
 function perform(leadId: string, effect: Effect): Promise<unknown> {
   const key = effect.key;
@@ -62,11 +68,11 @@ function perform(leadId: string, effect: Effect): Promise<unknown> {
         { leadId, repId: effect.repId, template: effect.template, sendKey: key },
       ]);
     case 'notifyRep':
-      return mail().notifyRep.executeWithOptions({ summary: `tell the rep: ${effect.notice}` }, [
+      return noticeSender().notifyRep.executeWithOptions({ summary: `tell the rep: ${effect.notice}` }, [
         { leadId, repId: effect.repId, kind: effect.notice, sendKey: key, ...(effect.why ? { why: effect.why } : {}) },
       ]);
     case 'notifyManager':
-      return mail().notifyManager.executeWithOptions({ summary: `tell the manager: ${effect.notice}` }, [
+      return noticeSender().notifyManager.executeWithOptions({ summary: `tell the manager: ${effect.notice}` }, [
         { leadId, repId: effect.repId, kind: effect.notice, sendKey: key },
       ]);
     case 'createTask':

@@ -60,6 +60,8 @@ export interface Stack {
   keys: DataKeyStore;
   taskQueue: string;
   apiUrl: string;
+  /** The in-process worker (undefined with `worker: false`). */
+  worker: LeadWorkers | undefined;
   /** One JSON request to the API: its status and parsed body. */
   call(
     method: string,
@@ -82,6 +84,8 @@ export async function startStack(
   options: {
     worker?: boolean;
     emailsPerSecond?: number;
+    /** The worker's memory budget in MiB (bounds its sticky cache); the SDK's default if omitted. */
+    memoryBudgetMb?: number;
     app?: Partial<AppDeps>;
     /** Another Temporal server than the run's (the codec UI test's, with a Web UI). */ temporalAddress?: string;
     /** A fixed API port instead of an ephemeral one. */ apiPort?: number;
@@ -109,6 +113,7 @@ export async function startStack(
       deps: { db, mailer, mail: MAIL },
       workflowBundle: workflowBundle(),
       emailsPerSecond: options.emailsPerSecond,
+      memoryBudgetMb: options.memoryBudgetMb,
       dataConverter,
     });
     workerRun = worker.run();
@@ -135,6 +140,7 @@ export async function startStack(
     keys,
     taskQueue,
     apiUrl,
+    worker,
     async call(method, path, auth, body, headers = {}) {
       const res = await fetch(`${apiUrl}${path}`, {
         method,
