@@ -312,7 +312,7 @@ describe('routing by what the admin set, and deactivation (R16)', () => {
       // The manager's notice is in the new rep's language (Greek here).
       (m) =>
         m.envelopeTo.includes(manager()) &&
-        (m.parsed.subject ?? '').startsWith(email('el', 'manager.lead_reassigned', { lead: '' })!.subject),
+        (m.parsed.subject ?? '').startsWith(email('el', 'manager.lead_reassigned', { lead: '', rep: '' })!.subject),
     );
     await stack.smtp.waitFor(
       (m) => m.envelopeTo.includes(`${greek()}@reps.ripen.test`) && /Nikos/.test(m.parsed.text ?? ''),
