@@ -297,3 +297,52 @@ export function explainScore(
     ...(lines.length > 0 ? lines : ['  no fit or engagement points yet']),
   ].join('\n');
 }
+
+/**
+ * When the lead's grade would next change if nothing more happened: an action leaving the window
+ * (which can lower the grade, or raise it when a negative action leaves) or decay wearing the
+ * points down. Null when the grade never changes on its own. Pure: the workflow sets a timer for
+ * it, so a silent hot lead cools on schedule (a re-score then answers the change after that).
+ *
+ * Between two window exits the engagement is a sum of terms that all halve at the same rate, so
+ * it moves one way only: the change inside such a span is found by bisection, to the millisecond.
+ */
+export function nextGradeChange(
+  model: ScoringModel,
+  lead: LeadProfile,
+  actions: readonly LeadAction[],
+  now: string,
+): string | null {
+  const nowMs = Date.parse(now);
+  const gradeAt = (t: number) => explain(model, lead, actions, new Date(t).toISOString()).grade;
+  const current = gradeAt(nowMs);
+  const windowMs = model.engagementWindowDays * DAY_MS;
+  // An action counts while its age is within the window: it leaves 1 ms after its last counted instant.
+  const exits = [
+    ...new Set(
+      actions
+        .map((a) => Date.parse(a.at))
+        .filter((t) => t <= nowMs && t + windowMs >= nowMs)
+        .map((t) => t + windowMs + 1),
+    ),
+  ].sort((a, b) => a - b);
+  let from = nowMs;
+  for (const exit of exits) {
+    if (model.halfLifeDays !== undefined && gradeAt(exit - 1) !== current) return iso(bisect(from, exit - 1));
+    if (gradeAt(exit) !== current) return iso(exit);
+    from = exit;
+  }
+  return null;
+
+  /** The first instant in (lo, hi] whose grade differs from the current one (hi's does). */
+  function bisect(lo: number, hi: number): number {
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (gradeAt(mid) !== current) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+}
+
+const iso = (t: number) => new Date(t).toISOString();

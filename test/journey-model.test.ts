@@ -89,6 +89,8 @@ interface ResultChoice {
   score: number;
   grade: 'cold' | 'warm' | 'hot';
   mql: boolean;
+  /** When the score says the grade changes on its own, from the score's time (issue 15); null: never. */
+  regradeInMs: number | null;
 }
 
 interface Scenario {
@@ -131,6 +133,7 @@ const resultArb: fc.Arbitrary<ResultChoice> = fc.record({
   score: fc.integer({ min: 0, max: 100 }),
   grade: fc.constantFrom('cold' as const, 'warm' as const, 'hot' as const),
   mql: fc.boolean(),
+  regradeInMs: fc.option(fc.integer({ min: -DAY, max: 120 * DAY }), { nil: null }),
 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   w(
@@ -251,7 +254,12 @@ function effectResult(effect: Effect, r: ResultChoice): unknown {
     case 'sendEmail':
       return { status: r.send };
     case 'score':
-      return { score: r.score, grade: r.grade, mql: r.mql };
+      return {
+        score: r.score,
+        grade: r.grade,
+        mql: r.mql,
+        nextChangeAt: r.regradeInMs === null ? null : new Date(Date.parse(effect.at) + r.regradeInMs).toISOString(),
+      };
     case 'loadProfile':
       return { timeZone: 'Europe/Helsinki', attributes: {} };
     default:
@@ -350,6 +358,7 @@ function resolve(op: Op, state: JourneyState, now: number, n: number): Step | nu
 // The invariants. Each gets the step (state before, event, state after, effects) and the run's history.
 
 interface StepView {
+  at: number;
   prev: JourneyState;
   event: JourneyEvent;
   next: JourneyState;
@@ -382,6 +391,7 @@ const coverage = {
   mailStoppedSteps: 0,
   stepsAfterErase: 0,
   slaBreaches: 0,
+  regrades: 0,
 };
 
 function fail(rule: string, detail: string): never {
@@ -580,7 +590,26 @@ function bounded({ next }: StepView): void {
     fail('Bounded: the state carried across continueAsNew stays under 256 KB', `${size} characters`);
 }
 
+/** Issue 15: a score that said when the grade changes on its own is taken up then: the lead wakes by that time and re-scores. */
+function gradeClock({ at, prev, next, effects }: StepView): void {
+  if (runIsOver(next)) return;
+  const due = next.regradeAt;
+  if (due != null && due <= at)
+    fail('Issue 15: a re-grade time is never left in the past', `regradeAt ${new Date(due).toISOString()}`);
+  if (due != null && (next.wake === null || next.wake > due))
+    fail(
+      'Issue 15: the lead wakes by the time its grade changes on its own',
+      `regradeAt ${new Date(due).toISOString()}, wake ${next.wake === null ? 'null' : new Date(next.wake).toISOString()}`,
+    );
+  if (prev.regradeAt != null && prev.regradeAt <= at) {
+    coverage.regrades += 1;
+    if (!effects.some((e) => e.kind === 'score') && !next.scoring.inFlight)
+      fail('Issue 15: once the grade is due to change with time, the lead re-scores', 'no score decided or under way');
+  }
+}
+
 const INVARIANTS: ((view: StepView, history: History) => void)[] = [
+  gradeClock,
   ownerInvariant,
   slaInvariant,
   nurtureHasNextStep,
@@ -632,7 +661,7 @@ class Run {
     const { state: next, effects } = decide(prev, event, at, CONFIG);
     if (before !== null && JSON.stringify(prev) !== before)
       fail('Purity: decide does not mutate the state it is given', `the state changed while deciding ${show(event)}`);
-    const view = { prev, event, next, effects };
+    const view = { at, prev, event, next, effects };
     for (const invariant of INVARIANTS) invariant(view, this.history);
     this.state = next;
     this.reached.add(stageOf(next));
@@ -748,6 +777,7 @@ function checkCoverage(): void {
     'mailStoppedSteps',
     'stepsAfterErase',
     'slaBreaches',
+    'regrades',
   ] as const) {
     if (coverage[key] < floor) low.push(key);
   }

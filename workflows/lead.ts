@@ -59,6 +59,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     timeScale: input.timeScale ?? 1,
     // N3: a running lead moves to a cadence's newer version only where the code that records the move ran (pinned vs migrate).
     mayMigrate: (cadenceId, version) => patched(`cadence-${cadenceId}-v${version}`),
+    // Issue 15: a score's "next grade change" sets a re-score timer only where the code that records it ran.
+    timedScores: () => patched('scores-over-time'),
   };
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =

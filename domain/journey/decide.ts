@@ -69,6 +69,7 @@ export function initialState(lead: NewLead, now: number): JourneyState {
     mql: false,
     scoring: { inFlight: false, queue: [] },
     afterScoring: [],
+    regradeAt: null,
     erased: false,
     finished: false,
     position: null,

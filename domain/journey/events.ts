@@ -62,6 +62,7 @@ export function apply(d: Draft, event: JourneyEvent): void {
         repNotices: [],
         scoring: { inFlight: false, queue: [] },
         afterScoring: [],
+        regradeAt: null,
       });
       return;
     case 'tick':
@@ -357,6 +358,9 @@ function reported(d: Draft, event: Extract<JourneyEvent, { type: 'effectDone' | 
       if (score) {
         lead.score = score.score;
         lead.grade = score.grade;
+        // The grade changes on its own then (decay, the window): the lead re-scores at that time.
+        const regradeAt = score.nextChangeAt ? Date.parse(score.nextChangeAt) : NaN;
+        s.regradeAt = Number.isFinite(regradeAt) && (d.config.timedScores?.() ?? true) ? regradeAt : null;
         const crossed = score.mql && !s.mql; // R14: crossing the threshold from below is new evidence
         s.mql = score.mql;
         if (crossed && (lead.stage === 'contacting' || lead.stage === 'nurturing' || lead.stage === 'not_interested')) {

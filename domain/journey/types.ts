@@ -188,6 +188,8 @@ export interface ScoreOutcome {
   score: number;
   grade: Grade;
   mql: boolean;
+  /** When the grade would next change with no new action (decay, the window); absent from scores of older workers. */
+  nextChangeAt?: string | null;
 }
 export interface Profile {
   timeZone: string;
@@ -276,6 +278,8 @@ export interface JourneyState {
   scoring: { inFlight: boolean; queue: { reason: string; at: string }[] };
   /** What waits for the scores under way (the handoff notice, which explains the score). */
   afterScoring: EffectBody[];
+  /** When the last score said the grade would change on its own (epoch ms): the lead re-scores then. Absent in older runs' state. */
+  regradeAt?: number | null;
   erased: boolean;
   /** The lead's run is over (a year of long-term nurture without a sign, or erased): the run ends, the lead stays (R4). */
   finished: boolean;
@@ -304,6 +308,8 @@ export interface JourneyConfig {
   timeScale: number;
   /** Whether a position may move to a cadence's newer version (the workflow guards this with `patched`). */
   mayMigrate: (cadenceId: string, version: number) => boolean;
+  /** Whether the lead re-scores when its grade changes with time (the workflow guards this with `patched`); absent = yes. */
+  timedScores?: () => boolean;
 }
 
 /** The result of one decision: the next state and what to do. */
