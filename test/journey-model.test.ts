@@ -67,8 +67,8 @@ interface Capture {
 
 type Op =
   | { op: 'capture'; capture: Capture }
-  | { op: 'outcome'; outcome: RepOutcome; next?: { kind: 'call' | 'meeting'; inMs: number } }
-  | { op: 'engagement'; signals: { event: EngagementEvent; agoMs: number; recorded: boolean }[] }
+  | { op: 'outcome'; outcome: RepOutcome; next?: { kind: 'call' | 'meeting'; inMs: number }; buyerStage?: string }
+  | { op: 'engagement'; signals: { event: EngagementEvent; agoMs: number; recorded: boolean; path?: string }[] }
   | { op: 'mailStopped'; reason: MailStop }
   | { op: 'handoff'; decision: 'accept' | 'reject' }
   | { op: 'opportunity'; status: 'won' | 'lost' }
@@ -155,6 +155,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
           }),
           { nil: undefined },
         ),
+        buyerStage,
       })
       .map((o): Op => ({ op: 'outcome', ...o })),
   ),
@@ -166,6 +167,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
           event: fc.constantFrom(...ENGAGEMENT_EVENTS),
           agoMs: fc.integer({ min: 0, max: 3 * DAY }),
           recorded: fc.boolean(),
+          path: fc.option(fc.constantFrom('/pricing', '/blog/a', '/forms/demo-request'), { nil: undefined }),
         }),
         { minLength: 1, maxLength: 4 },
       )
@@ -285,6 +287,7 @@ function resolve(op: Op, state: JourneyState, now: number, n: number): Step | nu
           outcome: op.outcome,
           actor: REP,
           ...(op.next ? { nextActivity: { kind: op.next.kind, at: iso(now + op.next.inMs) } } : {}),
+          ...(op.buyerStage ? { buyerStage: op.buyerStage } : {}),
         },
       };
       break;
@@ -296,6 +299,7 @@ function resolve(op: Op, state: JourneyState, now: number, n: number): Step | nu
           event: s.event,
           at: iso(now - s.agoMs),
           ...(s.recorded ? { recorded: true } : {}),
+          ...(s.path ? { path: s.path } : {}),
         })),
       };
       break;
@@ -392,6 +396,8 @@ const coverage = {
   stepsAfterErase: 0,
   slaBreaches: 0,
   regrades: 0,
+  buyerStageInferred: 0,
+  buyerStageSetByRep: 0,
 };
 
 function fail(rule: string, detail: string): never {
@@ -608,8 +614,27 @@ function gradeClock({ at, prev, next, effects }: StepView): void {
   }
 }
 
+/** Issue 15 (R13): every move of the buyer stage is recorded with its reason; engagement only moves it forward. */
+function buyerStageMoves({ prev, event, next, effects }: StepView): void {
+  const from = prev.lead.buyerStage;
+  const to = next.lead.buyerStage;
+  if (from === to) return;
+  const recorded = effects.find(
+    (e) => e.kind === 'recordTouch' && e.touchKind === 'buyer_stage' && e.details.to === to && e.details.from === from,
+  );
+  if (!recorded || !next.lead.buyerStageMoves?.some((m) => m.to === to && m.reason.length > 0))
+    fail('Issue 15/R13: a move of the buyer stage is recorded with its reason', `${from} → ${to} on ${show(event)}`);
+  if (event.type === 'engagement') {
+    coverage.buyerStageInferred += 1;
+    if (BUYER_STAGES.indexOf(to as never) <= BUYER_STAGES.indexOf(from as never) || from === 'post_purchase')
+      fail('Issue 15/R13: engagement moves the buyer stage forward only, never a customer', `${from} → ${to}`);
+  }
+  if (event.type === 'outcome') coverage.buyerStageSetByRep += 1;
+}
+
 const INVARIANTS: ((view: StepView, history: History) => void)[] = [
   gradeClock,
+  buyerStageMoves,
   ownerInvariant,
   slaInvariant,
   nurtureHasNextStep,
@@ -778,6 +803,8 @@ function checkCoverage(): void {
     'stepsAfterErase',
     'slaBreaches',
     'regrades',
+    'buyerStageInferred',
+    'buyerStageSetByRep',
   ] as const) {
     if (coverage[key] < floor) low.push(key);
   }

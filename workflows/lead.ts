@@ -61,6 +61,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     mayMigrate: (cadenceId, version) => patched(`cadence-${cadenceId}-v${version}`),
     // Issue 15: a score's "next grade change" sets a re-score timer only where the code that records it ran.
     timedScores: () => patched('scores-over-time'),
+    buyerStageMoves: () => patched('buyer-stage-moves'),
   };
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =

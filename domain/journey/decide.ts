@@ -32,6 +32,7 @@ export function initialState(lead: NewLead, now: number): JourneyState {
       score: null,
       grade: null,
       buyerStage: lead.buyerStage ?? null,
+      buyerStageMoves: [],
       captures: 0,
       firstTouchEmailSent: false,
       firstContactAt: null,

@@ -59,6 +59,8 @@ export interface EngagementSignal {
 export interface OutcomeReport {
   requestId: string;
   outcome: RepOutcome;
+  /** The buyer stage the rep found the lead in (R13). */
+  buyerStage?: string;
   note?: string;
   nextActivity?: { kind: 'call' | 'meeting'; at: string };
   actor: Actor;
@@ -121,6 +123,8 @@ export interface LeadState {
   score: number | null;
   grade: Grade | null;
   buyerStage: string | null;
+  /** Each move of the buyer stage with its reason, newest last (the last 10); absent in older runs' state. */
+  buyerStageMoves?: { at: string; from: string | null; to: string; reason: string }[];
   captures: number;
   firstTouchEmailSent: boolean;
   firstContactAt: string | null;
@@ -310,6 +314,8 @@ export interface JourneyConfig {
   mayMigrate: (cadenceId: string, version: number) => boolean;
   /** Whether the lead re-scores when its grade changes with time (the workflow guards this with `patched`); absent = yes. */
   timedScores?: () => boolean;
+  /** Whether engagement and reps' outcomes move the buyer stage, each move recorded (the workflow guards this with `patched`); absent = yes. */
+  buyerStageMoves?: () => boolean;
 }
 
 /** The result of one decision: the next state and what to do. */
