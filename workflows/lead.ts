@@ -171,10 +171,20 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
       lead.slaDeadline,
       lead.stalled,
     ];
+    // Issue 15: the buyer stage and its clock, where the code that publishes them ran.
+    const stageClock = patched('stage-clock-attributes');
+    if (stageClock) attributes.push(lead.buyerStage, lead.buyerStageSince ?? null);
     const fingerprint = JSON.stringify(attributes);
     if (fingerprint !== published) {
       published = fingerprint;
+      const since = lead.buyerStageSince ? new Date(lead.buyerStageSince) : null;
       upsertSearchAttributes([
+        ...(stageClock
+          ? [
+              { key: SearchAttributes.BuyerStage, value: lead.buyerStage },
+              { key: SearchAttributes.StageEnteredAt, value: since },
+            ]
+          : []),
         { key: SearchAttributes.LeadStage, value: lead.stage },
         { key: SearchAttributes.LeadSource, value: input.source.channel },
         { key: SearchAttributes.LeadGrade, value: lead.grade },

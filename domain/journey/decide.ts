@@ -33,6 +33,7 @@ export function initialState(lead: NewLead, now: number): JourneyState {
       grade: null,
       buyerStage: lead.buyerStage ?? null,
       buyerStageMoves: [],
+      buyerStageSince: lead.buyerStage ? new Date(now).toISOString() : null,
       captures: 0,
       firstTouchEmailSent: false,
       firstContactAt: null,

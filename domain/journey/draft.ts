@@ -361,6 +361,7 @@ export class Draft {
     if (from === to) return;
     this.lead.buyerStage = to;
     const at = this.iso();
+    this.lead.buyerStageSince = at;
     this.emit(
       { kind: 'recordTouch', at, touchKind: 'buyer_stage', channel: 'system', details: { from, to, reason, by } },
       `buyer-stage-${to}`,

@@ -125,6 +125,8 @@ export interface LeadState {
   buyerStage: string | null;
   /** Each move of the buyer stage with its reason, newest last (the last 10); absent in older runs' state. */
   buyerStageMoves?: { at: string; from: string | null; to: string; reason: string }[];
+  /** When the lead entered its buyer stage (the StageEnteredAt search attribute); absent in older runs' state. */
+  buyerStageSince?: string | null;
   captures: number;
   firstTouchEmailSent: boolean;
   firstContactAt: string | null;
