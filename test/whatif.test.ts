@@ -5,8 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { DECAYING_MODEL, DEFAULT_MODEL, type LeadAction } from '../domain/scoring';
-import { compareModels, formatWhatIf, type LeadHistory } from '../domain/whatif';
+import fc from 'fast-check';
+import { DECAYING_MODEL, DEFAULT_MODEL, explain, type LeadAction } from '../domain/scoring';
+import { compareModels, formatWhatIf, replayLead, type LeadHistory } from '../domain/whatif';
 import { testRun } from './setup/run';
 import { startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
@@ -64,6 +65,48 @@ describe('what-if scoring, pure', () => {
     expect(text).toContain('Leads whose grade would change: 1');
     expect(text).toContain('  hot → warm: 1');
     expect(text).toContain('MQLs: 2 → 1 (gained 0, lost 1)');
+  });
+
+  it('replays exactly as the model explains: the score after each instant of actions, and at the end', () => {
+    const actionArb = fc
+      .record({
+        key: fc.constantFrom(...Object.keys(DEFAULT_MODEL.actions)),
+        days: fc.integer({ min: 0, max: 400 }),
+        ref: fc.option(fc.constantFrom('e1', 'e1#0', 'e2'), { nil: undefined }),
+        machine: fc.boolean(),
+      })
+      .map(({ key, days, ref, machine }): LeadAction => {
+        const [kind, name] = key === 'capture' ? ['capture', ''] : key.split(':');
+        return {
+          kind: kind as LeadAction['kind'],
+          name: name!,
+          at: at(days / 4),
+          ...(ref ? { ref } : {}),
+          ...(machine ? { uncounted: 'a scanner' } : {}),
+        };
+      });
+    fc.assert(
+      fc.property(fc.array(actionArb, { maxLength: 12 }), fc.boolean(), (actions, decay) => {
+        const model = decay ? DECAYING_MODEL : DEFAULT_MODEL;
+        const lead: LeadHistory = { id: 'x', profile: { industry: 'software' }, actions, sql: false, won: false };
+        const instants = [...new Set(actions.map((a) => Date.parse(a.at)))].sort((a, b) => a - b);
+        const end = at(120);
+        // The slow way: explain the actions up to each instant, at that instant.
+        let peak = explain(model, lead.profile, [], at(0)).score;
+        for (const t of instants) {
+          const upTo = actions.filter((a) => Date.parse(a.at) <= t);
+          peak = Math.max(peak, explain(model, lead.profile, upTo, new Date(t).toISOString()).score);
+        }
+        const last = explain(
+          model,
+          lead.profile,
+          actions.filter((a) => a.at <= end),
+          end,
+        ).score;
+        expect(replayLead(model, lead, end)).toMatchObject({ peakScore: peak, lastScore: last });
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('changes nothing when the candidate is the current model', () => {
