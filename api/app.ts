@@ -1,4 +1,5 @@
 import express, { type RequestHandler } from 'express';
+import type { ScoringModel } from '../domain/scoring';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
 import { authenticate, requireRole } from './auth';
@@ -46,6 +47,8 @@ export interface AppDeps {
   /** The payload codec, served to the Temporal UI and CLI at /codec (issue 13.2), CORS for this UI origin only. */
   codec?: LeadPayloadCodec;
   temporalUiOrigin?: string;
+  /** SCORING_MODEL: the current model, which what-if scoring compares a candidate with (default icp-2026@1). */
+  scoringModel?: ScoringModel;
 }
 
 export const BODY_LIMIT = '16kb';
@@ -138,7 +141,7 @@ export function createApp(deps: AppDeps): express.Express {
   v1.use(inboundRoutes(routeDeps, [requireJson, express.json({ limit: '256kb', strict: false })]));
   v1.use(repAdminRoutes(routeDeps, json));
   v1.use(boardRoutes(routeDeps));
-  v1.use(funnelRoutes(routeDeps));
+  v1.use(funnelRoutes({ ...routeDeps, scoringModel: deps.scoringModel }));
   v1.use(leadRoutes(routeDeps, json));
 
   app.use('/v1', v1);

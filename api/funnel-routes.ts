@@ -6,6 +6,9 @@ import express from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from './deps';
 import { funnel, scoringReport, stalledLeads } from '../db/funnel';
+import { loadHistories } from '../db/whatif';
+import { DEFAULT_MODEL, SCORING_MODELS, type ScoringModel } from '../domain/scoring';
+import { compareModels } from '../domain/whatif';
 import { requireRole } from './auth';
 import { HttpError, parseOr400 } from './errors';
 import { instant, text } from './fields';
@@ -30,6 +33,19 @@ export const FunnelQuerySchema = z
     return { from, to, repId: q.rep, source: q.source };
   });
 
+/** The scoring report's query: the cohort, and a candidate model to replay it through (what-if, N5). */
+export const ScoringQuerySchema = FunnelQuerySchema.in.extend({
+  model: z
+    .string()
+    .refine((key) => SCORING_MODELS.has(key), {
+      message: `must be a scoring model as <id>@<version>: ${[...SCORING_MODELS.keys()].join(', ')}`,
+    })
+    .optional()
+    .meta({
+      description: 'A candidate model (`<id>@<version>`): the answer is the what-if comparison with the current one',
+    }),
+});
+
 export const StalledQuerySchema = z
   .object({
     rep: z.string().trim().min(1).max(100).optional(),
@@ -37,7 +53,10 @@ export const StalledQuerySchema = z
   })
   .strict();
 
-export function funnelRoutes({ db }: Pick<RouteDeps, 'db'>): express.Router {
+export function funnelRoutes({
+  db,
+  scoringModel,
+}: Pick<RouteDeps, 'db'> & { scoringModel?: ScoringModel }): express.Router {
   const router = express.Router();
 
   router.get('/funnel', requireRole('manager'), async (req, res) => {
@@ -45,7 +64,17 @@ export function funnelRoutes({ db }: Pick<RouteDeps, 'db'>): express.Router {
   });
 
   router.get('/funnel/scoring', requireRole('manager'), async (req, res) => {
-    res.json(await scoringReport(db, parseOr400(FunnelQuerySchema, req.query)));
+    const { model, ...cohort } = parseOr400(ScoringQuerySchema, req.query);
+    const filter = parseOr400(FunnelQuerySchema, cohort);
+    if (!model) return void res.json(await scoringReport(db, filter));
+    // What-if (N5): the cohort's recorded history replayed through the candidate next to the current model.
+    const histories = await loadHistories(db, filter);
+    const current = scoringModel ?? DEFAULT_MODEL;
+    res.json({
+      from: filter.from.toISOString(),
+      to: filter.to.toISOString(),
+      ...compareModels(current, SCORING_MODELS.get(model)!, histories, filter.to.toISOString()),
+    });
   });
 
   router.get('/stalled', requireRole('rep', 'manager'), async (req, res) => {

@@ -11,7 +11,7 @@ import { escapeHtml } from '../domain/emails';
 import { BoardQuerySchema } from './board-routes';
 import { PayloadsSchema } from './codec-routes';
 import { EventBatchSchema } from './events-routes';
-import { FunnelQuerySchema, StalledQuerySchema } from './funnel-routes';
+import { FunnelQuerySchema, ScoringQuerySchema, StalledQuerySchema } from './funnel-routes';
 import { InboundSchema } from './inbound-routes';
 import { AwaySchema, CreateRepSchema, RepListQuerySchema, TerritorySchema, UpdateRepSchema } from './rep-admin-routes';
 import { IdempotencyKeySchema } from './idempotency';
@@ -288,8 +288,9 @@ export const ROUTES: RouteDoc[] = [
     path: '/v1/funnel/scoring',
     access: ['manager'],
     tag: 'board',
-    summary: 'Is the scoring reliable? (R19): conversion rate by grade and by score band',
-    query: FunnelQuerySchema.in,
+    summary:
+      'Is the scoring reliable? (R19): conversion rate by grade and by score band; with `model`, what-if (N5): the cohort replayed through that model against the current one',
+    query: ScoringQuerySchema,
     ok: { status: 200, description: 'the scoring report' },
     errors: [400, 401, 403, 429, 503],
   },

@@ -76,6 +76,8 @@ export type CaptureLeadBody = z.infer<typeof CaptureLeadSchema>;
 export const OutcomeSchema = z
   .object({
     outcome: z.enum(REP_OUTCOMES),
+    /** The buyer stage the rep found the lead in (R13): the nurture track follows it, forward or back. */
+    buyerStage: z.enum(BUYER_STAGES).optional(),
     note: text(2000, { allowEmpty: true, multiline: true }).optional(),
     nextActivity: z
       .object({ kind: z.enum(['call', 'meeting']), at: instant() })

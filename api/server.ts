@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { SCORING_MODELS } from '../domain/scoring';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireMasterKeys, requireSecrets, temporalConnectionOptions, type Config } from '../config';
 import { dataConverterFor } from '../privacy/data-converter';
@@ -42,6 +43,7 @@ export async function startApi(
     timeScale: config.RIPEN_TIME_SCALE,
     codec,
     temporalUiOrigin: config.TEMPORAL_UI_ORIGIN,
+    scoringModel: SCORING_MODELS.get(config.SCORING_MODEL),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, () => resolve(s)).on('error', reject);

@@ -13,6 +13,7 @@ import express, { type Request } from 'express';
 import type { RouteDeps } from './deps';
 import { recordTouches, sentEmailByRef, type SentEmail } from '../db/engagements';
 import { verifyToken, type TokenKind } from '../privacy/tokens';
+import { machineHit } from '../domain/engagement-counts';
 import type { EngagementEvent } from '../workflows/contracts';
 import { forwardEngagements } from './engagement';
 import { HttpError } from './errors';
@@ -24,15 +25,20 @@ const NO_STORE = { 'Cache-Control': 'no-store, no-cache, must-revalidate, privat
 
 export function trackingRoutes({ db, leads, secret }: RouteDeps): express.Router {
   /** The e-mail a token of this kind names, or 404 for anything else. */
-  async function emailOf(token: string, kind: TokenKind): Promise<{ email: SentEmail; link?: number }> {
+  async function emailOf(token: string, kind: TokenKind): Promise<{ email: SentEmail; ref: string; link?: number }> {
     const claims = verifyToken(secret, token);
     if (claims?.kind !== kind) throw new HttpError(404, 'not_found', 'Unknown link');
     const email = await sentEmailByRef(db, claims.emailRef);
     if (!email) throw new HttpError(404, 'not_found', 'Unknown link');
-    return { email, link: claims.link };
+    return { email, ref: claims.emailRef, link: claims.link };
   }
 
-  /** Stores the touch and tells the workflow (best effort). A HEAD (link scanners) and an erased person's e-mail record nothing. */
+  /**
+   * Stores the touch and tells the workflow (best effort). A HEAD (link scanners) and an erased
+   * person's e-mail record nothing. The touch names its e-mail (`emailRef`: the scoring model counts
+   * an e-mail's first open and a link's clicks once a day) and, for a machine's hit (a mail proxy or
+   * scanner, or one within seconds of delivery), why it scores nothing (`uncounted`).
+   */
   async function record(
     req: Request,
     email: SentEmail,
@@ -41,7 +47,14 @@ export function trackingRoutes({ db, leads, secret }: RouteDeps): express.Router
   ): Promise<void> {
     if (req.method === 'HEAD' || email.toAddress === '(erased)') return;
     const requestId = randomUUID();
-    const at = new Date().toISOString();
+    const now = Date.now();
+    const at = new Date(now).toISOString();
+    const uncounted = machineHit({
+      method: req.method,
+      userAgent: req.get('user-agent'),
+      sentAt: email.sentAt?.getTime() ?? null,
+      at: now,
+    });
     await db.withTransaction((tx) =>
       recordTouches(tx, [
         {
@@ -50,7 +63,7 @@ export function trackingRoutes({ db, leads, secret }: RouteDeps): express.Router
           at,
           kind: 'engagement',
           channel: 'email',
-          details: { event, template: email.template, ...details },
+          details: { event, template: email.template, ...details, ...(uncounted ? { uncounted } : {}) },
         },
       ]),
     );
@@ -65,17 +78,17 @@ export function trackingRoutes({ db, leads, secret }: RouteDeps): express.Router
   const router = express.Router();
 
   router.get('/t/o/:token', async (req, res) => {
-    const { email } = await emailOf(req.params.token!, 'open');
-    await record(req, email, 'email_open', {});
+    const { email, ref } = await emailOf(req.params.token!, 'open');
+    await record(req, email, 'email_open', { emailRef: ref });
     res.set(NO_STORE).type('image/gif').send(TRANSPARENT_GIF);
   });
 
   router.get('/t/c/:token', async (req, res) => {
-    const { email, link } = await emailOf(req.params.token!, 'click');
+    const { email, ref, link } = await emailOf(req.params.token!, 'click');
     const url = link === undefined ? undefined : email.links[link];
     // Only a link the e-mail contained, and only http(s): never where the request says.
     if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) throw new HttpError(404, 'not_found', 'Unknown link');
-    await record(req, email, 'email_click', { link, url });
+    await record(req, email, 'email_click', { emailRef: ref, link, url });
     res.set(NO_STORE).redirect(302, url);
   });
 

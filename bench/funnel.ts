@@ -24,7 +24,7 @@ const YEAR_START = '2025-01-01T00:00:00Z';
  * decides how far a lead got: 30% not interested, 10% still contacting, 20% nurturing, 12% qualified,
  * 3% rejected back to nurture, 15% handed off, 10% converted.
  */
-async function seed(db: Db): Promise<void> {
+export async function seed(db: Db): Promise<void> {
   await db.withTransaction(async (tx) => {
     await tx.query(
       `INSERT INTO reps (id, name, email) SELECT 'rep-' || r, 'Rep ' || r, 'rep' || r || '@bench.ripen.test' FROM generate_series(1, ${REPS}) r`,
@@ -172,7 +172,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run as `npm run bench:funnel`; bench/whatif.ts imports the seeding.
+if (require.main === module)
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

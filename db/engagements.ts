@@ -73,9 +73,12 @@ export interface SentEmail {
   /** `(erased)` once the person asked for erasure. */
   toAddress: string;
   links: string[];
+  /** When the provider accepted it; null while its send is not yet recorded. */
+  sentAt: Date | null;
 }
 
-const SENT_EMAIL_COLUMNS = 'lead_id AS "leadId", send_key AS "sendKey", template, to_address AS "toAddress", links';
+const SENT_EMAIL_COLUMNS =
+  'lead_id AS "leadId", send_key AS "sendKey", template, to_address AS "toAddress", links, sent_at AS "sentAt"';
 
 /** The e-mail an opaque reference (a token's) names. */
 export async function sentEmailByRef(db: Db | Tx, ref: string): Promise<SentEmail | undefined> {

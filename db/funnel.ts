@@ -45,7 +45,7 @@ export interface Funnel {
   bySource: (FunnelFigures & { source: string | null })[];
 }
 
-function cohortWhere(filter: FunnelFilter, param: (v: unknown) => string): string {
+export function cohortWhere(filter: FunnelFilter, param: (v: unknown) => string): string {
   const conditions = [`l.first_touch_at >= ${param(filter.from)}`, `l.first_touch_at < ${param(filter.to)}`];
   if (filter.repId !== undefined) conditions.push(`l.assigned_rep_id = ${param(filter.repId)}`);
   if (filter.source !== undefined) conditions.push(`l.first_source->>'channel' = ${param(filter.source)}`);
@@ -87,7 +87,7 @@ function cohortSql(where: string): string {
  * (the server's default work_mem of 4 MB spills them to disk) and without JIT, whose compilation
  * costs more than it saves on queries of this size.
  */
-async function analytic<T>(db: Db, run: (tx: Tx) => Promise<T>): Promise<T> {
+export async function analytic<T>(db: Db, run: (tx: Tx) => Promise<T>): Promise<T> {
   return db.withTransaction(async (tx) => {
     await tx.query('SET TRANSACTION READ ONLY');
     await tx.query("SET LOCAL work_mem = '64MB'");

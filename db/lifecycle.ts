@@ -44,6 +44,14 @@ export async function recordTouch(
       [touch.touchKey, touch.leadId, touch.at, touch.kind, touch.channel, touch.details],
     );
     if (inserted.length === 0) return;
+    // A move of the buyer stage (R13) is the lead's new stage on the board, not a touch by the person.
+    if (touch.kind === 'buyer_stage') {
+      await tx.query('UPDATE leads SET buyer_stage = $2, updated_at = now() WHERE id = $1', [
+        touch.leadId,
+        touch.details.to,
+      ]);
+      return;
+    }
     await tx.query('UPDATE leads SET last_touch_at = greatest(last_touch_at, $2) WHERE id = $1', [
       touch.leadId,
       touch.at,

@@ -26,9 +26,17 @@ export async function loadScoringFacts(tx: Tx, leadId: string, at: string): Prom
     leadId,
   ]);
   if (!lead) return undefined;
-  const touches = await tx.query<{ kind: LeadAction['kind']; name: string | null; at: Date }>(
-    `SELECT kind, coalesce(details->>'event', details->>'outcome', '') AS name, at FROM touches
-     WHERE lead_id = $1 AND kind IN ('capture', 'engagement', 'outcome') AND at <= $2`,
+  const touches = await tx.query<{
+    kind: LeadAction['kind'];
+    name: string | null;
+    at: Date;
+    ref: string | null;
+    link: string | null;
+    uncounted: string | null;
+  }>(
+    `SELECT kind, coalesce(details->>'event', details->>'outcome', '') AS name, at,
+            details->>'emailRef' AS ref, details->>'link' AS link, details->>'uncounted' AS uncounted
+     FROM touches WHERE lead_id = $1 AND kind IN ('capture', 'engagement', 'outcome') AND at <= $2`,
     [leadId, at],
   );
   return {
@@ -39,8 +47,26 @@ export async function loadScoringFacts(tx: Tx, leadId: string, at: string): Prom
       revenue: lead.revenue === null ? null : Number(lead.revenue),
       title: lead.title,
     },
-    actions: touches.map((t) => ({ kind: t.kind, name: t.name ?? '', at: t.at.toISOString() })),
+    actions: touches.map(actionOf),
     previousScore: lead.score,
+  };
+}
+
+/** A stored touch as the scoring model reads it: which e-mail and link a hit was on, and whether a person made it. */
+export function actionOf(t: {
+  kind: LeadAction['kind'];
+  name: string | null;
+  at: Date;
+  ref: string | null;
+  link: string | null;
+  uncounted: string | null;
+}): LeadAction {
+  return {
+    kind: t.kind,
+    name: t.name ?? '',
+    at: t.at.toISOString(),
+    ...(t.ref !== null ? { ref: t.link !== null ? `${t.ref}#${t.link}` : t.ref } : {}),
+    ...(t.uncounted !== null ? { uncounted: t.uncounted } : {}),
   };
 }
 

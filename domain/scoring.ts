@@ -20,6 +20,10 @@ export interface LeadAction {
   /** The engagement event or outcome name; empty for a capture. */
   name: string;
   at: string;
+  /** The tracked e-mail (and link) an open or click was on: an e-mail's first open counts, a link's clicks once a day. */
+  ref?: string;
+  /** Why a hit scores nothing: a mail proxy's or scanner's, not a person's (domain/engagement-counts.ts). */
+  uncounted?: string;
 }
 
 export interface FitRule {
@@ -189,7 +193,16 @@ export interface Score {
 export interface Explanation extends Score {
   rules: { id: string; label: string; matched: boolean; points: number }[];
   /** Actions outside the window or worth nothing in this model, and why. */
-  ignored: { action: LeadAction; why: 'outside the window' | 'in the future' | 'not scored by this model' }[];
+  ignored: {
+    action: LeadAction;
+    why:
+      | 'outside the window'
+      | 'in the future'
+      | 'not scored by this model'
+      | 'not a person'
+      | 'a repeat open'
+      | 'a repeat click the same day';
+  }[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -232,11 +245,29 @@ export function explain(
   const eventLines: ScoreLine[] = [];
   const ignored: Explanation['ignored'] = [];
   const ordered = [...events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  // Engagement that counts once: an e-mail's first open, a link's first click of a (UTC) day. A repeat that counted
+  // once stays counted within the window: its first occurrence is what the window measures.
+  const seen = new Set<string>();
+  const repeatOf = (action: LeadAction, t: number): Explanation['ignored'][number]['why'] | null => {
+    if (action.ref === undefined || action.kind !== 'engagement') return null;
+    const once =
+      action.name === 'email_open'
+        ? `open ${action.ref}`
+        : action.name === 'email_click'
+          ? `click ${action.ref} ${new Date(t).toISOString().slice(0, 10)}`
+          : null;
+    if (once === null) return null;
+    if (!seen.has(once)) return (seen.add(once), null);
+    return action.name === 'email_open' ? 'a repeat open' : 'a repeat click the same day';
+  };
   for (const action of ordered) {
     const t = Date.parse(action.at);
     const key = actionKey(action);
     const basePoints = model.actions[key];
+    const repeat = t <= nowMs && !action.uncounted ? repeatOf(action, t) : null;
     if (t > nowMs) ignored.push({ action, why: 'in the future' });
+    else if (action.uncounted) ignored.push({ action, why: 'not a person' });
+    else if (repeat) ignored.push({ action, why: repeat });
     else if (t < since) ignored.push({ action, why: 'outside the window' });
     else if (!basePoints) ignored.push({ action, why: 'not scored by this model' });
     else {
@@ -297,3 +328,62 @@ export function explainScore(
     ...(lines.length > 0 ? lines : ['  no fit or engagement points yet']),
   ].join('\n');
 }
+
+/**
+ * When the lead's grade would next change if nothing more happened: an action leaving the window
+ * (which can lower the grade, or raise it when a negative action leaves) or decay wearing the
+ * points down. Null when the grade never changes on its own. Pure: the workflow sets a timer for
+ * it, so a silent hot lead cools on schedule (a re-score then answers the change after that).
+ *
+ * Between two window exits the engagement is a sum of terms that all halve at the same rate, so
+ * it moves one way only: the change inside such a span is found by bisection, to the millisecond.
+ */
+export function nextGradeChange(
+  model: ScoringModel,
+  lead: LeadProfile,
+  actions: readonly LeadAction[],
+  now: string,
+): string | null {
+  const nowMs = Date.parse(now);
+  const scored = explain(model, lead, actions, now);
+  const current = scored.grade;
+  // Only counted actions can change the score later (a repeat, a machine's hit or an unscored action never counts);
+  // each leaves 1 ms after its last instant inside the window.
+  const windowMs = model.engagementWindowDays * DAY_MS;
+  const leaving = new Map<number, number>();
+  for (const line of scored.breakdown) {
+    if (line.at === undefined) continue;
+    const exit = Date.parse(line.at) + windowMs + 1;
+    leaving.set(exit, (leaving.get(exit) ?? 0) + (line.basePoints ?? line.points));
+  }
+  const exits = [...leaving.keys()].filter((t) => t > nowMs).sort((a, b) => a - b);
+  if (model.halfLifeDays === undefined) {
+    // No decay: the score moves only when actions leave, by their full points.
+    let engagement = scored.engagement;
+    for (const exit of exits) {
+      engagement = round2(engagement - leaving.get(exit)!);
+      if (gradeOf(Math.max(0, Math.round(scored.fit + engagement)), model) !== current) return iso(exit);
+    }
+    return null;
+  }
+  const gradeAt = (t: number) => explain(model, lead, actions, iso(t)).grade;
+  let from = nowMs;
+  for (const exit of exits) {
+    if (gradeAt(exit - 1) !== current) return iso(bisect(from, exit - 1));
+    if (gradeAt(exit) !== current) return iso(exit);
+    from = exit;
+  }
+  return null;
+
+  /** The first instant in (lo, hi] whose grade differs from the current one (hi's does). */
+  function bisect(lo: number, hi: number): number {
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (gradeAt(mid) !== current) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+}
+
+const iso = (t: number) => new Date(t).toISOString();

@@ -7,7 +7,14 @@ import { Context } from '@temporalio/activity';
 import type { LeadActivities, MailActivities } from '../activities';
 import { timeZoneFor } from '../cadences/send-window';
 import { emailCategory } from '../domain/emails';
-import { DEFAULT_MODEL, scoreLead, type LeadAction, type LeadProfile, type ScoringModel } from '../domain/scoring';
+import {
+  DEFAULT_MODEL,
+  nextGradeChange,
+  scoreLead,
+  type LeadAction,
+  type LeadProfile,
+  type ScoringModel,
+} from '../domain/scoring';
 
 /** The lead a preview runs: profile fields the scoring and the cadence read. */
 export interface PreviewLead extends LeadProfile {
@@ -42,6 +49,7 @@ export function createStubActivities(lead: PreviewLead, options: { model?: Scori
       model: string;
       modelVersion: number;
       previousScore: number | null;
+      nextChangeAt: string | null;
     }
   >();
   // Simulated time: when the workflow scheduled the activity (the time-skipping server's clock), not the wall clock.
@@ -113,6 +121,7 @@ export function createStubActivities(lead: PreviewLead, options: { model?: Scori
         model: s.model,
         modelVersion: s.modelVersion,
         previousScore: currentOf.get(input.leadId) ?? null,
+        nextChangeAt: nextGradeChange(model, lead, actions(input.leadId), input.at),
       };
       currentOf.set(input.leadId, s.score);
       scores.set(input.scoreKey, result);

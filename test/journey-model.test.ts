@@ -67,8 +67,8 @@ interface Capture {
 
 type Op =
   | { op: 'capture'; capture: Capture }
-  | { op: 'outcome'; outcome: RepOutcome; next?: { kind: 'call' | 'meeting'; inMs: number } }
-  | { op: 'engagement'; signals: { event: EngagementEvent; agoMs: number; recorded: boolean }[] }
+  | { op: 'outcome'; outcome: RepOutcome; next?: { kind: 'call' | 'meeting'; inMs: number }; buyerStage?: string }
+  | { op: 'engagement'; signals: { event: EngagementEvent; agoMs: number; recorded: boolean; path?: string }[] }
   | { op: 'mailStopped'; reason: MailStop }
   | { op: 'handoff'; decision: 'accept' | 'reject' }
   | { op: 'opportunity'; status: 'won' | 'lost' }
@@ -89,6 +89,8 @@ interface ResultChoice {
   score: number;
   grade: 'cold' | 'warm' | 'hot';
   mql: boolean;
+  /** When the score says the grade changes on its own, from the score's time (issue 15); null: never. */
+  regradeInMs: number | null;
 }
 
 interface Scenario {
@@ -131,6 +133,7 @@ const resultArb: fc.Arbitrary<ResultChoice> = fc.record({
   score: fc.integer({ min: 0, max: 100 }),
   grade: fc.constantFrom('cold' as const, 'warm' as const, 'hot' as const),
   mql: fc.boolean(),
+  regradeInMs: fc.option(fc.integer({ min: -DAY, max: 120 * DAY }), { nil: null }),
 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   w(
@@ -152,6 +155,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
           }),
           { nil: undefined },
         ),
+        buyerStage,
       })
       .map((o): Op => ({ op: 'outcome', ...o })),
   ),
@@ -163,6 +167,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
           event: fc.constantFrom(...ENGAGEMENT_EVENTS),
           agoMs: fc.integer({ min: 0, max: 3 * DAY }),
           recorded: fc.boolean(),
+          path: fc.option(fc.constantFrom('/pricing', '/blog/a', '/forms/demo-request'), { nil: undefined }),
         }),
         { minLength: 1, maxLength: 4 },
       )
@@ -251,7 +256,12 @@ function effectResult(effect: Effect, r: ResultChoice): unknown {
     case 'sendEmail':
       return { status: r.send };
     case 'score':
-      return { score: r.score, grade: r.grade, mql: r.mql };
+      return {
+        score: r.score,
+        grade: r.grade,
+        mql: r.mql,
+        nextChangeAt: r.regradeInMs === null ? null : new Date(Date.parse(effect.at) + r.regradeInMs).toISOString(),
+      };
     case 'loadProfile':
       return { timeZone: 'Europe/Helsinki', attributes: {} };
     default:
@@ -277,6 +287,7 @@ function resolve(op: Op, state: JourneyState, now: number, n: number): Step | nu
           outcome: op.outcome,
           actor: REP,
           ...(op.next ? { nextActivity: { kind: op.next.kind, at: iso(now + op.next.inMs) } } : {}),
+          ...(op.buyerStage ? { buyerStage: op.buyerStage } : {}),
         },
       };
       break;
@@ -288,6 +299,7 @@ function resolve(op: Op, state: JourneyState, now: number, n: number): Step | nu
           event: s.event,
           at: iso(now - s.agoMs),
           ...(s.recorded ? { recorded: true } : {}),
+          ...(s.path ? { path: s.path } : {}),
         })),
       };
       break;
@@ -350,6 +362,7 @@ function resolve(op: Op, state: JourneyState, now: number, n: number): Step | nu
 // The invariants. Each gets the step (state before, event, state after, effects) and the run's history.
 
 interface StepView {
+  at: number;
   prev: JourneyState;
   event: JourneyEvent;
   next: JourneyState;
@@ -382,6 +395,9 @@ const coverage = {
   mailStoppedSteps: 0,
   stepsAfterErase: 0,
   slaBreaches: 0,
+  regrades: 0,
+  buyerStageInferred: 0,
+  buyerStageSetByRep: 0,
 };
 
 function fail(rule: string, detail: string): never {
@@ -580,7 +596,45 @@ function bounded({ next }: StepView): void {
     fail('Bounded: the state carried across continueAsNew stays under 256 KB', `${size} characters`);
 }
 
+/** Issue 15: a score that said when the grade changes on its own is taken up then: the lead wakes by that time and re-scores. */
+function gradeClock({ at, prev, next, effects }: StepView): void {
+  if (runIsOver(next)) return;
+  const due = next.regradeAt;
+  if (due != null && due <= at)
+    fail('Issue 15: a re-grade time is never left in the past', `regradeAt ${new Date(due).toISOString()}`);
+  if (due != null && (next.wake === null || next.wake > due))
+    fail(
+      'Issue 15: the lead wakes by the time its grade changes on its own',
+      `regradeAt ${new Date(due).toISOString()}, wake ${next.wake === null ? 'null' : new Date(next.wake).toISOString()}`,
+    );
+  if (prev.regradeAt != null && prev.regradeAt <= at) {
+    coverage.regrades += 1;
+    if (!effects.some((e) => e.kind === 'score') && !next.scoring.inFlight)
+      fail('Issue 15: once the grade is due to change with time, the lead re-scores', 'no score decided or under way');
+  }
+}
+
+/** Issue 15 (R13): every move of the buyer stage is recorded with its reason; engagement only moves it forward. */
+function buyerStageMoves({ prev, event, next, effects }: StepView): void {
+  const from = prev.lead.buyerStage;
+  const to = next.lead.buyerStage;
+  if (from === to) return;
+  const recorded = effects.find(
+    (e) => e.kind === 'recordTouch' && e.touchKind === 'buyer_stage' && e.details.to === to && e.details.from === from,
+  );
+  if (!recorded || !next.lead.buyerStageMoves?.some((m) => m.to === to && m.reason.length > 0))
+    fail('Issue 15/R13: a move of the buyer stage is recorded with its reason', `${from} → ${to} on ${show(event)}`);
+  if (event.type === 'engagement') {
+    coverage.buyerStageInferred += 1;
+    if (BUYER_STAGES.indexOf(to as never) <= BUYER_STAGES.indexOf(from as never) || from === 'post_purchase')
+      fail('Issue 15/R13: engagement moves the buyer stage forward only, never a customer', `${from} → ${to}`);
+  }
+  if (event.type === 'outcome') coverage.buyerStageSetByRep += 1;
+}
+
 const INVARIANTS: ((view: StepView, history: History) => void)[] = [
+  gradeClock,
+  buyerStageMoves,
   ownerInvariant,
   slaInvariant,
   nurtureHasNextStep,
@@ -632,7 +686,7 @@ class Run {
     const { state: next, effects } = decide(prev, event, at, CONFIG);
     if (before !== null && JSON.stringify(prev) !== before)
       fail('Purity: decide does not mutate the state it is given', `the state changed while deciding ${show(event)}`);
-    const view = { prev, event, next, effects };
+    const view = { at, prev, event, next, effects };
     for (const invariant of INVARIANTS) invariant(view, this.history);
     this.state = next;
     this.reached.add(stageOf(next));
@@ -748,6 +802,9 @@ function checkCoverage(): void {
     'mailStoppedSteps',
     'stepsAfterErase',
     'slaBreaches',
+    'regrades',
+    'buyerStageInferred',
+    'buyerStageSetByRep',
   ] as const) {
     if (coverage[key] < floor) low.push(key);
   }

@@ -120,6 +120,23 @@ export const SearchAttributes = {
   AttemptCount: defineSearchAttributeKey('AttemptCount', SearchAttributeType.INT),
   SlaDeadline: defineSearchAttributeKey('SlaDeadline', SearchAttributeType.DATETIME),
   Stalled: defineSearchAttributeKey('Stalled', SearchAttributeType.BOOL),
+  /** R13: the buyer stage the lead is in (issue 15). */
+  BuyerStage: defineSearchAttributeKey('BuyerStage', SearchAttributeType.KEYWORD),
+  /** When the lead entered its buyer stage: "in evaluation for more than 14 days" (issue 15). */
+  StageEnteredAt: defineSearchAttributeKey('StageEnteredAt', SearchAttributeType.DATETIME),
+} as const;
+
+/**
+ * The visibility queries managers paste into the Temporal UI's search box (docs/scoring.md), as
+ * of `now`: the UI takes absolute times, so the page shows them filled in with today's date.
+ */
+export const MANAGER_QUERIES = {
+  /** Leads in a buyer stage for more than `days` days, e.g. evaluation for more than 14. */
+  inStageFor: (stage: string, days: number, now: Date) =>
+    `ExecutionStatus = "Running" AND BuyerStage = "${stage}" AND StageEnteredAt < "${new Date(now.getTime() - days * 86_400_000).toISOString()}"`,
+  /** Leads whose first-contact SLA has passed without a logged contact (R6). */
+  pastSla: (now: Date) =>
+    `ExecutionStatus = "Running" AND LeadStage = "contacting" AND SlaDeadline < "${now.toISOString()}"`,
 } as const;
 
 const SEARCH_ATTRIBUTE_TYPE_NAMES: Record<string, string> = {

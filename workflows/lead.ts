@@ -59,6 +59,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     timeScale: input.timeScale ?? 1,
     // N3: a running lead moves to a cadence's newer version only where the code that records the move ran (pinned vs migrate).
     mayMigrate: (cadenceId, version) => patched(`cadence-${cadenceId}-v${version}`),
+    // Issue 15: a score's "next grade change" sets a re-score timer only where the code that records it ran.
+    timedScores: () => patched('scores-over-time'),
+    buyerStageMoves: () => patched('buyer-stage-moves'),
   };
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =
@@ -168,10 +171,20 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
       lead.slaDeadline,
       lead.stalled,
     ];
+    // Issue 15: the buyer stage and its clock, where the code that publishes them ran.
+    const stageClock = patched('stage-clock-attributes');
+    if (stageClock) attributes.push(lead.buyerStage, lead.buyerStageSince ?? null);
     const fingerprint = JSON.stringify(attributes);
     if (fingerprint !== published) {
       published = fingerprint;
+      const since = lead.buyerStageSince ? new Date(lead.buyerStageSince) : null;
       upsertSearchAttributes([
+        ...(stageClock
+          ? [
+              { key: SearchAttributes.BuyerStage, value: lead.buyerStage },
+              { key: SearchAttributes.StageEnteredAt, value: since },
+            ]
+          : []),
         { key: SearchAttributes.LeadStage, value: lead.stage },
         { key: SearchAttributes.LeadSource, value: input.source.channel },
         { key: SearchAttributes.LeadGrade, value: lead.grade },

@@ -31,6 +31,7 @@ const CADENCE_LOG_ENTRIES = 100;
 const ENGAGEMENT_MEMORY_MS = 180 * 24 * 60 * 60 * 1000;
 const ENGAGEMENT_MEMORY_ENTRIES = 200;
 const PROBLEMS_KEPT = 10;
+const BUYER_STAGE_MOVES_KEPT = 10;
 
 /**
  * Effects that must land in the order decided: the lead's touches (an outcome closes the rep's due
@@ -349,6 +350,27 @@ export class Draft {
       `switch track: buyer stage ${this.lead.buyerStage ?? 'unknown'} → ${to.id} v${to.version}, at step ${to.steps[this.s.position.at]?.id ?? 'end'} (R13)`,
       to,
     );
+  }
+
+  /**
+   * The buyer stage moves (R13): recorded with its reason on the lead's timeline (a `buyer_stage`
+   * touch, which also moves the lead row's stage) and in the lead's state; a nurtured lead switches
+   * track, never repeating a template it has had.
+   */
+  moveBuyerStage(to: string, reason: string, by: string): void {
+    const from = this.lead.buyerStage;
+    if (from === to) return;
+    this.lead.buyerStage = to;
+    const at = this.iso();
+    this.lead.buyerStageSince = at;
+    this.emit(
+      { kind: 'recordTouch', at, touchKind: 'buyer_stage', channel: 'system', details: { from, to, reason, by } },
+      `buyer-stage-${to}`,
+    );
+    this.lead.buyerStageMoves = [...(this.lead.buyerStageMoves ?? []), { at, from, to, reason }].slice(
+      -BUYER_STAGE_MOVES_KEPT,
+    );
+    this.followBuyerStage();
   }
 
   /** R12: engagement a branch may look at, bounded so a burst cannot bloat the carried state. */

@@ -2,6 +2,7 @@
  * What each event does to a lead (R3–R20). Each handler changes the draft and decides effects;
  * none waits for one. Results of effects come back as events too (`effectDone`, `effectFailed`).
  */
+import { inferBuyerStage } from '../buyer-stage';
 import { isAdvanced, outcomeEffect } from '../lifecycle';
 import type { Draft } from './draft';
 import { waitForRep } from './timers';
@@ -62,6 +63,7 @@ export function apply(d: Draft, event: JourneyEvent): void {
         repNotices: [],
         scoring: { inFlight: false, queue: [] },
         afterScoring: [],
+        regradeAt: null,
       });
       return;
     case 'tick':
@@ -70,6 +72,10 @@ export function apply(d: Draft, event: JourneyEvent): void {
     case 'effectFailed':
       return reported(d, event);
   }
+}
+
+function movesBuyerStage(d: Draft): boolean {
+  return d.config.buyerStageMoves?.() ?? true;
 }
 
 function isClosedStage(d: Draft): boolean {
@@ -88,8 +94,12 @@ function captured(d: Draft, touch: CaptureTouch): void {
   s.firstTouch ??= { at: touch.at, channel: touch.source.channel };
   if (touch.marketingConsent !== undefined) s.marketingConsent = touch.marketingConsent; // a recorded consent, given or withdrawn (R18)
   if (touch.buyerStage && touch.buyerStage !== lead.buyerStage) {
-    lead.buyerStage = touch.buyerStage;
-    d.followBuyerStage(); // R13: another stage, another track, progress kept
+    if (movesBuyerStage(d))
+      d.moveBuyerStage(touch.buyerStage, `captured in this stage (${touch.source.channel})`, 'capture');
+    else {
+      lead.buyerStage = touch.buyerStage;
+      d.followBuyerStage(); // R13: another stage, another track, progress kept
+    }
   }
   if (lead.stage === 'new' && !s.returning) return welcome(d);
   s.returning = false;
@@ -165,6 +175,8 @@ function engaged(d: Draft, signals: EngagementSignal[]): void {
   const latest = Math.max(d.now, ...signals.map((x) => Date.parse(x.at)).filter((t) => Number.isFinite(t)));
   d.rescore(`engagement ${describeEvents(events)}`, d.iso(latest));
   if (isClosedStage(d)) return;
+  const inferred = movesBuyerStage(d) ? inferBuyerStage(lead.buyerStage, signals) : null;
+  if (inferred) d.moveBuyerStage(inferred.to, `engagement: ${inferred.reason}`, 'engagement');
   const has = (e: string) => events.includes(e as EngagementSignal['event']);
   if (has('meeting')) s.meetingBooked = true; // new evidence
   if (has('reply') || has('meeting')) {
@@ -236,6 +248,10 @@ function outcomeReported(d: Draft, report: OutcomeReport): void {
     remember(d, { kind: report.nextActivity.kind, at: Date.parse(report.nextActivity.at) });
   }
   d.rescore(`outcome ${report.outcome}`);
+  // R13: the rep's word on the buyer stage, forward or back: recorded, and the track follows (a nurture started below
+  // starts on it).
+  if (report.buyerStage && movesBuyerStage(d))
+    d.moveBuyerStage(report.buyerStage, `set by the rep with outcome ${report.outcome}`, actorName(report.actor));
   if (effect.next) d.moveTo(effect.next.stage, effect.next.reason, actorName(report.actor));
   if (lead.stage === 'nurturing' && !s.position) {
     d.logCadence(`the rep reported ${report.outcome}: nurture resumes`);
@@ -357,6 +373,9 @@ function reported(d: Draft, event: Extract<JourneyEvent, { type: 'effectDone' | 
       if (score) {
         lead.score = score.score;
         lead.grade = score.grade;
+        // The grade changes on its own then (decay, the window): the lead re-scores at that time.
+        const regradeAt = score.nextChangeAt ? Date.parse(score.nextChangeAt) : NaN;
+        s.regradeAt = Number.isFinite(regradeAt) && (d.config.timedScores?.() ?? true) ? regradeAt : null;
         const crossed = score.mql && !s.mql; // R14: crossing the threshold from below is new evidence
         s.mql = score.mql;
         if (crossed && (lead.stage === 'contacting' || lead.stage === 'nurturing' || lead.stage === 'not_interested')) {

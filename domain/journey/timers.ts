@@ -14,6 +14,8 @@ interface Timer {
   what: string;
   /** The next act, when it differs from what the timer waits for (a cadence's next e-mail or task, shown as nextAction). */
   next?: string;
+  /** Bookkeeping the lead's card does not show as what it waits for (a re-score when the grade changes with time). */
+  quiet?: boolean;
   fire: () => void;
 }
 
@@ -34,9 +36,10 @@ export function settle(d: Draft): void {
     if (!due) break;
     due.fire();
   }
-  const first = upcoming[0];
-  d.s.wake = first?.at ?? null;
-  const shown = upcoming.find((t) => t.next !== undefined) ?? first;
+  d.s.wake = upcoming[0]?.at ?? null;
+  const visible = upcoming.filter((t) => !t.quiet);
+  const first = visible[0];
+  const shown = visible.find((t) => t.next !== undefined) ?? first;
   d.lead.nextAction = shown ? { what: shown.next ?? shown.what, at: d.iso(shown.at) } : null;
   d.lead.waitingFor = isOver(d)
     ? d.s.erased
@@ -117,6 +120,17 @@ function timers(d: Draft): Timer[] {
         ? 'the rep to answer the lead (manager told)'
         : 'the rep to answer the lead who wrote back',
       fire: () => repSilent(d),
+    });
+  }
+  if (s.regradeAt != null) {
+    list.push({
+      at: s.regradeAt,
+      what: 'the grade to change with time',
+      quiet: true,
+      fire: () => {
+        s.regradeAt = null;
+        d.rescore('time: the grade changes with no new action (decay, the window)');
+      },
     });
   }
   if (s.unreportedCalls && !s.unreportedCalls.managerTold) {

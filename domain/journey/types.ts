@@ -59,6 +59,8 @@ export interface EngagementSignal {
 export interface OutcomeReport {
   requestId: string;
   outcome: RepOutcome;
+  /** The buyer stage the rep found the lead in (R13). */
+  buyerStage?: string;
   note?: string;
   nextActivity?: { kind: 'call' | 'meeting'; at: string };
   actor: Actor;
@@ -121,6 +123,10 @@ export interface LeadState {
   score: number | null;
   grade: Grade | null;
   buyerStage: string | null;
+  /** Each move of the buyer stage with its reason, newest last (the last 10); absent in older runs' state. */
+  buyerStageMoves?: { at: string; from: string | null; to: string; reason: string }[];
+  /** When the lead entered its buyer stage (the StageEnteredAt search attribute); absent in older runs' state. */
+  buyerStageSince?: string | null;
   captures: number;
   firstTouchEmailSent: boolean;
   firstContactAt: string | null;
@@ -188,6 +194,8 @@ export interface ScoreOutcome {
   score: number;
   grade: Grade;
   mql: boolean;
+  /** When the grade would next change with no new action (decay, the window); absent from scores of older workers. */
+  nextChangeAt?: string | null;
 }
 export interface Profile {
   timeZone: string;
@@ -278,6 +286,8 @@ export interface JourneyState {
   scoring: { inFlight: boolean; queue: { reason: string; at: string }[] };
   /** What waits for the scores under way (the handoff notice, which explains the score). */
   afterScoring: EffectBody[];
+  /** When the last score said the grade would change on its own (epoch ms): the lead re-scores then. Absent in older runs' state. */
+  regradeAt?: number | null;
   erased: boolean;
   /** The lead's run is over (a year of long-term nurture without a sign, or erased): the run ends, the lead stays (R4). */
   finished: boolean;
@@ -306,6 +316,10 @@ export interface JourneyConfig {
   timeScale: number;
   /** Whether a position may move to a cadence's newer version (the workflow guards this with `patched`). */
   mayMigrate: (cadenceId: string, version: number) => boolean;
+  /** Whether the lead re-scores when its grade changes with time (the workflow guards this with `patched`); absent = yes. */
+  timedScores?: () => boolean;
+  /** Whether engagement and reps' outcomes move the buyer stage, each move recorded (the workflow guards this with `patched`); absent = yes. */
+  buyerStageMoves?: () => boolean;
 }
 
 /** The result of one decision: the next state and what to do. */
