@@ -72,7 +72,7 @@ export function cadenceTemplates(): string[] {
 /** The cadences' e-mails (R9, R10, R11): each with its own useful content, in the lead's locale (else English), signed by the rep. */
 export function cadenceEmail(template: string, lead: Recipient, repName: string, locale: Locale = 'en'): EmailContent {
   const rendered = renderTemplate(template, locale, { firstName: lead.firstName, company: lead.company, repName });
-  if (!rendered) throw new Error(`Unknown e-mail template: ${template}`);
+  if (!rendered) throw Object.assign(new Error(`Unknown e-mail template: ${template}`), { name: 'TemplateError' });
   return compose(rendered.subject, rendered.paragraphs);
 }
 
@@ -92,7 +92,8 @@ export type ManagerNotice =
   | 'no_rep_available'
   | 'reply_unanswered'
   | 'attempts_unreported'
-  | 'lead_reassigned';
+  | 'lead_reassigned'
+  | 'effect_failed';
 
 export interface LeadCard {
   leadId: string;
@@ -181,13 +182,17 @@ const MANAGER_NOTICES: Record<ManagerNotice, (lead: LeadCard, rep: string) => { 
     subject: `Lead reassigned: ${lead.name}`,
     lead: `The lead's rep is no longer available; it now belongs to ${rep}.`,
   }),
+  effect_failed: (lead) => ({
+    subject: `Action needed: a step failed for good on ${lead.name}`,
+    lead: "A step of this lead's journey failed in a way retrying cannot fix; it was skipped and the journey goes on. The lead's timeline shows what failed (later failures on this lead are recorded there without another e-mail).",
+  }),
   no_rep_available: (lead) => ({
     subject: `No rep available for ${lead.name}`,
     lead: 'Routing found no available rep for this lead. Please assign one.',
   }),
 };
 
-export function managerNoticeEmail(kind: ManagerNotice, lead: LeadCard, repName: string): EmailContent {
+export function managerNoticeEmail(kind: ManagerNotice, lead: LeadCard, repName: string, why?: string): EmailContent {
   const notice = MANAGER_NOTICES[kind](lead, repName);
-  return compose(notice.subject, ['Hello,', notice.lead, cardLines(lead)]);
+  return compose(notice.subject, ['Hello,', notice.lead, why, cardLines(lead)]);
 }

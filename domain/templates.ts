@@ -169,13 +169,18 @@ export interface TemplateValues {
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 function render(source: string, values: object): string {
-  let template = compiled.get(source);
-  if (!template) {
-    // Plain text out: HTML escaping happens once, in compose(), for the HTML part only.
-    template = Handlebars.compile(source, { noEscape: true, strict: false });
-    compiled.set(source, template);
+  try {
+    let template = compiled.get(source);
+    if (!template) {
+      // Plain text out: HTML escaping happens once, in compose(), for the HTML part only.
+      template = Handlebars.compile(source, { noEscape: true, strict: false });
+      compiled.set(source, template);
+    }
+    return template(values);
+  } catch (err) {
+    // Named so the activity fails for good (activities/errors.ts): a retry renders the same template the same way.
+    throw Object.assign(new Error(`Template does not render: ${(err as Error).message}`), { name: 'TemplateError' });
   }
-  return template(values);
 }
 
 /** The template in the lead's locale, else English; its subject and paragraphs rendered with the lead's values, greeting and signature around. */

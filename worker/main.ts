@@ -11,7 +11,7 @@ import { createLeadWorker } from './index';
 /** Runs the lead worker until SIGINT/SIGTERM. */
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   // Timeouts well inside the activities' 30-second start-to-close, so a hung SMTP server fails the attempt, which is retried.
   const mailer = nodemailer.createTransport({
     url: config.SMTP_URL,

@@ -59,6 +59,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     timeScale: input.timeScale ?? 1,
     // N3: a running lead moves to a cadence's newer version only where the code that records the move ran (pinned vs migrate).
     mayMigrate: (cadenceId, version) => patched(`cadence-${cadenceId}-v${version}`),
+    // Issue 12: an effect that failed for good is recorded as a touch and alerted; older runs replay without.
+    recordFailures: () => patched('record-effect-failures'),
   };
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =

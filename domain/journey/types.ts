@@ -156,7 +156,7 @@ export type EffectBody =
   | { kind: 'assignRep'; at: string; exclude: string[]; preferFormer: boolean; purpose: AssignPurpose; reason: string }
   | { kind: 'sendEmail'; template: string; repId: string | null; summary: string }
   | { kind: 'notifyRep'; repId: string; notice: RepNotice; why?: string }
-  | { kind: 'notifyManager'; repId: string | null; notice: ManagerNotice }
+  | { kind: 'notifyManager'; repId: string | null; notice: ManagerNotice; why?: string }
   | { kind: 'createTask'; repId: string | null; taskKind: string; title: string; dueAt: string }
   | { kind: 'recordStage'; from: LeadStage; to: LeadStage; reason: string; actor: string; at: string }
   | { kind: 'recordTouch'; at: string; touchKind: string; channel: string; details: Record<string, unknown> }
@@ -262,6 +262,8 @@ export interface JourneyState {
   repNotices: { notice: RepNotice; why?: string }[];
   /** No rep was available: the manager has been told and owns the lead until a rep is found. */
   noRepEscalation: boolean;
+  /** The manager was told that an effect failed for good on this lead (once per lead; later ones go to the timeline only). */
+  failureAlerted?: boolean;
   /** The current contacting spell has no logged first contact yet (R6). */
   awaitingFirstContact: boolean;
   slaHandled: boolean;
@@ -304,6 +306,11 @@ export interface JourneyConfig {
   timeScale: number;
   /** Whether a position may move to a cadence's newer version (the workflow guards this with `patched`). */
   mayMigrate: (cadenceId: string, version: number) => boolean;
+  /**
+   * Whether an effect that failed for good is recorded on the lead's timeline and alerted to the manager
+   * (the workflow guards this with `patched`: runs that failed an effect before it replay without); default yes.
+   */
+  recordFailures?: () => boolean;
 }
 
 /** The result of one decision: the next state and what to do. */
