@@ -10,6 +10,7 @@ import {
   leadWorkflowId,
   SearchAttributes,
   type CaptureTouch,
+  leadWorkflowInput,
   type LeadWorkflowInput,
 } from '../workflows/contracts';
 import type { leadWorkflow } from '../workflows';
@@ -64,16 +65,7 @@ export async function capture(deps: CaptureDeps, body: CaptureLeadBody, now = ne
     const workflowId = leadWorkflowId(lead.id);
     // R5: a lead confirmed as junk keeps its record and this touch, but nothing is started or sent again.
     if (lead.stage === 'disqualified') return { leadId: lead.id, workflowId, created };
-    const input: LeadWorkflowInput = {
-      ...deps.workflowOptions,
-      leadId: lead.id,
-      source: lead.first_source,
-      reachableBy: { email: lead.email !== null, phone: lead.phone !== null },
-      buyerStage: lead.buyer_stage ?? undefined,
-      marketingConsent: (lead.consent as { marketing?: boolean } | null)?.marketing === true,
-      // Used only if the lead's earlier run has closed: the new run continues from the stored stage (R3, R4).
-      storedStage: created ? undefined : lead.stage,
-    };
+    const input = leadWorkflowInput(lead, { created, workflowOptions: deps.workflowOptions });
     await deps.temporal.connection.withDeadline(Date.now() + deps.temporalDeadlineMs, () =>
       deps.temporal.workflow.signalWithStart<typeof leadWorkflow, [CaptureTouch]>('leadWorkflow', {
         workflowId,

@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, createMailActivities, type ActivityDeps } from '../activities';
+import { createReconcileActivities, type ReconcileDeps } from '../activities/reconcile';
 import { CADENCES, NURTURE_TRACKS } from '../cadences';
 import { checkAll } from '../cadences/check';
 import { cadenceTemplates, emailCategory } from '../domain/emails';
@@ -17,6 +18,8 @@ export interface LeadWorkerOptions {
   dataConverter: DataConverter;
   /** Cap on e-mails per second across every worker of this queue (the mail provider's limit); none if omitted. */
   emailsPerSecond?: number;
+  /** What the reconciliation sweep needs (a Temporal client); without it the worker does not run the sweep's activity. */
+  reconcile?: Omit<ReconcileDeps, 'db' | 'taskQueue'>;
 }
 
 /** The lead worker and its e-mail worker, run and stopped together. */
@@ -38,6 +41,7 @@ export async function createLeadWorker({
   workflowBundle,
   emailsPerSecond,
   dataConverter,
+  reconcile,
 }: LeadWorkerOptions): Promise<LeadWorkers> {
   assertCadencesSound();
   const [lead, mail] = await Promise.all([
@@ -45,7 +49,10 @@ export async function createLeadWorker({
       connection,
       namespace,
       taskQueue,
-      activities: createActivities(deps),
+      activities: {
+        ...createActivities(deps),
+        ...(reconcile ? createReconcileActivities({ db: deps.db, taskQueue, ...reconcile }) : {}),
+      },
       dataConverter,
       ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     }),

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { loadConfig, mailSettings, requireMasterKeys, temporalConnectionOptions } from '../config';
@@ -7,6 +8,7 @@ import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../observability/worker-runtime';
 import { SCORING_MODELS } from '../domain/scoring';
 import { createLeadWorker } from './index';
+import { ensureReconcileSchedule } from './reconcile';
 
 /** Runs the lead worker until SIGINT/SIGTERM. */
 export async function runWorker(): Promise<void> {
@@ -21,7 +23,18 @@ export async function runWorker(): Promise<void> {
   });
   const keys = dataConverterFor(config.DATABASE_URL, requireMasterKeys(config));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  // The reconciliation sweep starts and signals lead workflows: it needs a client, with the same data converter.
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
+  const client = new Client({
+    connection: clientConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: keys.dataConverter,
+  });
   try {
+    await ensureReconcileSchedule(client, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      every: `${config.RECONCILE_EVERY_MINUTES} minutes`,
+    });
     const worker = await createLeadWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -29,9 +42,16 @@ export async function runWorker(): Promise<void> {
       deps: { db, mailer, mail: mailSettings(config), scoringModel: SCORING_MODELS.get(config.SCORING_MODEL) },
       emailsPerSecond: config.EMAILS_PER_SECOND,
       dataConverter: keys.dataConverter,
+      reconcile: {
+        temporal: client,
+        batch: config.RECONCILE_BATCH,
+        requestRetentionDays: config.API_REQUEST_RETENTION_DAYS,
+        workflowOptions: config.RIPEN_TIME_SCALE !== 1 ? { timeScale: config.RIPEN_TIME_SCALE } : undefined,
+      },
     });
     await worker.run(); // the SDK shuts the worker down gracefully on SIGINT/SIGTERM
   } finally {
+    await clientConnection.close();
     await connection.close();
     await keys.close();
     mailer.close();

@@ -41,6 +41,7 @@ import {
   mailStoppedSignal,
   reassignSignal,
   reportOutcomeUpdate,
+  resyncSignal,
   reviewJunkUpdate,
   scheduleActivityUpdate,
   SearchAttributes,
@@ -122,6 +123,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   setHandler(mailStoppedSignal, ({ reason }) => void apply({ type: 'mailStopped', reason }));
   setHandler(reassignSignal, ({ reason }) => void apply({ type: 'reassign', reason }));
   setHandler(eraseSignal, () => void apply({ type: 'erase' }));
+  setHandler(resyncSignal, () => void apply({ type: 'resync' }));
   onRequest(reportOutcomeUpdate, (report) => ({ type: 'outcome', report }));
   onRequest(decideHandoffUpdate, (decision) => ({ type: 'handoff', decision }));
   onRequest(flagJunkUpdate, (request) => ({ type: 'junkFlag', request }));

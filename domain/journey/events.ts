@@ -4,7 +4,7 @@
  */
 import { isAdvanced, outcomeEffect } from '../lifecycle';
 import type { Draft } from './draft';
-import { waitForRep } from './timers';
+import { boardOf, waitForRep } from './timers';
 import type {
   ActivitySchedule,
   CaptureTouch,
@@ -67,6 +67,13 @@ export function apply(d: Draft, event: JourneyEvent): void {
       return;
     case 'tick':
       return; // settle fires what is due
+    case 'resync': {
+      // After every write under way (the lead-row lane), the row gets the whole board as this state has it. The rep
+      // only if the state knows one: routing writes it to the row before its result comes back here.
+      const { stage, assignedRep } = d.lead;
+      d.emit({ kind: 'syncLead', board: { ...boardOf(d), stage, ...(assignedRep ? { assignedRep } : {}) } }, 'resync');
+      return;
+    }
     case 'effectDone':
     case 'effectFailed':
       return reported(d, event);

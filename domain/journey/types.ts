@@ -170,6 +170,9 @@ export type EffectBody =
 
 /** The lead row's board fields the workflow keeps in step (R22). */
 export interface BoardFields {
+  /** Written only by a resync (the stage is otherwise written with its audit row, the rep by routing). */
+  stage?: LeadStage;
+  assignedRep?: string | null;
   attempts: number;
   recycleCount: number;
   slaDeadline: string | null;
@@ -206,6 +209,8 @@ export interface EffectResults {
 /** Everything that can happen to a lead. */
 export type JourneyEvent =
   | { type: 'capture'; touch: CaptureTouch }
+  /** The reconciliation sweep found the lead's row out of step with this state: write it again. */
+  | { type: 'resync' }
   | { type: 'outcome'; report: OutcomeReport }
   | { type: 'engagement'; signals: EngagementSignal[] }
   | { type: 'mailStopped'; reason: MailStop }
