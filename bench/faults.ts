@@ -81,6 +81,7 @@ async function startSink() {
       });
     },
   });
+  server.on('error', () => undefined); // a client killed mid-session resets its socket: expected here
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
@@ -167,6 +168,13 @@ async function main(): Promise<void> {
 
   let worker: ChildProcess | undefined;
   let workerStarts = 0;
+  let workerCrashes = 0;
+  let killing = false;
+  // Whatever ends this process, the worker and the dev server it started end with it.
+  process.on('exit', () => {
+    worker?.kill('SIGKILL');
+    temporal.child.kill('SIGKILL');
+  });
   const startWorker = (): Promise<ChildProcess> => {
     workerStarts++;
     const settings = {
@@ -183,7 +191,16 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     return new Promise((resolve, reject) => {
-      proc.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve(proc));
+      proc.stdout!.on('data', (chunk: Buffer) => {
+        if (!chunk.toString().includes('ready')) return;
+        // A worker that dies on its own (not killed by a fault) is a finding: counted, and started again.
+        proc.once('exit', () => {
+          if (killing || worker !== proc) return;
+          workerCrashes++;
+          void startWorker().then((next) => (worker = next));
+        });
+        resolve(proc);
+      });
       proc.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
     });
   };
@@ -191,8 +208,10 @@ async function main(): Promise<void> {
     const proc = worker;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((resolve) => proc.once('exit', resolve));
+    killing = true;
     proc.kill('SIGKILL');
     await exited;
+    killing = false;
   };
   worker = await startWorker();
 
@@ -439,7 +458,9 @@ async function main(): Promise<void> {
     benchmark: 'faults',
     measuredAt: new Date().toISOString(),
     machine: { cores: cpus().length, memoryBytes: totalmem(), node: process.version },
-    settings: { leadsPerFault: LEADS, timeScale: TIME_SCALE, workerStarts },
+    settings: { leadsPerFault: LEADS, timeScale: TIME_SCALE },
+    workerStarts,
+    workerCrashes,
     faults: results,
   };
   mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
