@@ -35,7 +35,7 @@ export interface SendOptions {
 
 /** What an SMTP failure says about whom (RFC 5321 reply codes, RFC 3463 enhanced status codes). */
 export interface SmtpIncident {
-  /** The SMTP command answered (`CONN`, `AUTH PLAIN`, `MAIL FROM`, `DATA`, ...) or `CONN` for a socket error or timeout. */
+  /** The SMTP command answered (`AUTH PLAIN`, `MAIL FROM`, `RCPT TO`, `DATA`, ...), or `CONN` for the greeting, a socket error or a timeout. */
   command: string;
   /** The reply code, if the server replied. */
   responseCode?: number;
@@ -46,9 +46,10 @@ export interface SmtpIncident {
 /**
  * The recipient's hard bounce, or a provider incident. Only a permanent (5xx) refusal of `RCPT TO`,
  * or a 5xx after `DATA` whose enhanced status is 5.1.x (addressing: no such mailbox, bad address;
- * servers that check recipients late answer so) says the address is bad. Everything else says nothing about the recipient: a 4xx, a timeout or hang, a
- * dropped connection, a 5xx at the greeting, at AUTH (e.g. 535: our credentials), at `MAIL FROM`
- * (our sender) or after `DATA` (content or policy) is the provider's incident.
+ * servers that check recipients late answer so) says the address is bad. Everything else says
+ * nothing about the recipient: a 4xx, a timeout or hang, a dropped connection, a 5xx at the
+ * greeting, at AUTH (e.g. 535: our credentials), at `MAIL FROM` (our sender) or after `DATA`
+ * (content or policy) is the provider's incident.
  */
 export function smtpFailure(
   err: unknown,
