@@ -170,9 +170,10 @@ async function main(): Promise<void> {
   let workerStarts = 0;
   let workerCrashes = 0;
   let killing = false;
-  // Whatever ends this process, the worker and the dev server it started end with it.
+  const spawned = new Set<ChildProcess>();
+  // Whatever ends this process, every worker and the dev server it started end with it.
   process.on('exit', () => {
-    worker?.kill('SIGKILL');
+    for (const proc of spawned) proc.kill('SIGKILL');
     temporal.child.kill('SIGKILL');
   });
   const startWorker = (): Promise<ChildProcess> => {
@@ -190,6 +191,8 @@ async function main(): Promise<void> {
       env: { ...process.env, RIPEN_WORKER_PROCESS: JSON.stringify(settings) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    spawned.add(proc);
+    proc.once('exit', () => spawned.delete(proc));
     return new Promise((resolve, reject) => {
       proc.stdout!.on('data', (chunk: Buffer) => {
         if (!chunk.toString().includes('ready')) return;
