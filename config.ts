@@ -27,6 +27,12 @@ export const ConfigSchema = z.object({
    * (maxCachedWorkflows = (budget - 400) / 0.75), so RSS stays flat however many leads sleep on their timers.
    */
   WORKER_MEMORY_BUDGET_MB: z.coerce.number().int().min(400).default(1024),
+  /** How often the reconciliation sweep runs (a Temporal Schedule the worker creates), in minutes. */
+  RECONCILE_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  /** Leads the sweep checks per run (the next run goes on from there). */
+  RECONCILE_BATCH: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** API request records (Idempotency-Key answers, late answers) are kept this many days, then the sweep deletes them. */
+  API_REQUEST_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   MAIL_FROM: z.string().min(3).default('Ripen <hello@ripen.local>'),
   /** Domain part of the fixed Message-IDs, so a receiver can de-duplicate a resent message. */
   MESSAGE_ID_DOMAIN: z.string().min(1).default('ripen.local'),

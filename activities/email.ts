@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import type { Db, Tx } from '../db';
 
@@ -26,8 +27,62 @@ export type SendBlock = 'suppressed' | 'no_consent';
 export interface SendOptions {
   /** Checked after the claim, before sending: the suppression list and consent. */
   blockedBy?: (tx: Tx) => Promise<SendBlock | undefined>;
-  /** A hard bounce (SMTP 5xx): e.g. suppress the address, in the same transaction as the outbox row. */
+  /** The recipient's hard bounce (see smtpFailure): e.g. suppress the address, in the same transaction as the outbox row. */
   onHardBounce?: (tx: Tx, responseCode: number) => Promise<void>;
+  /** A provider incident (see smtpFailure), after the claim rolled back and before the attempt fails to be retried. */
+  onIncident?: (incident: SmtpIncident) => Promise<void>;
+}
+
+/** What an SMTP failure says about whom (RFC 5321 reply codes, RFC 3463 enhanced status codes). */
+export interface SmtpIncident {
+  /** The SMTP command answered (`AUTH PLAIN`, `MAIL FROM`, `RCPT TO`, `DATA`, ...), or `CONN` for the greeting, a socket error or a timeout. */
+  command: string;
+  /** The reply code, if the server replied. */
+  responseCode?: number;
+  /** nodemailer's error code (`EAUTH`, `ETIMEDOUT`, `ECONNECTION`, `EENVELOPE`, `EMESSAGE`, ...). */
+  code?: string;
+}
+
+/**
+ * The recipient's hard bounce, or a provider incident. Only a permanent (5xx) refusal of `RCPT TO`,
+ * or a 5xx after `DATA` whose enhanced status is 5.1.x (addressing: no such mailbox, bad address;
+ * servers that check recipients late answer so) says the address is bad. Everything else says
+ * nothing about the recipient: a 4xx, a timeout or hang, a dropped connection, a 5xx at the
+ * greeting, at AUTH (e.g. 535: our credentials), at `MAIL FROM` (our sender) or after `DATA`
+ * (content or policy) is the provider's incident.
+ */
+export function smtpFailure(
+  err: unknown,
+): { kind: 'bounce'; responseCode: number } | { kind: 'incident'; incident: SmtpIncident } {
+  const { responseCode, command, code, response } = (err ?? {}) as {
+    responseCode?: number;
+    command?: string;
+    code?: string;
+    response?: string;
+  };
+  const permanent = typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
+  // 5.1.x names a bad destination address, except 5.1.7/5.1.8 (the sender's); at MAIL FROM or AUTH it is never the recipient's.
+  const enhanced = typeof response === 'string' ? /^\d{3}[ -]5\.1\.(\d{1,3})\b/.exec(response) : null;
+  const recipientAddressing =
+    enhanced !== null && enhanced[1] !== '7' && enhanced[1] !== '8' && (command === 'DATA' || command === 'RCPT TO');
+  if (permanent && (command === 'RCPT TO' || recipientAddressing)) return { kind: 'bounce', responseCode };
+  return {
+    kind: 'incident',
+    incident: {
+      command: typeof command === 'string' ? command : 'CONN',
+      ...(typeof responseCode === 'number' ? { responseCode } : {}),
+      ...(typeof code === 'string' ? { code } : {}),
+    },
+  };
+}
+
+/** An SMTP failure that is the provider's, not the recipient's: thrown inside the claim so it rolls back. */
+class ProviderIncident extends Error {
+  constructor(readonly incident: SmtpIncident) {
+    super(
+      `SMTP provider incident at ${incident.command}${incident.responseCode ? ` (${incident.responseCode})` : ''}${incident.code ? ` [${incident.code}]` : ''}`,
+    );
+  }
 }
 
 export type SendStatus = 'sent' | 'already_sent' | SendBlock | 'bounced';
@@ -57,8 +112,14 @@ const FINAL: Record<string, SendStatus> = {
  * mark it sent in the same transaction. The one window left open: a crash after the SMTP
  * server's 250 reply and before COMMIT. The claim then rolls back and the retry sends again with
  * the same Message-ID (at-least-once delivery, de-duplicable by Message-ID); we prefer that to
- * losing the e-mail. A 5xx is a hard bounce: stored, never retried. 4xx and connection errors
- * throw, so the activity retries with backoff.
+ * losing the e-mail. The recipient's hard bounce (smtpFailure) is stored, never retried; a
+ * provider incident rolls the claim back, is reported (onIncident) and fails the attempt as a
+ * retryable `SmtpProviderIncident`, so the activity retries with backoff and nothing is suppressed.
+ *
+ * The SMTP session runs inside the transaction (the claim's row lock is what keeps a concurrent
+ * retry from sending too), so the transaction is bounded: a statement or a wait for the lock gives
+ * up after 10 s, and PostgreSQL ends a session left idle in the transaction for 60 s (a worker hung
+ * mid-send, longer than any attempt's 30 s), releasing the lock and the claim.
  */
 export async function sendOnce(
   db: Db,
@@ -68,7 +129,27 @@ export async function sendOnce(
   options: SendOptions = {},
 ): Promise<SendResult> {
   const messageId = messageIdFor(email.sendKey, messageIdDomain);
+  try {
+    return await claimAndSend(db, transport, messageId, email, options);
+  } catch (err) {
+    if (!(err instanceof ProviderIncident)) throw err;
+    await options.onIncident?.(err.incident);
+    throw ApplicationFailure.retryable(err.message, 'SmtpProviderIncident');
+  }
+}
+
+function claimAndSend(
+  db: Db,
+  transport: Transporter,
+  messageId: string,
+  email: OutgoingEmail,
+  options: SendOptions,
+): Promise<SendResult> {
   return db.withTransaction(async (tx) => {
+    await tx.query(
+      `SELECT set_config('statement_timeout', '10s', true), set_config('lock_timeout', '10s', true),
+              set_config('idle_in_transaction_session_timeout', '60s', true)`,
+    );
     await tx.query(
       `INSERT INTO sent_emails (send_key, lead_id, message_id, template, to_address, subject, status, category, ref, links)
        VALUES ($1, $2, $3, $4, $5, $6, 'claimed', $7, $8, $9) ON CONFLICT (send_key) DO NOTHING`,
@@ -114,10 +195,10 @@ export async function sendOnce(
       await mark('sent', info.response);
       return { messageId, status: 'sent' };
     } catch (err) {
-      const code = (err as { responseCode?: number }).responseCode;
-      if (code === undefined || code < 500) throw err;
-      await mark('bounced', String((err as { response?: string }).response ?? code));
-      await options.onHardBounce?.(tx, code);
+      const failure = smtpFailure(err);
+      if (failure.kind === 'incident') throw new ProviderIncident(failure.incident);
+      await mark('bounced', String((err as { response?: string }).response ?? failure.responseCode));
+      await options.onHardBounce?.(tx, failure.responseCode);
       return { messageId, status: 'bounced' };
     }
   });

@@ -2,6 +2,7 @@ import type { Transporter } from 'nodemailer';
 import type { Db } from '../db';
 import type { ScoringModel } from '../domain/scoring';
 import { createCadenceActivities } from './cadence';
+import { classifyFailures } from './errors';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities, type MailSettings } from './notify';
 import { createRoutingActivities } from './routing';
@@ -21,13 +22,13 @@ export interface ActivityDeps {
  * real ones, tests may pass others. Decisions stay in the workflow and in domain/.
  */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return classifyFailures({
     ...createMailActivities(deps),
     ...createLifecycleActivities(deps),
     ...createRoutingActivities(deps),
     ...createScoringActivities({ db: deps.db, model: deps.scoringModel }),
     ...createCadenceActivities(deps),
-  };
+  });
 }
 
 export type LeadActivities = ReturnType<typeof createActivities>;
@@ -35,7 +36,10 @@ export type LeadActivities = ReturnType<typeof createActivities>;
 /** What the e-mail worker runs: every activity that talks to the SMTP server, the welcome (routing, then the first touch) included. */
 export function createMailActivities(deps: ActivityDeps) {
   const notify = createNotifyActivities(deps);
-  return { ...notify, ...createWelcomeActivities({ notify, routing: createRoutingActivities(deps) }) };
+  return classifyFailures({
+    ...notify,
+    ...createWelcomeActivities({ notify, routing: createRoutingActivities(deps) }),
+  });
 }
 
 export type MailActivities = ReturnType<typeof createMailActivities>;

@@ -23,7 +23,15 @@ import { leadLocale, supportedLocale } from '../domain/i18n';
 import { finished, instrument, unsubscribeHeaders, withMarketingFooter } from '../domain/outgoing';
 import { timeZoneFor } from '../cadences/send-window';
 import { addressHash, addressHashes, emailRefFor, signToken, type Secrets } from '../privacy/tokens';
-import { sendOnce, type SendResult } from './email';
+import { claimIncidentAlerts, incidentAlertOwed, recordIncident, releaseIncidentAlert } from '../db/incidents';
+import {
+  messageIdFor,
+  sendOnce,
+  type OutgoingEmail,
+  type SendOptions,
+  type SendResult,
+  type SmtpIncident,
+} from './email';
 import { leadNotFound } from './errors';
 
 export interface MailSettings {
@@ -77,7 +85,68 @@ function card(lead: LeadRow): LeadCard {
   };
 }
 
+/** The SMTP server a transport talks to (`host:port`), which provider incidents are kept per. */
+export function providerOf(mailer: Transporter): string {
+  const options = (mailer as unknown as { transporter?: { options?: { host?: string; port?: number } } }).transporter
+    ?.options;
+  return options?.host ? `${options.host}:${options.port ?? 25}` : 'smtp';
+}
+
+/**
+ * Provider incidents (activities/email.ts, smtpFailure): each failure is counted into the
+ * provider's incident of the hour, and the manager is told once per incident. The alert goes
+ * straight through the transport (it is about no lead) with a Message-ID fixed by the incident; if
+ * the provider refuses it too (a wrong password refuses everything), it is owed, and the next
+ * attempt, failing or successful, sends it: the manager hears once mail flows.
+ */
+function incidentAlerts(db: Db, mailer: Transporter, mail: MailSettings) {
+  const provider = providerOf(mailer);
+  const alert = async (): Promise<void> => {
+    for (const incident of await claimIncidentAlerts(db, provider)) {
+      const since = incident.first_at.toISOString();
+      try {
+        await mailer.sendMail({
+          from: mail.from,
+          to: mail.managerEmail,
+          subject: `E-mail provider incident since ${since}: sends failed and are retried`,
+          text: [
+            'Hello,',
+            `Since ${since} the SMTP server (${provider}) has failed ${incident.failures} send attempt(s) in a way that is not the recipients' fault (last: ${incident.last_failure}).`,
+            'Nothing was suppressed: every e-mail waits and is retried with backoff until the provider accepts it. If this goes on, check the SMTP credentials, the sender address and the provider’s status.',
+            'You are told once per incident hour.',
+          ].join('\n\n'),
+          messageId: messageIdFor(
+            `smtp-incident/${provider}/${incident.started_hour.toISOString()}`,
+            mail.messageIdDomain,
+          ),
+        });
+      } catch {
+        await releaseIncidentAlert(db, incident);
+      }
+    }
+  };
+  return {
+    async failed(incident: SmtpIncident): Promise<void> {
+      const what = [incident.command, incident.responseCode, incident.code].filter(Boolean).join(' ');
+      await recordIncident(db, provider, what);
+      await alert();
+    },
+    /** After a successful send: an alert still owed goes now (a cheap indexed probe otherwise). */
+    async succeeded(): Promise<void> {
+      if (await incidentAlertOwed(db, provider)) await alert();
+    },
+  };
+}
+
 export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
+  const alerts = incidentAlerts(db, mailer, mail);
+  /** Every e-mail goes through the outbox; a provider incident is counted and alerted, an owed alert goes after a success. */
+  const send = async (email: OutgoingEmail, options: SendOptions = {}): Promise<SendResult> => {
+    const result = await sendOnce(db, mailer, mail.messageIdDomain, email, { ...options, onIncident: alerts.failed });
+    // The e-mail is out whatever happens to the alert: its failure must not fail (and resend) the e-mail.
+    if (result.status === 'sent') await alerts.succeeded().catch(() => undefined);
+    return result;
+  };
   const repName = async (repId: string | null | undefined) =>
     (repId && (await findRepContact(db, repId))?.name) || mail.senderIdentity;
   /**
@@ -107,10 +176,7 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
       ...finished(category === 'marketing' ? withMarketingFooter(instrumented, mail, unsubscribeUrl) : instrumented),
     };
     const hash = addressHash(mail.secret, to);
-    return sendOnce(
-      db,
-      mailer,
-      mail.messageIdDomain,
+    return send(
       {
         sendKey,
         leadId: lead.id,
@@ -188,7 +254,7 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
           locale,
         ),
       );
-      return sendOnce(db, mailer, mail.messageIdDomain, {
+      return send({
         sendKey: input.sendKey,
         leadId: lead.id,
         template: `rep-${input.kind}`,
@@ -205,14 +271,17 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
       repId: string | null;
       kind: ManagerNotice;
       sendKey: string;
+      why?: string;
     }): Promise<SendResult> {
       const [lead, rep] = await Promise.all([
         requireLead(db, input.leadId),
         input.repId ? findRepContact(db, input.repId) : undefined,
       ]);
-      const content = finished(managerNoticeEmail(input.kind, card(lead), rep?.name ?? null, repLocale(rep)));
+      const content = finished(
+        managerNoticeEmail(input.kind, card(lead), rep?.name ?? null, repLocale(rep), input.why),
+      );
       const to = rep?.manager_email ?? mail.managerEmail;
-      return sendOnce(db, mailer, mail.messageIdDomain, {
+      return send({
         sendKey: input.sendKey,
         leadId: lead.id,
         template: `manager-${input.kind}`,

@@ -4,7 +4,7 @@ import { normalizeEmail, normalizePhone } from '../domain/identity';
 import { supportedLocale } from '../domain/i18n';
 import { addressHashes } from '../privacy/tokens';
 import { HttpError } from './errors';
-import { leadWorkflowId, type LeadWorkflowInput } from '../workflows/contracts';
+import { leadWorkflowId, leadWorkflowInput } from '../workflows/contracts';
 import type { RouteDeps } from './deps';
 import type { CaptureLeadBody } from './schemas';
 
@@ -45,17 +45,9 @@ export async function capture(deps: RouteDeps, body: CaptureLeadBody, now = new 
     const workflowId = leadWorkflowId(lead.id);
     // R5: a lead confirmed as junk keeps its record and this touch, but nothing is started or sent again.
     if (lead.stage === 'disqualified') return { leadId: lead.id, workflowId, created };
-    const input: LeadWorkflowInput = {
-      leadId: lead.id,
-      source: lead.first_source,
-      reachableBy: { email: lead.email !== null, phone: lead.phone !== null },
-      buyerStage: lead.buyer_stage ?? undefined,
-      marketingConsent: (lead.consent as { marketing?: boolean } | null)?.marketing === true,
-      // Used only if the lead's earlier run has closed: the new run continues from the stored stage (R3, R4).
-      storedStage: created ? undefined : lead.stage,
-    };
     await deps.leads.signalWithStart({
-      input,
+      // The lead client adds the workflow options (policy overrides, a demo's clock); the sweep builds the same input.
+      input: leadWorkflowInput(lead, { created }),
       // Only consent the capture recorded (a returning person's needs its basis) reaches the workflow.
       touch: {
         touchId,

@@ -30,6 +30,10 @@ export function createDb(connectionString: string, options: { max?: number } = {
     query: (text, params) => run(pool, text, params),
     async withTransaction(fn) {
       const client = await pool.connect();
+      // A checked-out client has no listener of the pool's: PostgreSQL going away while the transaction waits
+      // on something else (Temporal in a capture, SMTP in a send) would crash the process. The next query fails instead.
+      const onError = () => undefined;
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({ query: (text, params) => run(client, text, params) });
@@ -39,6 +43,7 @@ export function createDb(connectionString: string, options: { max?: number } = {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
+        client.off('error', onError);
         client.release();
       }
     },

@@ -75,9 +75,21 @@ export type BoardFields = { leadId: string } & JourneyBoardFields;
 export async function syncBoardFields(db: Db, f: BoardFields): Promise<void> {
   await db.query(
     `UPDATE leads SET attempts = $2, recycle_count = $3, sla_deadline = $4, next_activity = $5, next_activity_at = $6,
-       stalled_since = CASE WHEN $7 THEN coalesce(stalled_since, now()) ELSE NULL END, updated_at = now()
+       stalled_since = CASE WHEN $7 THEN coalesce(stalled_since, now()) ELSE NULL END, updated_at = now(),
+       stage = coalesce($8, stage), assigned_rep_id = CASE WHEN $9 THEN $10 ELSE assigned_rep_id END
      WHERE id = $1`,
-    [f.leadId, f.attempts, f.recycleCount, f.slaDeadline, f.nextActivity, f.nextActivityAt, f.stalled],
+    [
+      f.leadId,
+      f.attempts,
+      f.recycleCount,
+      f.slaDeadline,
+      f.nextActivity,
+      f.nextActivityAt,
+      f.stalled,
+      f.stage ?? null,
+      f.assignedRep !== undefined,
+      f.assignedRep ?? null,
+    ],
   );
 }
 

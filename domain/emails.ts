@@ -130,7 +130,8 @@ export function cadenceEmail(
   locale: Locale = 'en',
 ): EmailContent {
   const content = NOT_CADENCE.test(template) ? undefined : leadEmail(template, locale, { ...lead, repName });
-  if (!content) throw new Error(`Unknown e-mail template: ${template}`);
+  // Named so the activity fails for good: retrying cannot make a template exist (activities/errors.ts).
+  if (!content) throw Object.assign(new Error(`Unknown e-mail template: ${template}`), { name: 'TemplateError' });
   return content;
 }
 
@@ -150,7 +151,8 @@ export type ManagerNotice =
   | 'no_rep_available'
   | 'reply_unanswered'
   | 'attempts_unreported'
-  | 'lead_reassigned';
+  | 'lead_reassigned'
+  | 'effect_failed';
 
 export interface LeadCard {
   leadId: string;
@@ -211,16 +213,22 @@ export function repNoticeEmail(
   ]);
 }
 
-/** A notice to the manager about a rep's lead, in the rep's language; `repName` null: the lead has no rep. */
+/** A notice to the manager about a rep's lead, in the rep's language; `repName` null: the lead has no rep; `why` as it is. */
 export function managerNoticeEmail(
   kind: ManagerNotice,
   lead: LeadCard,
   repName: string | null,
   locale: Locale = 'en',
+  why?: string,
 ): EmailContent {
   const rep = repName ?? text(locale, 'notice.no-rep');
   const { subject, paragraphs } = notice(locale, `manager.${kind}`, lead, rep);
-  return compose(locale, subject, [text(locale, 'notice.manager-greeting'), ...paragraphs, cardLines(lead, locale)]);
+  return compose(locale, subject, [
+    text(locale, 'notice.manager-greeting'),
+    ...paragraphs,
+    why,
+    cardLines(lead, locale),
+  ]);
 }
 
 /** The heading of a handoff's score explanation (the explanation itself is in English, see docs/languages.md). */

@@ -3,7 +3,7 @@
  * master key. Deleting a lead's data key makes every payload encrypted under it unreadable (erasure).
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
-import { createDb, type Db, type Tx } from '../db';
+import { createDb, isDatabaseUnavailable, type Db, type Tx } from '../db';
 import type { Keyring } from './keyring';
 
 /** The key id of payloads that no lead owns (e.g. a workflow that is not a lead's). */
@@ -29,6 +29,13 @@ interface KeyRow {
 
 /** How long a process keeps an unwrapped key: an erasure reaches every process within this. */
 const CACHE_MS = 30_000;
+/**
+ * How long past that a key is still used while PostgreSQL cannot be reached (stale-if-error). The
+ * worker encodes every activity result and failure with the lead's key: without it, a database
+ * outage failed the encoding, which the SDK treats as fatal, and the worker process died (found by
+ * `npm run faults`). No erasure can happen while the database is down.
+ */
+const STALE_IF_ERROR_MS = 15 * 60_000;
 
 export interface DataKeyStore {
   /** The lead's data key, made on first use; throws ErasedKeyError once the lead is erased. */
@@ -50,8 +57,13 @@ export function openDataKeyStore(databaseUrl: string, masterKeys: Keyring): Data
   return Object.assign(createDataKeyStore(db, masterKeys), { close: () => db.close() });
 }
 
-export function createDataKeyStore(db: Db, masterKeys: Keyring, options: { cacheMs?: number } = {}): DataKeyStore {
+export function createDataKeyStore(
+  db: Db,
+  masterKeys: Keyring,
+  options: { cacheMs?: number; staleIfErrorMs?: number } = {},
+): DataKeyStore {
   const cacheMs = options.cacheMs ?? CACHE_MS;
+  const staleIfErrorMs = options.staleIfErrorMs ?? STALE_IF_ERROR_MS;
   const byKeyId = new Map<string, { key: DataKey; until: number }>();
   const keyIdOfLead = new Map<string, string>();
   const pending = new Map<string, Promise<DataKey>>();
@@ -66,6 +78,16 @@ export function createDataKeyStore(db: Db, masterKeys: Keyring, options: { cache
   const cached = (keyId: string | undefined) => {
     const hit = keyId === undefined ? undefined : byKeyId.get(keyId);
     return hit && hit.until > Date.now() ? hit.key : undefined;
+  };
+  /** The load, or with PostgreSQL unreachable, the key this process last had (up to staleIfErrorMs past its expiry). */
+  const orStale = async (keyId: string | undefined, load: () => Promise<DataKey>): Promise<DataKey> => {
+    try {
+      return await load();
+    } catch (err) {
+      const hit = keyId === undefined ? undefined : byKeyId.get(keyId);
+      if (hit && isDatabaseUnavailable(err) && hit.until + staleIfErrorMs > Date.now()) return hit.key;
+      throw err;
+    }
   };
   /** One database round trip per key at a time, however many payloads ask for it. */
   const once = (name: string, load: () => Promise<DataKey>) => {
@@ -98,23 +120,30 @@ export function createDataKeyStore(db: Db, masterKeys: Keyring, options: { cache
     async forLead(leadId) {
       const hit = cached(keyIdOfLead.get(leadId));
       if (hit) return hit;
-      return once(`lead:${leadId}`, async () => remember(await getOrCreate(leadId, `dk-${randomUUID()}`), leadId));
+      return orStale(keyIdOfLead.get(leadId), () =>
+        once(`lead:${leadId}`, async () => remember(await getOrCreate(leadId, `dk-${randomUUID()}`), leadId)),
+      );
     },
     async system() {
-      return cached(SYSTEM_KEY_ID) ?? once(SYSTEM_KEY_ID, async () => remember(await getOrCreate(null, SYSTEM_KEY_ID)));
+      return (
+        cached(SYSTEM_KEY_ID) ??
+        orStale(SYSTEM_KEY_ID, () => once(SYSTEM_KEY_ID, async () => remember(await getOrCreate(null, SYSTEM_KEY_ID))))
+      );
     },
     async byId(keyId) {
       return (
         cached(keyId) ??
-        once(`id:${keyId}`, async () => {
-          const [row] = await db.query<KeyRow>(
-            'SELECT key_id, wrapped_key, master_key_id FROM data_keys WHERE key_id = $1',
-            [keyId],
-          );
-          // No row at all: the payload names a key this database never had (another environment, or a dropped database).
-          if (!row) throw new Error(`unknown data key ${keyId}`);
-          return remember(row);
-        })
+        orStale(keyId, () =>
+          once(`id:${keyId}`, async () => {
+            const [row] = await db.query<KeyRow>(
+              'SELECT key_id, wrapped_key, master_key_id FROM data_keys WHERE key_id = $1',
+              [keyId],
+            );
+            // No row at all: the payload names a key this database never had (another environment, or a dropped database).
+            if (!row) throw new Error(`unknown data key ${keyId}`);
+            return remember(row);
+          }),
+        )
       );
     },
     forget(leadId) {

@@ -55,7 +55,7 @@ it('sends once when two attempts with the same key run at the same time', async 
   expect(smtp.sentTo(msg.to)).toHaveLength(1);
 });
 
-it('treats a 5xx as a hard bounce: stored, suppressed through the hook, and never sent again', async () => {
+it('treats a 5xx to RCPT TO as a hard bounce: stored, suppressed through the hook, and never sent again', async () => {
   const msg = await email('bounce');
   smtp.rejectRecipient(msg.to, 550);
   const bounced: number[] = [];
@@ -78,11 +78,19 @@ it('sends nothing when the check at send time blocks it, and keeps that answer f
   expect(smtp.sentTo(msg.to)).toHaveLength(0);
 });
 
-it('throws a retryable error on a 4xx and delivers once on the retry', async () => {
+it('throws a retryable provider incident on a 4xx, suppresses nothing, and delivers once on the retry', async () => {
   const msg = await email('greylisted');
   smtp.rejectRecipient(msg.to, 451);
-  const error = await sendOnce(db, transport, 'ripen.test', msg).catch((e: unknown) => e);
-  expect(error).toMatchObject({ responseCode: 451 });
+  const bounced: number[] = [];
+  const incidents: unknown[] = [];
+  const error = await sendOnce(db, transport, 'ripen.test', msg, {
+    onHardBounce: async (_tx, code) => void bounced.push(code),
+    onIncident: async (incident) => void incidents.push(incident),
+  }).catch((e: unknown) => e);
+  expect(error).toMatchObject({ type: 'SmtpProviderIncident', nonRetryable: false });
+  expect(incidents).toEqual([{ command: 'RCPT TO', responseCode: 451, code: 'EENVELOPE' }]);
+  expect(bounced).toEqual([]);
+  expect(await db.query('SELECT status FROM sent_emails WHERE send_key = $1', [msg.sendKey])).toEqual([]);
   smtp.rejectRecipient(msg.to, 0);
   await sendOnce(db, transport, 'ripen.test', msg);
   expect(smtp.sentTo(msg.to)).toHaveLength(1);

@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, createMailActivities, type ActivityDeps } from '../activities';
+import { createReconcileActivities, type ReconcileDeps } from '../activities/reconcile';
 import { CADENCES, NURTURE_TRACKS } from '../cadences';
 import { checkAll } from '../cadences/check';
 import { cadenceTemplates, emailCategory } from '../domain/emails';
@@ -19,6 +20,8 @@ export interface LeadWorkerOptions {
   emailsPerSecond?: number;
   /** The memory this worker process may use, in MiB: bounds its sticky cache (`workflowCacheSize`); the SDK's default if omitted. */
   memoryBudgetMb?: number;
+  /** What the reconciliation sweep needs (a Temporal client); without it the worker does not run the sweep's activity. */
+  reconcile?: Omit<ReconcileDeps, 'db' | 'taskQueue'>;
 }
 
 /**
@@ -63,6 +66,7 @@ export async function createLeadWorker({
   emailsPerSecond,
   memoryBudgetMb,
   dataConverter,
+  reconcile,
 }: LeadWorkerOptions): Promise<LeadWorkers> {
   assertCadencesSound();
   const maxCachedWorkflows = memoryBudgetMb === undefined ? undefined : workflowCacheSize(memoryBudgetMb);
@@ -72,7 +76,10 @@ export async function createLeadWorker({
       connection,
       namespace,
       taskQueue,
-      activities: createActivities(deps),
+      activities: {
+        ...createActivities(deps),
+        ...(reconcile ? createReconcileActivities({ db: deps.db, taskQueue, ...reconcile }) : {}),
+      },
       dataConverter,
       ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
       ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { loadConfig, mailSettings, requireMasterKeys, temporalConnectionOptions } from '../config';
@@ -7,11 +8,12 @@ import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../observability/worker-runtime';
 import { SCORING_MODELS } from '../domain/scoring';
 import { createLeadWorker } from './index';
+import { ensureReconcileSchedule } from './reconcile';
 
 /** Runs the lead worker until SIGINT/SIGTERM. */
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   // Timeouts well inside the activities' 30-second start-to-close, so a hung SMTP server fails the attempt, which is retried.
   const mailer = nodemailer.createTransport({
     url: config.SMTP_URL,
@@ -21,7 +23,18 @@ export async function runWorker(): Promise<void> {
   });
   const keys = dataConverterFor(config.DATABASE_URL, requireMasterKeys(config));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  // The reconciliation sweep starts and signals lead workflows: it needs a client, with the same data converter.
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
+  const client = new Client({
+    connection: clientConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: keys.dataConverter,
+  });
   try {
+    await ensureReconcileSchedule(client, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      every: `${config.RECONCILE_EVERY_MINUTES} minutes`,
+    });
     const worker = await createLeadWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -30,9 +43,16 @@ export async function runWorker(): Promise<void> {
       emailsPerSecond: config.EMAILS_PER_SECOND,
       memoryBudgetMb: config.WORKER_MEMORY_BUDGET_MB,
       dataConverter: keys.dataConverter,
+      reconcile: {
+        temporal: client,
+        batch: config.RECONCILE_BATCH,
+        requestRetentionDays: config.API_REQUEST_RETENTION_DAYS,
+        workflowOptions: config.RIPEN_TIME_SCALE !== 1 ? { timeScale: config.RIPEN_TIME_SCALE } : undefined,
+      },
     });
     await worker.run(); // the SDK shuts the worker down gracefully on SIGINT/SIGTERM
   } finally {
+    await clientConnection.close();
     await connection.close();
     await keys.close();
     mailer.close();

@@ -70,6 +70,31 @@ export interface LeadWorkflowInput {
   carried?: CarriedState;
 }
 
+/** What a lead's run starts with, from its row: the capture's start, and the reconciliation sweep's for a missing run. */
+export function leadWorkflowInput(
+  lead: {
+    id: string;
+    first_source: LeadSource;
+    email: string | null;
+    phone: string | null;
+    buyer_stage: string | null;
+    consent: Record<string, unknown> | null;
+    stage: LeadStage;
+  },
+  options: { created: boolean; workflowOptions?: Pick<LeadWorkflowInput, 'policy' | 'historyLimit' | 'timeScale'> },
+): LeadWorkflowInput {
+  return {
+    ...options.workflowOptions,
+    leadId: lead.id,
+    source: lead.first_source,
+    reachableBy: { email: lead.email !== null, phone: lead.phone !== null },
+    buyerStage: lead.buyer_stage ?? undefined,
+    marketingConsent: (lead.consent as { marketing?: boolean } | null)?.marketing === true,
+    // Used only if the lead's earlier run has closed: the new run continues from the stored stage (R3, R4).
+    storedStage: options.created ? undefined : lead.stage,
+  };
+}
+
 /** Everything a run hands to the next across continueAsNew: the journey's state and the answers to remember. */
 export interface CarriedState {
   journey: JourneyState;
@@ -94,6 +119,8 @@ export function noticesTaskQueue(leadTaskQueue: string): string {
 export const NOTICES_QUEUE_PATCH = 'notices-queue';
 
 export const captureSignal = defineSignal<[CaptureTouch]>('capture');
+/** From the reconciliation sweep: the lead's row disagrees with the workflow; the workflow writes it again. */
+export const resyncSignal = defineSignal('resync');
 export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
 /** Many engagement events at once (POST /v1/events): one signal per batch keeps a burst's history short. */
 export const engagementsSignal = defineSignal<[EngagementSignal[]]>('engagements');

@@ -73,7 +73,7 @@ function perform(leadId: string, effect: Effect): Promise<unknown> {
       ]);
     case 'notifyManager':
       return noticeSender().notifyManager.executeWithOptions({ summary: `tell the manager: ${effect.notice}` }, [
-        { leadId, repId: effect.repId, kind: effect.notice, sendKey: key },
+        { leadId, repId: effect.repId, kind: effect.notice, sendKey: key, ...(effect.why ? { why: effect.why } : {}) },
       ]);
     case 'createTask':
       return activities.createTask.executeWithOptions({ summary: `${effect.taskKind} task: ${effect.title}` }, [

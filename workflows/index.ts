@@ -1,1 +1,2 @@
 export { leadWorkflow } from './lead';
+export { reconcileWorkflow } from './reconcile';

@@ -41,6 +41,7 @@ import {
   mailStoppedSignal,
   reassignSignal,
   reportOutcomeUpdate,
+  resyncSignal,
   reviewJunkUpdate,
   scheduleActivityUpdate,
   SearchAttributes,
@@ -62,6 +63,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     // Issue 15: a score's "next grade change" sets a re-score timer only where the code that records it ran.
     timedScores: () => patched('scores-over-time'),
     buyerStageMoves: () => patched('buyer-stage-moves'),
+    // Issue 12: an effect that failed for good is recorded as a touch and alerted; older runs replay without.
+    recordFailures: () => patched('record-effect-failures'),
   };
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =
@@ -123,6 +126,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   setHandler(mailStoppedSignal, ({ reason }) => void apply({ type: 'mailStopped', reason }));
   setHandler(reassignSignal, ({ reason }) => void apply({ type: 'reassign', reason }));
   setHandler(eraseSignal, () => void apply({ type: 'erase' }));
+  setHandler(resyncSignal, () => void apply({ type: 'resync' }));
   onRequest(reportOutcomeUpdate, (report) => ({ type: 'outcome', report }));
   onRequest(decideHandoffUpdate, (decision) => ({ type: 'handoff', decision }));
   onRequest(flagJunkUpdate, (request) => ({ type: 'junkFlag', request }));

@@ -78,7 +78,12 @@ export function format(locale: Locale, source: string, values: Values = {}, time
       prepared[name] = rtl && clean !== '' ? `${FSI}${clean}${PDI}` : clean;
     } else prepared[name] = value;
   }
-  return String(formatter.format(prepared));
+  try {
+    return String(formatter.format(prepared));
+  } catch (err) {
+    // Named so the activity fails for good (activities/errors.ts): a retry renders the same message the same way.
+    throw Object.assign(new Error(`Message does not render: ${(err as Error).message}`), { name: 'TemplateError' });
+  }
 }
 
 function message(locale: Locale, id: MessageId): Message {

@@ -136,8 +136,9 @@ export class Draft {
     }
   }
 
-  notifyManager(notice: ManagerNotice): void {
-    this.emit({ kind: 'notifyManager', repId: this.lead.assignedRep, notice }, `notify-${notice}`);
+  notifyManager(notice: ManagerNotice, why?: string): void {
+    const body = { kind: 'notifyManager' as const, repId: this.lead.assignedRep, notice, ...(why ? { why } : {}) };
+    this.emit(body, `notify-${notice}`);
   }
 
   problem(what: string): void {

@@ -5,10 +5,11 @@
 import { inferBuyerStage } from '../buyer-stage';
 import { isAdvanced, outcomeEffect } from '../lifecycle';
 import type { Draft } from './draft';
-import { waitForRep } from './timers';
+import { boardOf, waitForRep } from './timers';
 import type {
   ActivitySchedule,
   CaptureTouch,
+  Effect,
   EffectResults,
   EngagementSignal,
   HandoffDecision,
@@ -68,6 +69,13 @@ export function apply(d: Draft, event: JourneyEvent): void {
       return;
     case 'tick':
       return; // settle fires what is due
+    case 'resync': {
+      // After every write under way (the lead-row lane), the row gets the whole board as this state has it. The rep
+      // only if the state knows one: routing writes it to the row before its result comes back here.
+      const { stage, assignedRep } = d.lead;
+      d.emit({ kind: 'syncLead', board: { ...boardOf(d), stage, ...(assignedRep ? { assignedRep } : {}) } }, 'resync');
+      return;
+    }
     case 'effectDone':
     case 'effectFailed':
       return reported(d, event);
@@ -329,7 +337,10 @@ function reported(d: Draft, event: Extract<JourneyEvent, { type: 'effectDone' | 
   if (!effect) return; // reported twice, or from before an erasure
   s.inFlight = s.inFlight.filter((e) => e !== effect);
   const failed = event.type === 'effectFailed';
-  if (failed) d.problem(`${effect.kind} failed: ${event.error}`);
+  if (failed) {
+    d.problem(`${effect.kind} failed: ${event.error}`);
+    if (d.config.recordFailures?.() ?? true) failedForGood(d, effect, event.error);
+  }
   const result = failed ? undefined : event.result;
   switch (effect.kind) {
     case 'welcome': {
@@ -389,6 +400,35 @@ function reported(d: Draft, event: Extract<JourneyEvent, { type: 'effectDone' | 
       return;
     default:
       return;
+  }
+}
+
+/** Longest failure text kept on a touch or a manager's alert. */
+const FAILURE_TEXT = 500;
+
+/**
+ * An effect failed in a way retrying cannot fix (its activity threw a non-retryable failure, e.g. a
+ * value PostgreSQL cannot store): a touch on the lead's timeline says what, the manager is alerted
+ * once per lead, and the journey goes on without it.
+ */
+function failedForGood(d: Draft, effect: Effect, error: string): void {
+  if (d.s.erased) return;
+  const what = error.slice(0, FAILURE_TEXT);
+  // A problem touch that could not be written is not written again (no loop); the alert's failure stays on the timeline.
+  if (!(effect.kind === 'recordTouch' && effect.touchKind === 'problem'))
+    d.emit(
+      {
+        kind: 'recordTouch',
+        at: d.iso(),
+        touchKind: 'problem',
+        channel: 'system',
+        details: { effect: effect.kind, error: what },
+      },
+      'problem',
+    );
+  if (!d.s.failureAlerted && effect.kind !== 'notifyManager') {
+    d.s.failureAlerted = true;
+    d.notifyManager('effect_failed', `What failed: ${effect.kind} (${what})`);
   }
 }
 

@@ -7,6 +7,7 @@
 import { completeStep } from '../../cadences';
 import { watchesSilence } from '../lifecycle';
 import type { Draft } from './draft';
+import type { BoardFields } from './types';
 
 interface Timer {
   at: number;
@@ -53,8 +54,16 @@ export function settle(d: Draft): void {
 
 /** Keeps the lead row's board fields in step with the state (R22), once per change. */
 function publishBoard(d: Draft): void {
-  const { lead } = d;
-  const board = {
+  const board = boardOf(d);
+  const fingerprint = JSON.stringify(board);
+  if (fingerprint === d.s.board) return;
+  d.s.board = fingerprint;
+  d.emit({ kind: 'syncLead', board }, 'sync');
+}
+
+/** The lead row's board fields as the state has them. */
+export function boardOf({ lead }: Draft): BoardFields {
+  return {
     attempts: lead.attempts,
     recycleCount: lead.recycleCount,
     slaDeadline: lead.slaDeadline,
@@ -62,10 +71,6 @@ function publishBoard(d: Draft): void {
     nextActivityAt: lead.nextAction?.at ?? null,
     stalled: lead.stalled,
   };
-  const fingerprint = JSON.stringify(board);
-  if (fingerprint === d.s.board) return;
-  d.s.board = fingerprint;
-  d.emit({ kind: 'syncLead', board }, 'sync');
 }
 
 /** Every pending timer, earliest first. */

@@ -162,7 +162,7 @@ export type EffectBody =
   | { kind: 'assignRep'; at: string; exclude: string[]; preferFormer: boolean; purpose: AssignPurpose; reason: string }
   | { kind: 'sendEmail'; template: string; repId: string | null; summary: string }
   | { kind: 'notifyRep'; repId: string; notice: RepNotice; why?: string }
-  | { kind: 'notifyManager'; repId: string | null; notice: ManagerNotice }
+  | { kind: 'notifyManager'; repId: string | null; notice: ManagerNotice; why?: string }
   | { kind: 'createTask'; repId: string | null; taskKind: string; title: string; dueAt: string }
   | { kind: 'recordStage'; from: LeadStage; to: LeadStage; reason: string; actor: string; at: string }
   | { kind: 'recordTouch'; at: string; touchKind: string; channel: string; details: Record<string, unknown> }
@@ -176,6 +176,9 @@ export type EffectBody =
 
 /** The lead row's board fields the workflow keeps in step (R22). */
 export interface BoardFields {
+  /** Written only by a resync (the stage is otherwise written with its audit row, the rep by routing). */
+  stage?: LeadStage;
+  assignedRep?: string | null;
   attempts: number;
   recycleCount: number;
   slaDeadline: string | null;
@@ -216,6 +219,8 @@ export interface EffectResults {
 /** Everything that can happen to a lead. */
 export type JourneyEvent =
   | { type: 'capture'; touch: CaptureTouch }
+  /** The reconciliation sweep found the lead's row out of step with this state: write it again. */
+  | { type: 'resync' }
   | { type: 'outcome'; report: OutcomeReport }
   | { type: 'engagement'; signals: EngagementSignal[] }
   | { type: 'mailStopped'; reason: MailStop }
@@ -272,6 +277,8 @@ export interface JourneyState {
   repNotices: { notice: RepNotice; why?: string }[];
   /** No rep was available: the manager has been told and owns the lead until a rep is found. */
   noRepEscalation: boolean;
+  /** The manager was told that an effect failed for good on this lead (once per lead; later ones go to the timeline only). */
+  failureAlerted?: boolean;
   /** The current contacting spell has no logged first contact yet (R6). */
   awaitingFirstContact: boolean;
   slaHandled: boolean;
@@ -320,6 +327,11 @@ export interface JourneyConfig {
   timedScores?: () => boolean;
   /** Whether engagement and reps' outcomes move the buyer stage, each move recorded (the workflow guards this with `patched`); absent = yes. */
   buyerStageMoves?: () => boolean;
+  /**
+   * Whether an effect that failed for good is recorded on the lead's timeline and alerted to the manager
+   * (the workflow guards this with `patched`: runs that failed an effect before it replay without); default yes.
+   */
+  recordFailures?: () => boolean;
 }
 
 /** The result of one decision: the next state and what to do. */

@@ -24,6 +24,8 @@ interface Settings {
   workflowBundlePath: string;
   /** Install the production Runtime (JSON logs, Prometheus on this port) instead of a quiet one. */
   metricsPort?: number;
+  /** The worker's SMTP timeouts (worker/main.ts), so a hung SMTP server fails the attempt (the fault suite). */
+  smtpTimeouts?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -40,7 +42,11 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   const db = createDb(settings.databaseUrl);
   const keys = openDataKeyStore(settings.databaseUrl, masterKeyring());
-  const mailer = nodemailer.createTransport(settings.smtpUrl);
+  const mailer = nodemailer.createTransport(
+    settings.smtpTimeouts
+      ? { url: settings.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }
+      : settings.smtpUrl,
+  );
   const worker = await createLeadWorker({
     connection,
     namespace: 'default',

@@ -165,6 +165,12 @@ export const en = {
       subject: 'Lead reassigned: {lead}',
       body: ["The lead's rep is no longer available; it now belongs to {rep}."],
     },
+    'manager.effect_failed': {
+      subject: 'Action needed: a step failed for good on {lead}',
+      body: [
+        "A step of this lead's journey failed in a way retrying cannot fix; it was skipped and the journey goes on. The lead's timeline shows what failed (later failures on this lead are recorded there without another e-mail).",
+      ],
+    },
   },
 } satisfies Catalogue;
 

@@ -160,5 +160,11 @@ export const fi = {
       subject: 'Liidi siirretty: {lead}',
       body: ['Liidin myyjä ei ole enää käytettävissä; liidi kuuluu nyt myyjälle {rep}.'],
     },
+    'manager.effect_failed': {
+      subject: 'Toimenpiteitä tarvitaan: vaihe epäonnistui pysyvästi liidillä {lead}',
+      body: [
+        'Liidin polun vaihe epäonnistui tavalla, jota uusi yritys ei korjaa. Vaihe ohitettiin, ja polku jatkuu. Liidin aikajanalta näkee, mikä epäonnistui (myöhemmät epäonnistumiset kirjataan sinne ilman uutta viestiä).',
+      ],
+    },
   },
 } satisfies Catalogue<MessageId>;

@@ -1,0 +1,125 @@
+/**
+ * The reconciliation sweep (issue 12.6), run by a Temporal Schedule (worker/reconcile.ts): finds
+ * lead rows without a running or closed workflow and starts the missing run; finds leads whose
+ * board row disagrees with their workflow and has the workflow write the row again; forgets old
+ * API request records. Each run checks one batch of leads, the next run the next batch.
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { Db } from '../db';
+import { deleteOldRequests, leadsById, nextBatch, type ReconcileRow } from '../db/reconcile';
+import type { leadWorkflow } from '../workflows';
+import {
+  captureSignal,
+  leadStateQuery,
+  leadWorkflowId,
+  leadWorkflowInput,
+  resyncSignal,
+  type CaptureTouch,
+  type LeadWorkflowInput,
+} from '../workflows/contracts';
+
+export interface ReconcileDeps {
+  db: Db;
+  temporal: Client;
+  /** The lead workflows' task queue. */
+  taskQueue: string;
+  workflowOptions?: Pick<LeadWorkflowInput, 'policy' | 'historyLimit' | 'timeScale'>;
+  /** Leads checked per run (default 500). */
+  batch?: number;
+  /** Rows written less than this long ago are left for the next run (default 120 s): a capture may still be committing. */
+  graceSeconds?: number;
+  /** API request records older than this are deleted (default 30 days). */
+  requestRetentionDays?: number;
+}
+
+export interface ReconcileReport {
+  checked: number;
+  /** Runs started for leads that had none (or only a failed or terminated one). */
+  started: string[];
+  /** Leads whose row disagreed with their workflow and were re-synced through it. */
+  resynced: string[];
+  /** Leads that could not be checked this time (Temporal did not answer): the next pass tries again. */
+  failed: string[];
+  requestsDeleted: number;
+}
+
+/** A run status after which the lead has no workflow doing its job: a new run continues from the row. */
+const BROKEN = new Set(['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELLED']);
+
+export function createReconcileActivities(deps: ReconcileDeps) {
+  const { db, temporal, taskQueue } = deps;
+
+  async function startMissingRun(lead: ReconcileRow): Promise<void> {
+    const touch: CaptureTouch = {
+      touchId: lead.touch_id ?? `reconcile-${lead.id}`,
+      at: new Date(lead.last_touch_at).toISOString(),
+      source: lead.first_source,
+    };
+    // USE_EXISTING: a capture that started the run meanwhile wins, and only gets this capture touch again.
+    await temporal.workflow.signalWithStart<typeof leadWorkflow, [CaptureTouch]>('leadWorkflow', {
+      workflowId: leadWorkflowId(lead.id),
+      taskQueue,
+      args: [leadWorkflowInput(lead, { created: lead.stage === 'new', workflowOptions: deps.workflowOptions })],
+      signal: captureSignal,
+      signalArgs: [touch],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `Lead from ${lead.first_source.channel} (started by the reconciliation sweep)`,
+    });
+  }
+
+  /** 'started', 'resynced', or undefined when the lead's row and workflow agree. */
+  async function reconcile(lead: ReconcileRow): Promise<'started' | 'resynced' | undefined> {
+    const handle = temporal.workflow.getHandle(leadWorkflowId(lead.id));
+    let status: string;
+    try {
+      status = (await handle.describe()).status.name;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      await startMissingRun(lead);
+      return 'started';
+    }
+    if (BROKEN.has(status)) {
+      await startMissingRun(lead);
+      return 'started';
+    }
+    if (status !== 'RUNNING') return undefined; // closed: its last writes landed before it closed
+    const state = await temporal.connection.withDeadline(Date.now() + 10_000, () => handle.query(leadStateQuery));
+    // The rep is compared only once the workflow knows it (routing writes the row first, then reports back).
+    const agrees =
+      state.stage === lead.stage &&
+      (state.assignedRep === null || state.assignedRep === lead.assigned_rep_id) &&
+      state.attempts === lead.attempts;
+    if (agrees) return undefined;
+    await handle.signal(resyncSignal);
+    return 'resynced';
+  }
+
+  return {
+    /** One sweep: a batch of leads (or these leads), each repaired if needed, and old request records deleted. */
+    async reconcileLeads(input: { leadIds?: string[] } = {}): Promise<ReconcileReport> {
+      const leads = input.leadIds
+        ? await leadsById(db, input.leadIds)
+        : await nextBatch(db, deps.batch ?? 500, deps.graceSeconds ?? 120);
+      const report: ReconcileReport = {
+        checked: leads.length,
+        started: [],
+        resynced: [],
+        failed: [],
+        requestsDeleted: 0,
+      };
+      for (const lead of leads) {
+        try {
+          const done = await reconcile(lead);
+          if (done) report[done].push(lead.id);
+        } catch {
+          report.failed.push(lead.id); // one lead Temporal cannot answer for does not stop the others
+        }
+      }
+      report.requestsDeleted = await deleteOldRequests(db, deps.requestRetentionDays ?? 30);
+      return report;
+    },
+  };
+}
+
+export type ReconcileActivities = ReturnType<typeof createReconcileActivities>;
