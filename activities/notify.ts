@@ -206,10 +206,12 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
     /** R6, R7: the personal first answer, sent within seconds of the capture and signed by the lead's rep. */
     async sendFirstTouchEmail(input: { leadId: string; sendKey: string; repId?: string | null }): Promise<SendResult> {
       const lead = await requireLead(db, input.leadId);
+      const rep = input.repId ? await findRepContact(db, input.repId) : undefined;
       const content = firstTouchEmail(
         { firstName: lead.first_name, company: lead.company },
-        await repName(input.repId),
+        rep?.name || mail.senderIdentity,
         leadLocale(lead),
+        !rep?.name,
       );
       return toLead(lead, input.sendKey, 'first-touch', content);
     },
