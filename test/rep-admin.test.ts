@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createApiKey, hashKey } from '../db/keys';
 import fc from 'fast-check';
 import nodemailer from 'nodemailer';
-import { createNotifyActivities } from '../activities/notify';
+import { createNotifyActivities } from '../activities/send-email';
 import { repsStatusLines, runReps, USAGE } from '../scripts/reps';
 import { MAIL, startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
