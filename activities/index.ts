@@ -4,7 +4,7 @@ import type { ScoringModel } from '../domain/scoring';
 import { createCadenceActivities } from './cadence';
 import { classifyFailures } from './errors';
 import { createLifecycleActivities } from './lifecycle';
-import { createNotifyActivities, type MailSettings } from './notify';
+import { createNotifyActivities, type MailSettings } from './send-email';
 import { createRoutingActivities } from './routing';
 import { createScoringActivities } from './scoring';
 import { createWelcomeActivities } from './welcome';

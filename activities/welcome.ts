@@ -4,8 +4,8 @@
  * are idempotent by their keys, so a retry after a crash repeats neither.
  */
 import type { Assignment } from '../db/reps';
-import type { SendResult } from './email';
-import type { createNotifyActivities } from './notify';
+import type { SendResult } from './outbox';
+import type { createNotifyActivities } from './send-email';
 import type { createRoutingActivities } from './routing';
 
 interface WelcomeDeps {

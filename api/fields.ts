@@ -101,3 +101,16 @@ export const phoneNumber = () =>
       'must be a phone number: at least 5 digits, with spaces, + ( ) . - / between',
     )
     .trim();
+
+/**
+ * A BCP 47 language tag of the usual shape — a language, then an optional script and region (`fi`, `fa-IR`,
+ * `sr-Latn-RS`) — the pattern the OpenAPI document states; every tag of this shape is one `Intl` accepts.
+ */
+export const LANGUAGE_TAG_PATTERN = '^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\\d{3}))?$';
+export const languageTag = () =>
+  z
+    .string()
+    .regex(
+      new RegExp(LANGUAGE_TAG_PATTERN),
+      'must be a BCP 47 language tag: a language, then an optional script and region, e.g. fi, uk-UA or fa-IR',
+    );

@@ -10,7 +10,8 @@ import { z } from 'zod';
 import type { Db } from '../db';
 import { findLead, type LeadRow } from '../db/leads';
 import { addNote } from '../db/notes';
-import { leadTimeline, openJunkFlags } from '../db/queries';
+import { openJunkFlags } from '../db/junk-flags';
+import { leadTimeline } from '../db/timeline';
 import { latestScore } from '../db/scores';
 import {
   closeOpportunityUpdate,

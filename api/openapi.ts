@@ -13,7 +13,7 @@ import { PayloadsSchema } from './codec-routes';
 import { EventBatchSchema } from './events-routes';
 import { FunnelQuerySchema, ScoringQuerySchema, StalledQuerySchema } from './funnel-routes';
 import { InboundSchema } from './inbound-routes';
-import { AwaySchema, CreateRepSchema, RepListQuerySchema, TerritorySchema, UpdateRepSchema } from './rep-admin-routes';
+import { AwaySchema, CreateRepSchema, RepListQuerySchema, UpdateRepSchema } from './rep-admin-routes';
 import { IdempotencyKeySchema } from './idempotency';
 import {
   CaptureLeadSchema,
@@ -113,7 +113,8 @@ const RepResponse = z
     name: z.string(),
     email: z.string(),
     managerEmail: z.string().nullable(),
-    territories: z.array(TerritorySchema),
+    // As stored: reps from before the admin API (SQL, the demo) may name a country any way.
+    territories: z.array(z.object({ country: z.string(), region: z.string().optional(), city: z.string().optional() })),
     languages: z.array(z.string()),
     weight: z.number().int(),
     available: z.boolean(),

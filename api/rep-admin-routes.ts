@@ -14,7 +14,7 @@ import type { AwayWindow, Territory } from '../domain/routing';
 import { reassignSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
 import { HttpError, parseOr400 } from './errors';
-import { emailAddress, instant, text } from './fields';
+import { emailAddress, instant, languageTag, text } from './fields';
 import { idempotentWrite } from './idempotency';
 
 export const REP_ID_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';
@@ -26,13 +26,6 @@ export const RepIdSchema = z
   );
 
 /** A BCP 47 language tag of the usual shape: language, then optional script and region (`fi`, `fa-IR`, `sr-Latn-RS`). */
-const LanguageSchema = z
-  .string()
-  .regex(
-    /^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?$/,
-    'must be a BCP 47 language tag: a language, then an optional script and region, e.g. fi, en, fa-IR',
-  );
-
 export const TerritorySchema = z
   .object({
     country: z
@@ -59,7 +52,7 @@ const fields = {
     .meta({ description: 'told about this rep’s SLA breaches and reassignments (else MANAGER_EMAIL)' }),
   territories: z.array(TerritorySchema).max(200).meta({ description: 'replaced as a whole' }),
   languages: z
-    .array(LanguageSchema)
+    .array(languageTag())
     .max(20)
     .meta({ description: 'BCP 47 tags; routing prefers a speaker of the lead’s' }),
   weight: z.number().int().min(1).max(1000).meta({ description: 'share of the round robin (2: twice the leads of 1)' }),

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { BUYER_STAGES, REP_OUTCOMES } from '../domain/lifecycle';
 import { isTimeZone } from '../cadences/send-window';
-import { isLanguageTag } from '../domain/i18n';
-import { emailAddress, instant, phoneNumber, text } from './fields';
+import { emailAddress, instant, languageTag, phoneNumber, text } from './fields';
 
 /** R2: where the lead came from. */
 export const SourceSchema = z
@@ -42,10 +41,7 @@ export const CaptureLeadSchema = z
       .meta({ enum: Intl.supportedValuesOf('timeZone') })
       .optional(),
     /** BCP 47; every e-mail to the lead is in it (the nearest shipped language, else English). Default: the country's. */
-    language: text(64)
-      .refine(isLanguageTag, 'must be a BCP 47 language tag, e.g. fi, uk-UA or fa-IR')
-      .meta({ example: 'fa-IR' })
-      .optional(),
+    language: languageTag().meta({ example: 'fa-IR' }).optional(),
     consent: z
       .object({
         marketing: z.boolean(),

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
-import { sendOnce } from '../activities/email';
+import { sendOnce } from '../activities/outbox';
 import { createDb, migrate } from '../db';
 import { captureLead } from '../db/leads';
 import { dropDatabase, ensureDatabase, findPostgres } from '../scripts/postgres';

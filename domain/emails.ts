@@ -78,6 +78,8 @@ function compose(locale: Locale, subject: string, paragraphs: (Paragraph | undef
 export interface LeadEmailValues extends Recipient {
   repName: string;
   months?: number;
+  /** Signed by the team (`SENDER_IDENTITY`) because no rep could take the lead: the text says "we", never "I". */
+  fromTeam?: boolean;
 }
 
 function leadValues(values: LeadEmailValues) {
@@ -90,6 +92,7 @@ function leadValues(values: LeadEmailValues) {
     hasCompany: company !== '',
     repName: values.repName,
     months: Math.max(1, values.months ?? 1),
+    fromTeam: values.fromTeam === true,
   };
 }
 
@@ -107,11 +110,16 @@ function leadEmail(id: string, locale: Locale, values: LeadEmailValues): EmailCo
 
 /**
  * R7: the first answer reads like a person wrote it: greeting by name (with a fallback), the
- * company, and the rep's signature. It quotes nothing else the form sent (issue 13.6): it goes to
+ * company, and the rep's signature (or the team's, in the first person plural, when no rep could take the lead). It quotes nothing else the form sent (issue 13.6): it goes to
  * whatever address was typed in, so quoting the message would let the form relay anyone's text.
  */
-export function firstTouchEmail(lead: Recipient, repName: string, locale: Locale = 'en'): EmailContent {
-  return leadEmail('first-touch', locale, { ...lead, repName })!;
+export function firstTouchEmail(
+  lead: Recipient,
+  repName: string,
+  locale: Locale = 'en',
+  fromTeam = false,
+): EmailContent {
+  return leadEmail('first-touch', locale, { ...lead, repName, fromTeam })!;
 }
 
 /** Ids of the catalogue that are not cadence templates: the first touch and the notices. */

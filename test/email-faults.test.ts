@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { messageIdFor } from '../activities/email';
+import { messageIdFor } from '../activities/outbox';
 import { leadStateQuery, leadWorkflowId } from '../workflows/contracts';
 import { startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';

@@ -114,6 +114,22 @@ describe('message catalogues', () => {
   });
 });
 
+describe('a first touch no rep could sign (issue 14.1: signed by the team, never by a made-up person)', () => {
+  it.each(LOCALES)('%s: the team writes in the plural, a rep in the singular', (locale) => {
+    const lead = { firstName: 'Sara', company: 'Pars Co.' };
+    const team = firstTouchEmail(lead, 'Ripen Oy', locale, true).text;
+    const rep = firstTouchEmail(lead, 'Ripen Oy', locale, false).text;
+    expect(team).toContain('Ripen Oy');
+    expect(team).not.toEqual(rep);
+  });
+
+  it('en: "We are the team", not "I\'m the team"', () => {
+    const team = firstTouchEmail({ firstName: 'Sara' }, 'Ripen Oy', 'en', true).text;
+    expect(team).toContain("We are Ripen Oy, and we'll be your contact here.");
+    expect(team).not.toContain("I'm");
+  });
+});
+
 describe('right to left (fa)', () => {
   const mail = finished(firstTouchEmail({ firstName: 'Sara', company: 'Pars Co.' }, 'Rep Tehran', 'fa'));
 

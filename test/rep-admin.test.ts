@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createApiKey, hashKey } from '../db/keys';
 import fc from 'fast-check';
 import nodemailer from 'nodemailer';
-import { createNotifyActivities } from '../activities/notify';
+import { createNotifyActivities } from '../activities/send-email';
 import { repsStatusLines, runReps, USAGE } from '../scripts/reps';
 import { MAIL, startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
@@ -374,8 +374,9 @@ it('signs the first touch with the team (SENDER_IDENTITY) when no rep could take
   await stack.smtp.waitFor(
     (m) =>
       m.envelopeTo.some((to) => to.toLowerCase().startsWith('ioanna.')) &&
-      // A Greek lead: the Greek signature, signed by the team.
-      (m.parsed.text ?? '').includes(text('el', 'lead.signature', { repName: MAIL.senderIdentity })),
+      // A Greek lead: the Greek signature, signed by the team, which writes as a team ("the team writes to you").
+      (m.parsed.text ?? '').includes(text('el', 'lead.signature', { repName: MAIL.senderIdentity })) &&
+      (m.parsed.text ?? '').includes('Σας γράφει η ομάδα'),
   );
 });
 

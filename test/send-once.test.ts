@@ -1,6 +1,6 @@
 /** The outbox makes a retried send activity send at most once per key (the key is made in the workflow, unique in `sent_emails`), on a real database and SMTP server. */
 import nodemailer from 'nodemailer';
-import { messageIdFor, sendOnce, type OutgoingEmail } from '../activities/email';
+import { messageIdFor, sendOnce, type OutgoingEmail } from '../activities/outbox';
 import { createDb, type Db } from '../db';
 import { captureLead } from '../db/leads';
 import { startSmtpRecorder, type SmtpRecorder } from './helpers/smtp';

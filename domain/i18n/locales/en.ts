@@ -18,7 +18,7 @@ export const en = {
     'first-touch': {
       subject: 'Thanks for getting in touch, {hasFirstName, select, yes {{firstName}} other {there}}',
       body: [
-        "thank you for reaching out. I'm {repName}, and I'll be your contact here. I have your message, and I'd like to hear more about what you need{hasCompany, select, yes { and what {company} is working on} other {}}.",
+        "{fromTeam, select, yes {thank you for reaching out. We are {repName}, and we'll be your contact here. We have your message, and we'd like to hear more about what you need{hasCompany, select, yes { and what {company} is working on} other {}}.} other {thank you for reaching out. I'm {repName}, and I'll be your contact here. I have your message, and I'd like to hear more about what you need{hasCompany, select, yes { and what {company} is working on} other {}}.}}",
         'When would suit you for a short call? Just reply to this e-mail with a time that works.',
       ],
     },

@@ -12,7 +12,7 @@ export const fi = {
     'first-touch': {
       subject: 'Kiitos yhteydenotostasi{hasFirstName, select, yes {, {firstName}} other {}}',
       body: [
-        'kiitos, että otit meihin yhteyttä. Olen {repName}, ja toimin yhteyshenkilönäsi. Viestisi on tallessa, ja kuulisin mielelläni lisää tarpeistanne{hasCompany, select, yes { sekä siitä, mitä yrityksessä {company} on parhaillaan työn alla} other {}}.',
+        '{fromTeam, select, yes {kiitos, että otit meihin yhteyttä. Tässä {repName}: viestisi on tallessa, ja kuulisimme mielellämme lisää tarpeistanne{hasCompany, select, yes { sekä siitä, mitä yrityksessä {company} on parhaillaan työn alla} other {}}.} other {kiitos, että otit meihin yhteyttä. Olen {repName}, ja toimin yhteyshenkilönäsi. Viestisi on tallessa, ja kuulisin mielelläni lisää tarpeistanne{hasCompany, select, yes { sekä siitä, mitä yrityksessä {company} on parhaillaan työn alla} other {}}.}}',
         'Milloin sinulle sopisi lyhyt puhelu? Vastaa tähän viestiin sinulle sopivalla ajalla.',
       ],
     },

@@ -31,7 +31,7 @@ import {
   type SendOptions,
   type SendResult,
   type SmtpIncident,
-} from './email';
+} from './outbox';
 import { leadNotFound } from './errors';
 
 export interface MailSettings {
@@ -93,7 +93,7 @@ export function providerOf(mailer: Transporter): string {
 }
 
 /**
- * Provider incidents (activities/email.ts, smtpFailure): each failure is counted into the
+ * Provider incidents (activities/outbox.ts, smtpFailure): each failure is counted into the
  * provider's incident of the hour, and the manager is told once per incident. The alert goes
  * straight through the transport (it is about no lead) with a Message-ID fixed by the incident; if
  * the provider refuses it too (a wrong password refuses everything), it is owed, and the next
@@ -206,10 +206,12 @@ export function createNotifyActivities({ db, mailer, mail }: NotifyDeps) {
     /** R6, R7: the personal first answer, sent within seconds of the capture and signed by the lead's rep. */
     async sendFirstTouchEmail(input: { leadId: string; sendKey: string; repId?: string | null }): Promise<SendResult> {
       const lead = await requireLead(db, input.leadId);
+      const rep = input.repId ? await findRepContact(db, input.repId) : undefined;
       const content = firstTouchEmail(
         { firstName: lead.first_name, company: lead.company },
-        await repName(input.repId),
+        rep?.name || mail.senderIdentity,
         leadLocale(lead),
+        !rep?.name,
       );
       return toLead(lead, input.sendKey, 'first-touch', content);
     },
