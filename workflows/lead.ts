@@ -62,6 +62,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     // Issue 15: a score's "next grade change" sets a re-score timer only where the code that records it ran.
     timedScores: () => patched('scores-over-time'),
     buyerStageMoves: () => patched('buyer-stage-moves'),
+    contentByStage: () => patched('content-by-stage'),
   };
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =
