@@ -11,9 +11,9 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { cadenceById } from '../cadences';
+import { cadenceById, NURTURE_TRACKS } from '../cadences';
 import { formatLocal, localTime, timeZoneFor, zonedInstant } from '../cadences/send-window';
-import type { RepOutcome } from '../domain/lifecycle';
+import { BUYER_STAGES, type RepOutcome } from '../domain/lifecycle';
 import {
   captureSignal,
   eraseSignal,
@@ -115,7 +115,8 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
   const cadence = cadenceById(options.cadence);
   if (!cadence) throw new Error(`No cadence ${options.cadence}`);
   const lead: PreviewLead = { ...DEFAULT_LEAD, ...options.lead };
-  if (options.cadence === 'education') lead.buyerStage ??= 'problem_recognition';
+  // A nurture track is entered in its buyer stage (R13): the first stage the tracks send to it.
+  lead.buyerStage ??= BUYER_STAGES.find((stage) => NURTURE_TRACKS.byStage[stage] === cadence.id);
   const timeZone = timeZoneFor(lead, cadence.sendWindow?.fallbackTimeZone ?? 'Europe/Helsinki');
   const stubs = createStubActivities(lead);
   const env = await attachTimeSkipping(options.address);
