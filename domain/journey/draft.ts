@@ -279,7 +279,7 @@ export class Draft {
   }
 
   /** Whether nurture tracks have content of their own by stage (issue 15; the workflow guards it with `patched`). */
-  private contentByStage(): boolean {
+  contentByStage(): boolean {
     return this.config.contentByStage?.() ?? true;
   }
 
