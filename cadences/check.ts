@@ -135,7 +135,16 @@ export function checkCadence(cadence: Cadence, ctx: CheckContext): string[] {
   return problems;
 }
 
-/** R13: every stage has a known cadence, and the decision stage is never on a slow track. */
+const templatesOf = (cadence: Cadence): string[] =>
+  cadence.steps.flatMap((s) => (s.kind === 'email' ? [s.template] : []));
+
+/**
+ * R13: every stage has a known cadence, and the decision stage is never on a slow track. R11: no
+ * template can reach a lead twice. A lead whose stage moves switches to the new stage's track (its
+ * current version, which is where a switch lands) having had what any version of its old track
+ * sends, so no template of one track, in any version, may be in another stage's track. A stage,
+ * once known, stays known: the unknown-stage track is left, never switched to.
+ */
 export function checkTracks(set: TrackSet, cadences: readonly Cadence[]): string[] {
   const problems: string[] = [];
   const byId = new Map(cadences.map((c) => [c.id, c]));
@@ -146,7 +155,22 @@ export function checkTracks(set: TrackSet, cadences: readonly Cadence[]): string
     else if (stage === 'decision' && cadence.pace === 'slow')
       problems.push(`track set ${set.id}: the decision stage lands on the slow track ${id} (R13)`);
   }
-  return problems;
+  const switchedTo = new Set(BUYER_STAGES.map((stage) => set.byStage[stage]));
+  const repeats = new Set<string>();
+  for (const fromId of new Set([set.unknownStage, ...switchedTo])) {
+    for (const toId of switchedTo) {
+      const from = byId.get(fromId);
+      const to = byId.get(toId);
+      if (fromId === toId || !from || !to) continue;
+      const next = templatesOf(to);
+      for (const had of [from, ...(from.previous ?? [])])
+        for (const template of templatesOf(had).filter((t) => next.includes(t)))
+          repeats.add(
+            `track set ${set.id}: ${template} could reach a lead twice, on ${from.id} v${had.version} and again on ${to.id} v${to.version} when its buyer stage moves (R11)`,
+          );
+    }
+  }
+  return [...problems, ...repeats];
 }
 
 /** Every problem in every shipped cadence and track set; the worker refuses to start unless it is empty. */

@@ -14,13 +14,21 @@ export function trackFor(set: TrackSet, buyerStage: string | null | undefined): 
 }
 
 /**
- * Moves a lead to another track keeping its progress: it resumes after as many e-mails and tasks
- * as it has had, never gets a template it has already had, and waits from now (the new track's
- * pacing). Where the new track has no step left, it lands at its end.
+ * Moves a lead to another track: it never gets a template it has already had, and waits from now
+ * (the new track's pacing). Tracks have content of their own, so by default the lead starts the new
+ * track's content from its beginning. With `keepProgress` (how tracks that shared their content
+ * switched, kept for leads whose history did so) it resumes after as many e-mails and tasks as it
+ * has had; where the new track has no step left, it lands at its end.
  */
-export function switchTrack(to: Cadence, from: Position, sentTemplates: readonly string[], now: number): Position {
+export function switchTrack(
+  to: Cadence,
+  from: Position,
+  sentTemplates: readonly string[],
+  now: number,
+  { keepProgress = false }: { keepProgress?: boolean } = {},
+): Position {
   const fresh = startPosition(to, now);
-  const touches = from.done.length;
+  const touches = keepProgress ? from.done.length : 0;
   let acts = 0;
   let landing = to.steps.length;
   for (let i = 0; i < to.steps.length; i++) {

@@ -11,9 +11,9 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { cadenceById } from '../cadences';
+import { cadenceById, NURTURE_TRACKS } from '../cadences';
 import { formatLocal, localTime, timeZoneFor, zonedInstant } from '../cadences/send-window';
-import type { RepOutcome } from '../domain/lifecycle';
+import { BUYER_STAGES, isAdvanced, type RepOutcome } from '../domain/lifecycle';
 import {
   captureSignal,
   eraseSignal,
@@ -115,7 +115,11 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
   const cadence = cadenceById(options.cadence);
   if (!cadence) throw new Error(`No cadence ${options.cadence}`);
   const lead: PreviewLead = { ...DEFAULT_LEAD, ...options.lead };
-  if (options.cadence === 'education') lead.buyerStage ??= 'problem_recognition';
+  // A nurture track is entered in its buyer stage (R13): the first stage the tracks send to it. A lead captured in
+  // the decision stage qualifies at once, so that stage comes from the rep who reaches the lead.
+  lead.buyerStage ??= BUYER_STAGES.find((stage) => NURTURE_TRACKS.byStage[stage] === cadence.id);
+  const stageFromRep = isAdvanced(lead.buyerStage, false) ? lead.buyerStage : undefined;
+  const capturedStage = stageFromRep ? undefined : lead.buyerStage;
   const timeZone = timeZoneFor(lead, cadence.sendWindow?.fallbackTimeZone ?? 'Europe/Helsinki');
   const stubs = createStubActivities(lead);
   const env = await attachTimeSkipping(options.address);
@@ -148,7 +152,7 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
       leadId,
       source,
       reachableBy: { email: true, phone: true },
-      buyerStage: lead.buyerStage,
+      buyerStage: capturedStage,
       marketingConsent: lead.consent !== false,
     };
     await env.client.workflow.signalWithStart('leadWorkflow', {
@@ -161,7 +165,7 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
           touchId: randomUUID(),
           at: new Date(await env.currentTimeMs()).toISOString(),
           source,
-          buyerStage: lead.buyerStage,
+          buyerStage: capturedStage,
         },
       ],
     });
@@ -176,7 +180,9 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
     );
     const entry = entryFor(cadence.id);
     if (entry)
-      await handle.executeUpdate(reportOutcomeUpdate, { args: [{ requestId: randomUUID(), outcome: entry, actor }] });
+      await handle.executeUpdate(reportOutcomeUpdate, {
+        args: [{ requestId: randomUUID(), outcome: entry, actor, buyerStage: stageFromRep }],
+      });
     const inCadence = await until(`the start of ${cadence.id}`, state, (s) => s.cadence != null);
     if (inCadence.cadence?.id !== cadence.id) {
       throw new Error(

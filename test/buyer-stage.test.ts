@@ -69,7 +69,7 @@ describe('the buyer stage moves in the lead workflow', () => {
       event: 'pricing_page_visit',
       at: new Date(await h.env.currentTimeMs()).toISOString(),
     });
-    const forward = await waitForState(handle, (s) => s.cadence?.id === 'r10-hard-lead');
+    const forward = await waitForState(handle, (s) => s.cadence?.id === 'evaluation');
     expect(forward.buyerStage).toBe('evaluation');
     expect(forward.buyerStageMoves!.at(-1)).toMatchObject({
       from: 'information_search',

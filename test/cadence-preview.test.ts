@@ -20,7 +20,7 @@ const preview = (cadence: string, options: { lead?: PreviewLead; events?: Previe
 // Golden leads live in Tokyo: a zone without daylight saving, so the lines do not depend on the date the server's clock has reached.
 const tokyo = () => fixture<PreviewLead>('lead-tokyo.json');
 
-it('previews the R10 playbook for an engaged lead: weekly content in office hours, score after each action, and a reply that ends it', async () => {
+it('previews the R10 playbook for an engaged lead: the pack at once, the evaluation track once it looks at prices, score after each action, and a reply that ends it', async () => {
   const result = await preview('r10-hard-lead', {
     lead: tokyo(),
     events: fixture<PreviewEvent[]>('r10-engaged.events.json'),
@@ -42,20 +42,22 @@ it('previews the R10 playbook for an engaged lead: weekly content in office hour
     'day 0 08:00 Mon email nurture-info-pack',
     'day 0 08:00 Mon wait until 09:00 Thu Asia/Tokyo: wait 3 days',
     'day 1 08:00 Tue score 23 (cold) after engagement pricing_page_visit',
-    'day 3 09:00 Thu task call for preview-rep: follow-up call after the information pack, due 09:00 Fri Asia/Tokyo',
-    'day 3 09:00 Thu wait until 09:00 Mon Asia/Tokyo: wait 4 days',
-    'day 7 09:00 Mon email nurture-week-1',
-    'day 7 09:00 Mon wait until 09:00 Mon Asia/Tokyo: wait 7 days',
+    // Issue 15: the pricing-page visit moves the lead to evaluation, and content by stage (R13, R11) to that track's own
+    // content: the comparison and the case study, in office hours.
+    'day 1 08:00 Tue switch track: buyer stage evaluation → evaluation v1, at step settle (R13)',
+    'day 1 08:00 Tue wait until 09:00 Wed Asia/Tokyo: wait 1 day',
+    'day 2 09:00 Wed email nurture-evaluation-comparison',
+    'day 2 09:00 Wed wait until 09:00 Wed Asia/Tokyo: wait 7 days',
     'day 9 08:00 Wed score 31 (warm) after engagement download',
-    'day 14 09:00 Mon email nurture-week-2',
-    'day 14 09:00 Mon wait until 09:00 Mon Asia/Tokyo: wait 7 days',
+    'day 9 09:00 Wed email nurture-evaluation-case-study',
+    'day 9 09:00 Wed wait until 09:00 Wed Asia/Tokyo: wait 7 days',
     'day 16 08:00 Wed score 46 (warm) after engagement reply',
-    'day 16 08:00 Wed stop r10-hard-lead at to-week-3: the lead is nurturing',
+    'day 16 08:00 Wed stop evaluation at to-pricing: the lead is nurturing',
     'day 16 08:00 Wed rep notice: replied',
     'day 17 08:00 Thu manager notice: reply_unanswered',
     'day 24 08:00 Thu manager notice: reply_unanswered',
-    // Issue 15: its pricing-page visit moved the lead to evaluation, where silence is watched (R20): that alert comes first.
-    'day 29 08:00 Tue end: stage nurturing, score 46 (warm), cadence r10-hard-lead v2 at its end; waiting for a sign of life (silence alert after 14 days)',
+    // In evaluation silence is watched (R20): that alert comes first.
+    'day 29 08:00 Tue end: stage nurturing, score 46 (warm), cadence evaluation v1 at its end; waiting for a sign of life (silence alert after 14 days)',
   ]);
 });
 
@@ -76,30 +78,26 @@ it('previews the slow education track: a pricing-page visit moves the lead to ev
     'day 0 08:00 Mon stage contacting → nurturing: reached: reached, not ready yet (R17)',
     'day 0 08:00 Mon score 15 (cold) after outcome reached',
     'day 0 08:00 Mon stop contact-attempts at day-1: the lead is nurturing',
-    'day 0 08:00 Mon start education v1 (Slow track: problem recognition and information search)',
+    'day 0 08:00 Mon start education v2 (Slow track: problem recognition and information search)',
     'day 0 08:00 Mon wait until 09:00 Wed Asia/Tokyo: wait 2 days',
-    'day 2 09:00 Wed email nurture-week-1',
+    'day 2 09:00 Wed email nurture-education-problem',
     'day 2 09:00 Wed wait until 09:00 Wed Asia/Tokyo: wait 14 days',
     'day 5 08:00 Sat score 23 (cold) after engagement pricing_page_visit',
-    // Issue 15: the pricing-page visit moves the lead to evaluation (rule pricing-page): the fast track, no template twice.
-    'day 5 08:00 Sat switch track: buyer stage evaluation → r10-hard-lead v2, at step after-pack (R13)',
-    'day 5 08:00 Sat wait until 09:00 Tue Asia/Tokyo: wait 3 days',
-    'day 8 09:00 Tue task call for preview-rep: follow-up call after the information pack, due 09:00 Wed Asia/Tokyo',
-    'day 8 09:00 Tue wait until 09:00 Mon Asia/Tokyo: wait 4 days',
-    'day 14 09:00 Mon skip week-1: had nurture-week-1 before the track switch',
+    // Issue 15: the pricing-page visit moves the lead to evaluation (rule pricing-page), and to that track's own content
+    // from its start (R13, R11): comparison, case study, prices, then the rep's call.
+    'day 5 08:00 Sat switch track: buyer stage evaluation → evaluation v1, at step settle (R13)',
+    'day 5 08:00 Sat wait until 09:00 Mon Asia/Tokyo: wait 1 day',
+    'day 7 09:00 Mon email nurture-evaluation-comparison',
+    'day 7 09:00 Mon wait until 09:00 Mon Asia/Tokyo: wait 7 days',
+    'day 14 09:00 Mon email nurture-evaluation-case-study',
     'day 14 09:00 Mon wait until 09:00 Mon Asia/Tokyo: wait 7 days',
     'day 19 08:00 Sat rep notice: stalled',
-    'day 21 09:00 Mon email nurture-week-2',
-    'day 21 09:00 Mon wait until 09:00 Mon Asia/Tokyo: wait 7 days',
-    'day 28 09:00 Mon branch hot-yet: grade cold in [hot] → no, to the next step',
-    'day 28 09:00 Mon email nurture-week-3',
-    'day 28 09:00 Mon wait until 09:00 Mon Asia/Tokyo: wait 7 days',
-    'day 35 09:00 Mon email nurture-week-4',
-    'day 35 09:00 Mon wait until 09:00 Mon Asia/Tokyo: wait 7 days',
-    'day 42 09:00 Mon email nurture-week-5',
-    'day 42 09:00 Mon exit: completed',
-    'day 42 09:00 Mon start long-term-nurture v1 (Long-term nurture for not-interested leads)',
-    'day 42 09:00 Mon wait until 09:00 Mon Asia/Tokyo: a quarter before the next re-engagement check',
+    'day 21 09:00 Mon email nurture-evaluation-pricing',
+    'day 21 09:00 Mon wait until 09:00 Wed Asia/Tokyo: wait 2 days',
+    'day 23 09:00 Wed task call for preview-rep: call: questions about the comparison or the prices, due 09:00 Thu Asia/Tokyo',
+    'day 23 09:00 Wed exit: completed',
+    'day 23 09:00 Wed start long-term-nurture v1 (Long-term nurture for not-interested leads)',
+    'day 23 09:00 Wed wait until 09:00 Tue Asia/Tokyo: a quarter before the next re-engagement check',
     'day 60 08:00 Fri end: stage nurturing, score 23 (cold), cadence long-term-nurture v1 at quarter; waiting for a quarter before the next re-engagement check',
   ]);
 });

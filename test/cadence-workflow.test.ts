@@ -76,7 +76,7 @@ it('nurtures a reached lead on the R10 playbook, e-mailing only in the office ho
   );
 });
 
-it('switches a nurtured lead to the fast track when it returns in the evaluation stage, keeping its progress (R13)', async () => {
+it('switches a nurtured lead to the evaluation track when it returns in the evaluation stage: its content, none twice (R13, R11)', async () => {
   const rep = await h.addRep('switch', { country: `SW${h.tag}` });
   const to = email('matti');
   const { handle } = await h.capture({
@@ -89,24 +89,69 @@ it('switches a nurtured lead to the fast track when it returns in the evaluation
   await waitForState(handle, (s) => s.stage === 'contacting');
   expect(await handle.executeUpdate(reportOutcomeUpdate, { args: [reached(rep.repId)] })).toMatchObject({
     stage: 'nurturing',
-    cadence: { id: 'education' },
+    cadence: { id: 'education', version: 2 },
   });
   await h.env.sleep(5 * DAY);
-  expect(sends(await handle.query('leadState')).map((s) => s.template)).toEqual(['nurture-week-1']);
+  expect(sends(await handle.query('leadState')).map((s) => s.template)).toEqual(['nurture-education-problem']);
 
   await h.capture({ email: to, buyerStage: 'evaluation' });
-  const switched = await waitForState(handle, (s) => s.cadence?.id === 'r10-hard-lead');
+  const switched = await waitForState(handle, (s) => s.cadence?.id === 'evaluation');
   expect(switched.stage).toBe('nurturing');
   expect(switched.cadence!.log.map((l) => l.what)).toContainEqual(
-    expect.stringMatching(/^switch track: buyer stage evaluation → r10-hard-lead v2, at step after-pack \(R13\)$/),
+    expect.stringMatching(/^switch track: buyer stage evaluation → evaluation v1, at step settle \(R13\)$/),
   );
 
   await h.env.sleep(47 * DAY);
   const done = await waitForState(handle, (s) => s.cadence?.id === 'long-term-nurture');
   const templates = sends(done).map((s) => s.template);
-  // Never the same content twice, and never back to the start of the new track.
-  expect(new Set(templates).size).toBe(templates.length);
-  expect(templates).toEqual(['nurture-week-1', 'nurture-week-2', 'nurture-week-3', 'nurture-week-4', 'nurture-week-5']);
+  // The education article, then the evaluation track's own content from its start: comparison, case study, prices.
+  expect(templates).toEqual([
+    'nurture-education-problem',
+    'nurture-evaluation-comparison',
+    'nurture-evaluation-case-study',
+    'nurture-evaluation-pricing',
+  ]);
+  await h.smtp.waitFor((m) => m.envelopeTo.includes(to) && /^Our prices/.test(m.parsed.subject ?? ''));
+  expect(h.smtp.sentTo(to).map((m) => m.parsed.subject)).toEqual(
+    expect.arrayContaining(['Comparing the alternatives, side by side', 'Our prices, and what a first year costs']),
+  );
+});
+
+it('nurtures a customer (post-purchase) with onboarding only: no pre-sale mail (R13)', async () => {
+  const rep = await h.addRep('customer', { country: `PP${h.tag}` });
+  const to = email('pia');
+  const { handle } = await h.capture({
+    email: to,
+    firstName: 'Pia',
+    country: `PP${h.tag}`,
+    buyerStage: 'post_purchase',
+    consent: { marketing: true },
+  });
+  await waitForState(handle, (s) => s.stage === 'contacting');
+  expect(await handle.executeUpdate(reportOutcomeUpdate, { args: [reached(rep.repId)] })).toMatchObject({
+    stage: 'nurturing',
+    cadence: { id: 'onboarding', version: 1 },
+  });
+  await h.env.sleep(40 * DAY);
+  // Onboarding done, the run ends: no long-term re-engagement either (that is pre-sale mail).
+  const done = await handle.result();
+  expect(done.cadence?.id).not.toBe('long-term-nurture');
+  expect(sends(done).map((s) => s.template)).toEqual([
+    'nurture-onboarding-welcome',
+    'nurture-onboarding-training',
+    'nurture-onboarding-check-in',
+  ]);
+  await h.smtp.waitFor((m) => m.envelopeTo.includes(to) && /first month/.test(m.parsed.subject ?? ''));
+  const subjects = h.smtp.sentTo(to).map((m) => m.parsed.subject);
+  expect(subjects).toEqual(
+    expect.arrayContaining([
+      'Welcome aboard, Pia: your first steps',
+      'Training for your team',
+      'How is your first month going, Pia?',
+    ]),
+  );
+  // Nothing from a pre-sale track reached the customer.
+  expect(subjects.filter((s) => /information pack|demo|prices|comparing|case study/i.test(s ?? ''))).toEqual([]);
 });
 
 it('stops the nurture cadence when the lead replies, and sends nothing more from it (R12)', async () => {

@@ -65,6 +65,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     buyerStageMoves: () => patched('buyer-stage-moves'),
     // Issue 12: an effect that failed for good is recorded as a touch and alerted; older runs replay without.
     recordFailures: () => patched('record-effect-failures'),
+    contentByStage: () => patched('content-by-stage'),
   };
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =

@@ -4,16 +4,14 @@
  * `now` the decision was given.
  */
 import {
-  cadenceById,
   CONTACT_ATTEMPTS,
   decide as interpret,
   definitionFor,
   LONG_TERM_NURTURE,
   migratePosition,
-  NURTURE_TRACKS,
+  nurtureTrack,
   startPosition,
   switchTrack,
-  trackFor,
   type Cadence,
   type Decision,
   type ExitCondition,
@@ -269,7 +267,7 @@ export class Draft {
         ? CONTACT_ATTEMPTS
         : purpose === 'long-term'
           ? LONG_TERM_NURTURE
-          : cadenceById(trackFor(NURTURE_TRACKS, this.lead.buyerStage))!;
+          : nurtureTrack(this.lead.buyerStage, this.contentByStage());
     // Never the same content twice in a lead's journey: a nurture started again skips what the lead already had.
     const start = startPosition(cadence, this.now);
     this.s.position =
@@ -279,6 +277,11 @@ export class Draft {
       this.s.profileRequested = true;
       this.emit({ kind: 'loadProfile' }, 'profile');
     }
+  }
+
+  /** Whether nurture tracks have content of their own by stage (issue 15; the workflow guards it with `patched`). */
+  contentByStage(): boolean {
+    return this.config.contentByStage?.() ?? true;
   }
 
   onLongTerm(): boolean {
@@ -342,10 +345,10 @@ export class Draft {
   followBuyerStage(): void {
     const position = this.s.position;
     if (!position || this.lead.stage !== 'nurturing' || this.onLongTerm()) return;
-    const track = trackFor(NURTURE_TRACKS, this.lead.buyerStage);
-    if (track === position.cadence) return;
-    const to = cadenceById(track)!;
-    this.s.position = switchTrack(to, position, this.s.sentTemplates, this.now);
+    const byContent = this.contentByStage();
+    const to = nurtureTrack(this.lead.buyerStage, byContent);
+    if (to.id === position.cadence) return;
+    this.s.position = switchTrack(to, position, this.s.sentTemplates, this.now, { keepProgress: !byContent });
     this.s.cadenceEndedAt = null;
     this.logCadence(
       `switch track: buyer stage ${this.lead.buyerStage ?? 'unknown'} → ${to.id} v${to.version}, at step ${to.steps[this.s.position.at]?.id ?? 'end'} (R13)`,

@@ -236,10 +236,12 @@ function cadenceDone(d: Draft): void {
       s.unreportedCalls = { since: d.now, managerTold: false };
       d.notifyRep('calls_overdue', `${lead.attempts} of ${d.config.policy.maxAttempts} attempts reported`);
     }
-  } else if (lead.stage === 'nurturing' && !longTerm) {
+  } else if (lead.stage === 'nurturing' && !longTerm && !(lead.buyerStage === 'post_purchase' && d.contentByStage())) {
     d.startCadence('long-term');
   } else {
-    s.finished = true; // a year of long-term nurture without a sign: the run ends, the lead stays (R4)
+    // A year of long-term nurture without a sign, or a customer's onboarding done (R13: re-engagement mail is
+    // pre-sale mail): the run ends, the lead stays (R4).
+    s.finished = true;
   }
 }
 

@@ -332,6 +332,12 @@ export interface JourneyConfig {
    * (the workflow guards this with `patched`: runs that failed an effect before it replay without); default yes.
    */
   recordFailures?: () => boolean;
+  /**
+   * Whether each buyer stage's nurture track has content of its own, and a track switch starts the
+   * new track's content (the workflow guards this with `patched`); absent = yes. Otherwise the tracks
+   * as they were: shared templates, and a switch keeps the lead's progress.
+   */
+  contentByStage?: () => boolean;
 }
 
 /** The result of one decision: the next state and what to do. */

@@ -77,6 +77,85 @@ export const en = {
         { label: 'Read the results', url: `${CONTENT}/customer-results` },
       ],
     },
+    // Content by buyer stage (R13, R11): each nurture track has its own templates.
+    // Education (problem recognition, information search).
+    'nurture-education-problem': {
+      subject: 'Five signs that a process costs more than it should',
+      body: [
+        'A short article on the early warning signs — work done twice, answers that come too late, information kept in too many places — and how to put a figure on each of them in your own organisation.',
+        { label: 'Read the article', url: `${CONTENT}/warning-signs` },
+      ],
+    },
+    'nurture-education-guide': {
+      subject: 'How other teams tackle the problem: a practical guide',
+      body: [
+        'A practical guide to the approaches companies in your sector use, what each one asks of your people and your systems, and where it makes sense to begin.',
+        { label: 'Open the guide', url: `${CONTENT}/approaches-guide` },
+      ],
+    },
+    'nurture-education-report': {
+      subject: 'Where the industry stands: our annual report',
+      body: [
+        'Our annual survey of more than 300 companies: which practices are becoming the norm, what they have changed for those who adopted them, and what the leaders plan next.',
+        { label: 'Read the report', url: `${CONTENT}/industry-report` },
+      ],
+    },
+    // Evaluation: comparisons, case studies, pricing.
+    'nurture-evaluation-comparison': {
+      subject: 'Comparing the alternatives, side by side',
+      body: [
+        'If you are weighing up your options, this comparison sets the main approaches side by side — building in-house, a general-purpose tool, or a specialised solution such as ours — on cost, time to results and risk.',
+        { label: 'See the comparison', url: `${CONTENT}/comparison` },
+      ],
+    },
+    'nurture-evaluation-case-study': {
+      subject: 'Case study: how one customer chose, and what it delivered',
+      body: [
+        'How a company of your size evaluated three suppliers, why it chose us, and the results it measured after six months — including what it would do differently today.',
+        { label: 'Read the case study', url: `${CONTENT}/case-study` },
+      ],
+    },
+    'nurture-evaluation-pricing': {
+      subject: 'Our prices, and what a first year costs',
+      body: [
+        'Our price list, with a worked example of the full cost of a first year: licences, implementation and support. There are no hidden costs; if anything is unclear, simply reply to this e-mail.',
+        { label: 'See the prices', url: `${CONTENT}/pricing` },
+      ],
+    },
+    // Decision: a demo or an offer from the rep.
+    'nurture-decision-demo': {
+      subject: 'A demonstration on your own case{hasFirstName, select, yes {, {firstName}} other {}}?',
+      body: [
+        'I would be glad to show you in 45 minutes how the solution would work{hasCompany, select, yes { at {company}} other { for you}}, with your own data and processes. Reply with two or three times that suit you, and I will send an invitation.',
+      ],
+    },
+    'nurture-decision-offer': {
+      subject: 'An offer{hasCompany, select, yes { for {company}} other { for you}}',
+      body: [
+        'As you are close to a decision, I would like to make you an offer: a 30-day pilot on your own case, and an introductory price for the first year should you continue. Reply to this e-mail and I will send you the terms, or suggest a time and we can go through them together.',
+      ],
+    },
+    // Post-purchase: onboarding, never pre-sale mail.
+    'nurture-onboarding-welcome': {
+      subject: 'Welcome aboard{hasFirstName, select, yes {, {firstName}} other {}}: your first steps',
+      body: [
+        'Thank you for choosing us. This guide takes you through the first steps: setting up your account, inviting your team and connecting the systems you already use.',
+        { label: 'Open the getting-started guide', url: `${CONTENT}/getting-started` },
+      ],
+    },
+    'nurture-onboarding-training': {
+      subject: 'Training for your team',
+      body: [
+        'Our training sessions, included in your subscription, help your team make the most of the service from the very start. Each session takes an hour; choose the ones that suit your people.',
+        { label: 'See the training calendar', url: `${CONTENT}/training` },
+      ],
+    },
+    'nurture-onboarding-check-in': {
+      subject: 'How is your first month going{hasFirstName, select, yes {, {firstName}} other {}}?',
+      body: [
+        'You have now been using the service for about a month. Is everything working as you expected? If you have questions, or would like us to review your set-up with you, simply reply to this e-mail.',
+      ],
+    },
     'long-term-check-in': {
       subject: 'Checking in, {hasFirstName, select, yes {{firstName}} other {there}}',
       body: [

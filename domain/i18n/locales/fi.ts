@@ -70,6 +70,80 @@ export const fi = {
         { label: 'Lue tulokset', url: `${CONTENT}/customer-results` },
       ],
     },
+    'nurture-education-problem': {
+      subject: 'Viisi merkkiä siitä, että prosessi maksaa enemmän kuin sen pitäisi',
+      body: [
+        'Lyhyt artikkeli varhaisista varoitusmerkeistä — päällekkäisestä työstä, liian myöhään tulevista vastauksista ja liian moneen paikkaan hajautuneesta tiedosta — sekä siitä, miten kunkin hinnan voi laskea omassa organisaatiossa.',
+        { label: 'Lue artikkeli', url: `${CONTENT}/warning-signs` },
+      ],
+    },
+    'nurture-education-guide': {
+      subject: 'Näin muut ratkaisevat saman ongelman: käytännön opas',
+      body: [
+        'Käytännön opas toimialasi yritysten eri lähestymistapoihin: mitä kukin vaatii henkilöstöltä ja järjestelmiltä ja mistä kannattaa aloittaa.',
+        { label: 'Avaa opas', url: `${CONTENT}/approaches-guide` },
+      ],
+    },
+    'nurture-education-report': {
+      subject: 'Missä toimiala menee: vuosiraporttimme',
+      body: [
+        'Yli 300 yritystä kattava vuosittainen kyselymme: mitkä käytännöt ovat vakiintumassa, mitä ne ovat muuttaneet niiden käyttöön ottaneissa yrityksissä ja mitä edelläkävijät suunnittelevat seuraavaksi.',
+        { label: 'Lue raportti', url: `${CONTENT}/industry-report` },
+      ],
+    },
+    'nurture-evaluation-comparison': {
+      subject: 'Vaihtoehdot rinnakkain vertailtuina',
+      body: [
+        'Jos punnitset vaihtoehtoja, tämä vertailu asettaa keskeiset lähestymistavat rinnakkain — oma kehitys, yleiskäyttöinen työkalu tai meidän kaltaisemme erikoistunut ratkaisu — kustannusten, tulosten aikataulun ja riskien osalta.',
+        { label: 'Katso vertailu', url: `${CONTENT}/comparison` },
+      ],
+    },
+    'nurture-evaluation-case-study': {
+      subject: 'Asiakastapaus: miten yksi asiakkaamme valitsi ja mitä se sai aikaan',
+      body: [
+        'Miten kaltaisesi kokoinen yritys arvioi kolme toimittajaa, miksi se valitsi meidät ja mitä tuloksia se mittasi puolen vuoden jälkeen — myös se, mitä se tekisi nyt toisin.',
+        { label: 'Lue asiakastapaus', url: `${CONTENT}/case-study` },
+      ],
+    },
+    'nurture-evaluation-pricing': {
+      subject: 'Hintamme ja ensimmäisen vuoden kokonaiskustannus',
+      body: [
+        'Hinnastomme sekä laskettu esimerkki ensimmäisen vuoden kokonaiskustannuksista: lisenssit, käyttöönotto ja tuki. Piilokuluja ei ole; jos jokin jää epäselväksi, vastaa vain tähän viestiin.',
+        { label: 'Katso hinnat', url: `${CONTENT}/pricing` },
+      ],
+    },
+    'nurture-decision-demo': {
+      subject: 'Esittely omalla tapauksellanne{hasFirstName, select, yes {, {firstName}} other {}}?',
+      body: [
+        'Näytän mielelläni 45 minuutissa, miten ratkaisu toimisi{hasCompany, select, yes { yrityksessä {company}} other { teillä}} omilla tiedoillanne ja prosesseillanne. Vastaa kahdella tai kolmella sinulle sopivalla ajankohdalla, niin lähetän kutsun.',
+      ],
+    },
+    'nurture-decision-offer': {
+      subject: 'Tarjous{hasCompany, select, yes { yritykselle {company}} other { teille}}',
+      body: [
+        'Koska olette lähellä päätöstä, haluan tehdä teille tarjouksen: 30 päivän pilotti omalla tapauksellanne sekä ensimmäisen vuoden tutustumishinta, jos jatkatte. Vastaa tähän viestiin, niin lähetän ehdot, tai ehdota aikaa, niin käydään ne läpi yhdessä.',
+      ],
+    },
+    'nurture-onboarding-welcome': {
+      subject: 'Tervetuloa asiakkaaksemme{hasFirstName, select, yes {, {firstName}} other {}}: ensimmäiset askeleet',
+      body: [
+        'Kiitos, että valitsit meidät. Tämä opas neuvoo ensimmäiset askeleet: tilin käyttöönoton, tiimisi kutsumisen ja jo käytössä olevien järjestelmien liittämisen.',
+        { label: 'Avaa aloitusopas', url: `${CONTENT}/getting-started` },
+      ],
+    },
+    'nurture-onboarding-training': {
+      subject: 'Koulutusta tiimillesi',
+      body: [
+        'Tilaukseesi sisältyvät koulutuksemme auttavat tiimiäsi saamaan palvelusta kaiken hyödyn heti alusta alkaen. Kukin koulutus kestää tunnin; valitse ne, jotka sopivat tiimillesi.',
+        { label: 'Katso koulutuskalenteri', url: `${CONTENT}/training` },
+      ],
+    },
+    'nurture-onboarding-check-in': {
+      subject: 'Miten ensimmäinen kuukausi on sujunut{hasFirstName, select, yes {, {firstName}} other {}}?',
+      body: [
+        'Olet nyt käyttänyt palvelua noin kuukauden. Toimiiko kaikki odotustesi mukaisesti? Jos sinulla on kysyttävää tai haluat, että käymme asetukset läpi yhdessä, vastaa vain tähän viestiin.',
+      ],
+    },
     'long-term-check-in': {
       subject: 'Kuulumisia{hasFirstName, select, yes {, {firstName}} other {}}',
       body: [
