@@ -7,13 +7,13 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Db } from '../db';
+import { leadWorkflowInput } from '../db/leads';
 import { deleteOldRequests, leadsById, nextBatch, type ReconcileRow } from '../db/reconcile';
 import type { leadWorkflow } from '../workflows';
 import {
   captureSignal,
   leadStateQuery,
   leadWorkflowId,
-  leadWorkflowInput,
   resyncSignal,
   type CaptureTouch,
   type LeadWorkflowInput,

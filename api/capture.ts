@@ -1,10 +1,10 @@
-import { captureLead } from '../db/leads';
+import { captureLead, leadWorkflowInput } from '../db/leads';
 import { anyErased } from '../db/suppressions';
 import { normalizeEmail, normalizePhone } from '../domain/identity';
 import { supportedLocale } from '../domain/i18n';
 import { addressHashes } from '../privacy/tokens';
 import { HttpError } from './errors';
-import { leadWorkflowId, leadWorkflowInput } from '../workflows/contracts';
+import { leadWorkflowId } from '../workflows/contracts';
 import type { RouteDeps } from './deps';
 import type { CaptureLeadBody } from './schemas';
 

@@ -1,6 +1,6 @@
 import { identityKeys, normalizeEmail, normalizePhone } from '../domain/identity';
 import { defaultLanguageFor } from '../domain/language';
-import type { LeadSource, LeadStage } from '../workflows/contracts';
+import type { LeadSource, LeadStage, LeadWorkflowInput } from '../workflows/contracts';
 import type { Db, Tx } from './index';
 
 /** The person's details as captured (R1: all optional but a way to reach them). */
@@ -206,4 +206,29 @@ export async function captureLead(
 export async function findLead(db: Db | Tx, leadId: string): Promise<LeadRow | undefined> {
   const [lead] = await db.query<LeadRow>('SELECT * FROM leads WHERE id = $1', [leadId]);
   return lead;
+}
+
+/** What a lead's run starts with, from its row: the capture's start, and the reconciliation sweep's for a missing run. */
+export function leadWorkflowInput(
+  lead: {
+    id: string;
+    first_source: LeadSource;
+    email: string | null;
+    phone: string | null;
+    buyer_stage: string | null;
+    consent: Record<string, unknown> | null;
+    stage: LeadStage;
+  },
+  options: { created: boolean; workflowOptions?: Pick<LeadWorkflowInput, 'policy' | 'historyLimit' | 'timeScale'> },
+): LeadWorkflowInput {
+  return {
+    ...options.workflowOptions,
+    leadId: lead.id,
+    source: lead.first_source,
+    reachableBy: { email: lead.email !== null, phone: lead.phone !== null },
+    buyerStage: lead.buyer_stage ?? undefined,
+    marketingConsent: (lead.consent as { marketing?: boolean } | null)?.marketing === true,
+    // Used only if the lead's earlier run has closed: the new run continues from the stored stage (R3, R4).
+    storedStage: options.created ? undefined : lead.stage,
+  };
 }

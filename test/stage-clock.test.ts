@@ -3,7 +3,8 @@
  * registered with the others and published by the lead; the queries managers paste into the
  * Temporal UI (MANAGER_QUERIES, docs/scoring.md) run against the dev server's visibility.
  */
-import { leadWorkflowId, MANAGER_QUERIES, SearchAttributes, searchAttributeDefinitions } from '../workflows/contracts';
+import { MANAGER_QUERIES } from '../domain/visibility';
+import { leadWorkflowId, SearchAttributes, searchAttributeDefinitions } from '../workflows/contracts';
 import { startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
 

@@ -70,31 +70,6 @@ export interface LeadWorkflowInput {
   carried?: CarriedState;
 }
 
-/** What a lead's run starts with, from its row: the capture's start, and the reconciliation sweep's for a missing run. */
-export function leadWorkflowInput(
-  lead: {
-    id: string;
-    first_source: LeadSource;
-    email: string | null;
-    phone: string | null;
-    buyer_stage: string | null;
-    consent: Record<string, unknown> | null;
-    stage: LeadStage;
-  },
-  options: { created: boolean; workflowOptions?: Pick<LeadWorkflowInput, 'policy' | 'historyLimit' | 'timeScale'> },
-): LeadWorkflowInput {
-  return {
-    ...options.workflowOptions,
-    leadId: lead.id,
-    source: lead.first_source,
-    reachableBy: { email: lead.email !== null, phone: lead.phone !== null },
-    buyerStage: lead.buyer_stage ?? undefined,
-    marketingConsent: (lead.consent as { marketing?: boolean } | null)?.marketing === true,
-    // Used only if the lead's earlier run has closed: the new run continues from the stored stage (R3, R4).
-    storedStage: options.created ? undefined : lead.stage,
-  };
-}
-
 /** Everything a run hands to the next across continueAsNew: the journey's state and the answers to remember. */
 export interface CarriedState {
   journey: JourneyState;
@@ -151,19 +126,6 @@ export const SearchAttributes = {
   BuyerStage: defineSearchAttributeKey('BuyerStage', SearchAttributeType.KEYWORD),
   /** When the lead entered its buyer stage: "in evaluation for more than 14 days" (issue 15). */
   StageEnteredAt: defineSearchAttributeKey('StageEnteredAt', SearchAttributeType.DATETIME),
-} as const;
-
-/**
- * The visibility queries managers paste into the Temporal UI's search box (docs/scoring.md), as
- * of `now`: the UI takes absolute times, so the page shows them filled in with today's date.
- */
-export const MANAGER_QUERIES = {
-  /** Leads in a buyer stage for more than `days` days, e.g. evaluation for more than 14. */
-  inStageFor: (stage: string, days: number, now: Date) =>
-    `ExecutionStatus = "Running" AND BuyerStage = "${stage}" AND StageEnteredAt < "${new Date(now.getTime() - days * 86_400_000).toISOString()}"`,
-  /** Leads whose first-contact SLA has passed without a logged contact (R6). */
-  pastSla: (now: Date) =>
-    `ExecutionStatus = "Running" AND LeadStage = "contacting" AND SlaDeadline < "${now.toISOString()}"`,
 } as const;
 
 const SEARCH_ATTRIBUTE_TYPE_NAMES: Record<string, string> = {
