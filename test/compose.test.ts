@@ -17,6 +17,7 @@ import {
   requireSecrets,
   temporalConnectionOptions,
 } from '../config';
+import { searchAttributeDefinitions } from '../workflows/contracts';
 
 interface Service {
   image?: string;
@@ -101,6 +102,13 @@ it.each(ripenServices.map(([name]) => name))('gives %s every setting its start-u
   // The same service without the generated secrets would not start: the check has teeth.
   const { entrypoint: _sourcing, ...withoutSecrets } = compose.services[name]!;
   expect(() => startUpChecks(processEnv(withoutSecrets, secretsDir))).toThrow(/RIPEN_SECRET|RIPEN_MASTER_KEYS/);
+});
+
+it('registers every search attribute the lead workflow sets, with its type (a missing one fails its workflow tasks)', () => {
+  const script = compose.services['temporal-setup']!.command!.join('\n');
+  const registered = [...script.matchAll(/--name (\w+) --type (\w+)/g)].map(([, name, type]) => ({ name, type }));
+  const byName = (a: { name?: string }, b: { name?: string }) => a.name!.localeCompare(b.name!);
+  expect(registered.sort(byName)).toEqual(searchAttributeDefinitions().sort(byName));
 });
 
 it('generates the secrets once: a second run keeps the first values', () => {
