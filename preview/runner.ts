@@ -127,22 +127,7 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
   const leadId = randomUUID();
   const handle = env.client.workflow.getHandle(leadWorkflowId(leadId));
   const state = () => handle.query(leadStateQuery);
-  const leadWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    activities: stubs.activities,
-    workflowBundle: options.workflowBundle,
-  });
-  const mailWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: emailTaskQueue(taskQueue),
-    activities: stubs.mail,
-  });
-  const noticesWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: noticesTaskQueue(taskQueue),
-    activities: { notifyRep: stubs.mail.notifyRep, notifyManager: stubs.mail.notifyManager },
-  });
+  const runUntil = await previewWorkers(env, taskQueue, stubs, options.workflowBundle);
   const actor = { role: 'rep', repId: 'preview-rep' };
 
   const scenario = async (): Promise<{ startedAt: number; end: LeadState }> => {
@@ -225,9 +210,7 @@ export async function previewCadence(options: PreviewOptions): Promise<PreviewRe
 
   try {
     // Never leave the lead running: on a shared time-skipping server it would hold up everyone's time skipping.
-    const { startedAt, end } = await leadWorker.runUntil(
-      mailWorker.runUntil(noticesWorker.runUntil(scenario().finally(() => endLead(handle)))),
-    );
+    const { startedAt, end } = await runUntil(scenario().finally(() => endLead(handle)));
     const fromLog = (end.cadence?.log ?? []).map((l) => ({ at: Date.parse(l.at), what: l.what }));
     const fromStubs = stubs.records
       .filter((r) => r.leadId === leadId)
@@ -293,6 +276,29 @@ export function formatTimeline(result: PreviewResult): string {
 }
 
 /**
+ * The worker of each task queue a lead's run uses (lead, e-mail, notices), all on the stubs; the result runs a
+ * scenario while they poll.
+ */
+async function previewWorkers(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  stubs: ReturnType<typeof createStubActivities>,
+  workflowBundle: PreviewOptions['workflowBundle'],
+): Promise<<T>(scenario: Promise<T>) => Promise<T>> {
+  const connection = env.nativeConnection;
+  const [lead, mail, notices] = await Promise.all([
+    Worker.create({ connection, taskQueue, activities: stubs.activities, workflowBundle }),
+    Worker.create({ connection, taskQueue: emailTaskQueue(taskQueue), activities: stubs.mail }),
+    Worker.create({
+      connection,
+      taskQueue: noticesTaskQueue(taskQueue),
+      activities: { notifyRep: stubs.mail.notifyRep, notifyManager: stubs.mail.notifyManager },
+    }),
+  ]);
+  return (scenario) => lead.runUntil(mail.runUntil(notices.runUntil(scenario)));
+}
+
+/**
  * Many leads of one profile through the same cadence at once (the benchmark): started together,
  * followed for `days`, and counted. Returns how many cadence e-mails went out in all.
  */
@@ -305,22 +311,7 @@ export async function previewMany(
   const stubs = createStubActivities(lead);
   const env = await attachTimeSkipping(options.address);
   const taskQueue = `preview-many-${randomUUID().slice(0, 8)}`;
-  const leadWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    activities: stubs.activities,
-    workflowBundle: options.workflowBundle,
-  });
-  const mailWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: emailTaskQueue(taskQueue),
-    activities: stubs.mail,
-  });
-  const noticesWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: noticesTaskQueue(taskQueue),
-    activities: { notifyRep: stubs.mail.notifyRep, notifyManager: stubs.mail.notifyManager },
-  });
+  const runUntil = await previewWorkers(env, taskQueue, stubs, options.workflowBundle);
   const actor = { role: 'rep', repId: 'preview-rep' };
   const source = { channel: 'preview' };
   const entry = entryFor(cadence.id);
@@ -365,7 +356,7 @@ export async function previewMany(
     }
   };
   try {
-    const states = await leadWorker.runUntil(mailWorker.runUntil(noticesWorker.runUntil(scenario())));
+    const states = await runUntil(scenario());
     return {
       leads: states.length,
       emails: stubs.records.filter((r) => r.kind === 'email').length,
