@@ -61,9 +61,28 @@ export function weekendOf(code: string | undefined): number[] {
 /** Holidays on which businesses are closed: public ones, and bank holidays (Finland's Midsummer Eve and Christmas Eve). */
 const CLOSED = new Set(['public', 'bank']);
 
+/**
+ * Computed holiday lists, by country, region and years: date-holidays builds a country's rules on every
+ * `init` (about 10 ms of CPU, the largest part of a new lead's activities before this cache). The rules
+ * are fixed for the process's life, so an entry never goes stale; the bound only keeps odd regions from
+ * growing the map.
+ */
+const HOLIDAYS_CACHE = new Map<string, string[]>();
+const HOLIDAYS_CACHE_MAX = 1000;
+
 /** The local dates of the country's (and region's) closed holidays in `fromYear` … `fromYear + years - 1`. */
 export function holidaysOf(code: string | undefined, region: string | null | undefined, fromYear: number, years = 3) {
   if (!code) return [];
+  const key = `${code}|${region?.trim().toLowerCase() ?? ''}|${fromYear}|${years}`;
+  const cached = HOLIDAYS_CACHE.get(key);
+  if (cached) return [...cached];
+  const dates = computeHolidays(code, region, fromYear, years);
+  if (HOLIDAYS_CACHE.size >= HOLIDAYS_CACHE_MAX) HOLIDAYS_CACHE.delete(HOLIDAYS_CACHE.keys().next().value!);
+  HOLIDAYS_CACHE.set(key, dates);
+  return [...dates];
+}
+
+function computeHolidays(code: string, region: string | null | undefined, fromYear: number, years: number): string[] {
   const calendar = new Holidays();
   const states = calendar.getStates(code) ?? {};
   const wanted = region?.trim().toLowerCase();

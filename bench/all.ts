@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-const ALL = ['capture', 'speed-to-lead', 'burst', 'updates', 'preview', 'scale-out', 'scale'];
+const ALL = ['cost', 'capture', 'speed-to-lead', 'burst', 'updates', 'preview', 'scale-out', 'scale'];
 const only = process.env.BENCH_ONLY?.split(',');
 const failed: string[] = [];
 for (const name of only ?? ALL) {

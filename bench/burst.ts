@@ -16,6 +16,7 @@ import {
   leadBody,
   machine,
   main,
+  postgresCpuSeconds,
   startBenchStack,
   waitFor,
   welcomeBreakdown,
@@ -34,7 +35,12 @@ main(async () => {
   try {
     const api = await stack.startApi();
     const worker = await stack.startWorker();
-    const meter = cpuMeter({ api: api.child.pid!, worker: worker.pid! });
+    const meter = cpuMeter({
+      api: api.child.pid!,
+      worker: worker.pid!,
+      temporal: stack.temporalPid,
+      postgres: postgresCpuSeconds,
+    });
     const wanted = new Set(Array.from({ length: LEADS }, (_, i) => leadAddress(stack.run, i)));
     const leadIds: string[] = [];
     let errors = 0;

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -95,6 +95,8 @@ export interface BenchStack {
   databaseUrl: string;
   temporalAddress: string;
   temporalDbFile: string | undefined;
+  /** The dev server's process id (to read its CPU). */
+  temporalPid: number;
   db: Db;
   /** A Temporal client with Ripen's data converter (reads encrypted payloads). */
   client: Client;
@@ -104,8 +106,8 @@ export interface BenchStack {
   env: Record<string, string>;
   /** Starts `api/server.ts` in a process of its own (with these node options, e.g. `--cpu-prof`) and returns its base URL. */
   startApi(extraEnv?: Record<string, string>, nodeArgs?: string[]): Promise<{ url: string; child: ChildProcess }>;
-  /** Starts `worker/main.ts` in a process of its own, resolved once it polls. */
-  startWorker(extraEnv?: Record<string, string>): Promise<ChildProcess>;
+  /** Starts `worker/main.ts` in a process of its own (with these node options), resolved once it polls. */
+  startWorker(extraEnv?: Record<string, string>, nodeArgs?: string[]): Promise<ChildProcess>;
   stop(): Promise<void>;
 }
 
@@ -169,6 +171,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     databaseUrl,
     temporalAddress: temporal.address,
     temporalDbFile,
+    temporalPid: temporal.child.pid!,
     db,
     client,
     sink,
@@ -181,8 +184,8 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       await waitForPort(port, child, 'the API');
       return { url: `http://127.0.0.1:${port}`, child };
     },
-    async startWorker(extraEnv = {}) {
-      const child = spawnNode('worker/main.ts', extraEnv);
+    async startWorker(extraEnv = {}, nodeArgs = []) {
+      const child = spawnNode('worker/main.ts', extraEnv, nodeArgs);
       const before = await pollerCount(client, taskQueue);
       const deadline = Date.now() + 120_000;
       while ((await pollerCount(client, taskQueue)) <= before) {
@@ -459,14 +462,15 @@ export function cpuSeconds(pid: number): number {
  * two readings, per lead, and as a share of one core over the wall time (a process on an idle 2-core
  * machine can get up to 1 core per thread it keeps busy; far less means it waited for the CPU).
  */
-export function cpuMeter(processes: Record<string, number>) {
-  const start = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid)]));
+export function cpuMeter(processes: Record<string, number | (() => number)>) {
+  const read = (p: number | (() => number)) => (typeof p === 'number' ? cpuSeconds(p) : p());
+  const start = Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, read(p)]));
   const t0 = performance.now();
   return (leads: number) => {
     const wall = (performance.now() - t0) / 1000;
     return Object.fromEntries(
-      Object.entries(processes).map(([name, pid]) => {
-        const used = cpuSeconds(pid) - start[name]!;
+      Object.entries(processes).map(([name, p]) => {
+        const used = read(p) - start[name]!;
         return [
           name,
           {
@@ -478,4 +482,18 @@ export function cpuMeter(processes: Record<string, number>) {
       }),
     );
   };
+}
+
+/** CPU seconds used so far by every PostgreSQL process on the machine (the server and its backends). */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(pid));
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return total;
 }

@@ -13,6 +13,7 @@ import {
   machine,
   main,
   openLoop,
+  postgresCpuSeconds,
   percentile,
   startBenchStack,
   waitFor,
@@ -76,7 +77,12 @@ main(async () => {
     };
     await phase(BASELINE_RATE, 5); // warm-up: connections, JIT, the worker's bundle
     const baseline = await phase(BASELINE_RATE, BASELINE_SECONDS);
-    const meter = cpuMeter({ api: api.child.pid!, worker: worker.pid! });
+    const meter = cpuMeter({
+      api: api.child.pid!,
+      worker: worker.pid!,
+      temporal: stack.temporalPid,
+      postgres: postgresCpuSeconds,
+    });
     const measured = await phase(RATE, SECONDS);
     const cpu = meter(measured.leads);
     const loadAfter = machine().loadavg;

@@ -102,6 +102,14 @@ describe('public holidays from date-holidays', () => {
     expect(holidaysOf(undefined, null, 2026)).toEqual([]);
   });
 
+  it('computes a country once and hands each caller a list of its own', () => {
+    const first = holidaysOf('GR', null, 2031);
+    first.push('not-a-holiday');
+    expect(holidaysOf('GR', null, 2031)).not.toContain('not-a-holiday');
+    expect(holidaysOf('GR', null, 2031)).toEqual(first.slice(0, -1));
+    expect(holidaysOf('GR', null, 2032)).not.toEqual(first.slice(0, -1)); // another year is another entry
+  });
+
   it('adds the holidays of the lead’s region', () => {
     // Epiphany is a holiday in Bavaria, not in Berlin.
     expect(holidaysOf('DE', 'BY', 2026)).toContain('2026-01-06');

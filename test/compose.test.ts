@@ -17,17 +17,20 @@ import {
   requireSecrets,
   temporalConnectionOptions,
 } from '../config';
+import { SERVER_DYNAMIC_CONFIG } from '../scripts/processes';
 import { searchAttributeDefinitions } from '../workflows/contracts';
 
 interface Service {
   image?: string;
   environment?: Record<string, string | number | boolean>;
+  configs?: { source: string; target: string }[];
   entrypoint?: string[];
   command?: string[];
 }
 
 const compose = parse(readFileSync(path.resolve(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
+  configs?: Record<string, { content?: string }>;
 };
 const ENTRY_POINTS = ['api/server.ts', 'worker/main.ts'];
 const ripenServices = Object.entries(compose.services).filter(([, s]) =>
@@ -109,6 +112,17 @@ it('registers every search attribute the lead workflow sets, with its type (a mi
   const registered = [...script.matchAll(/--name (\w+) --type (\w+)/g)].map(([, name, type]) => ({ name, type }));
   const byName = (a: { name?: string }, b: { name?: string }) => a.name!.localeCompare(b.name!);
   expect(registered.sort(byName)).toEqual(searchAttributeDefinitions().sort(byName));
+});
+
+it("runs Temporal with the dev server's dynamic config (eager activities), from the file the server reads", () => {
+  const temporal = compose.services.temporal!;
+  const file = String(temporal.environment?.DYNAMIC_CONFIG_FILE_PATH);
+  const mounted = temporal.configs?.find((c) => c.target === path.posix.join('/etc/temporal', file));
+  expect(mounted).toBeDefined();
+  const config = parse(compose.configs?.[mounted!.source]?.content ?? '') as Record<string, { value: unknown }[]>;
+  expect(Object.fromEntries(Object.entries(config).map(([key, [first]]) => [key, first?.value]))).toEqual(
+    SERVER_DYNAMIC_CONFIG,
+  );
 });
 
 it('generates the secrets once: a second run keeps the first values', () => {

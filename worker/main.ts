@@ -15,8 +15,11 @@ export async function runWorker(): Promise<void> {
   const config = loadConfig();
   const db = createDb(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   // Timeouts well inside the activities' 30-second start-to-close, so a hung SMTP server fails the attempt, which is retried.
+  // Pooled: a few SMTP connections kept open and reused, not a connection (TCP, greeting, EHLO) per e-mail.
   const mailer = nodemailer.createTransport({
     url: config.SMTP_URL,
+    pool: true,
+    maxConnections: 4,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,

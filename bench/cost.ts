@@ -1,0 +1,209 @@
+/**
+ * What one new lead costs the machine, per process: the CPU the API, the worker (per thread: its main
+ * thread, its workflow thread, the SDK core's threads, V8's helpers), the Temporal dev server and
+ * PostgreSQL use for each lead captured at a rate they all keep up with, the database's transactions and
+ * rows, and the history a lead leaves (events, workflow tasks, activities). Multiplied by a lead rate,
+ * it is the CPU that rate needs, against the cores the machine has: the limit of speed-to-lead, burst and
+ * updates, measured. Baseline in the same run: the same processes over the same time with no leads.
+ * `BENCH_PROFILE=1` also runs the worker under `--cpu-prof` and adds where its JS threads spend their time.
+ * `npm run bench:cost` writes bench/results/cost.json.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { leadWorkflowId } from '../workflows/contracts';
+import {
+  cpuMeter,
+  jsonPoster,
+  leadAddress,
+  leadBody,
+  machine,
+  main,
+  openLoop,
+  postgresCpuSeconds,
+  profileSummary,
+  startBenchStack,
+  stopChild,
+  waitFor,
+  writeResult,
+} from './harness';
+
+const RATE = Number(process.env.BENCH_RATE ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 40);
+const PROFILE = process.env.BENCH_PROFILE === '1';
+/** The lead rates the result prices (the speed-to-lead goal's, and the burst's provider rate). */
+const PRICED_RATES = [20, 50];
+
+/** CPU seconds of each thread of a process, by thread id (Linux /proc). */
+function threadCpu(pid: number): Map<string, { name: string; seconds: number }> {
+  const out = new Map<string, { name: string; seconds: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, { name: /\((.*)\)/.exec(stat)![1]!, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
+/** What a worker thread is, from its name (the main thread's id is the process's). */
+function threadKind(name: string, tid: string, pid: number): string {
+  if (tid === String(pid)) return 'main thread (activities, the SDK bridge, the payload codec)';
+  if (name.startsWith('workflow')) return 'workflow thread (the lead workflows)';
+  if (name.startsWith('tokio')) return "the SDK core's threads (gRPC, workflow state machines)";
+  return "V8's and Node's helper threads (GC, compilers)";
+}
+
+main(async () => {
+  const loadBefore = machine().loadavg;
+  const stack = await startBenchStack({ emailsPerSecond: RATE * 4, reps: 4 });
+  const http = jsonPoster(64);
+  const profDir = mkdtempSync(path.join(tmpdir(), 'ripen-cost-'));
+  try {
+    const api = await stack.startApi();
+    const worker = await stack.startWorker({}, PROFILE ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []);
+    const processes = {
+      api: api.child.pid!,
+      worker: worker.pid!,
+      temporal: stack.temporalPid,
+      postgres: postgresCpuSeconds,
+    };
+    let captured = 0;
+    const leadIds: string[] = [];
+    const phase = async (rate: number, seconds: number) => {
+      const first = captured;
+      captured += Math.round(rate * seconds);
+      await openLoop(rate, seconds, async (i) => {
+        const res = await http.post(`${api.url}/v1/leads`, stack.captureKey, leadBody(stack.run, first + i));
+        if (res.status !== 201) throw new Error(`capture answered ${res.status}: ${res.body}`);
+        leadIds.push((JSON.parse(res.body) as { leadId: string }).leadId);
+      });
+      const wanted = new Set(Array.from({ length: captured - first }, (_, i) => leadAddress(stack.run, first + i)));
+      await waitFor(
+        'every first touch',
+        () => stack.sink.mails.filter((m) => m.to.some((t) => wanted.has(t))).length >= wanted.size,
+        600_000,
+      );
+      // What follows a first touch (the rep's notice, the stage and board writes, the score) settles.
+      await new Promise((r) => setTimeout(r, 5000));
+    };
+    await phase(2, 10); // warm-up: connections, JIT, the worker's bundle
+
+    const idleSeconds = 15;
+    const idle = cpuMeter(processes);
+    await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    const baseline = idle(1);
+
+    const dbStats = async () =>
+      (
+        await stack.db.query<Record<string, string>>(
+          'SELECT xact_commit, tup_inserted, tup_updated, tup_returned FROM pg_stat_database WHERE datname = current_database()',
+        )
+      )[0]!;
+    const db0 = await dbStats();
+    const threads0 = threadCpu(worker.pid!);
+    const meter = cpuMeter(processes);
+    const t0 = performance.now();
+    const before = leadIds.length;
+    await phase(RATE, SECONDS);
+    const leads = leadIds.length - before;
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const cpu = meter(leads);
+    const threads1 = threadCpu(worker.pid!);
+    await new Promise((r) => setTimeout(r, 1000)); // pg_stat_database is refreshed at most every 500 ms
+    const db1 = await dbStats();
+
+    // The idle processes' CPU over the measured phase's wall time, per lead: the part that is not the leads'.
+    const idlePerLead = Object.fromEntries(
+      Object.entries(baseline).map(([name, b]) => [
+        name,
+        Number((((b.cpuSeconds / idleSeconds) * wallSeconds * 1000) / leads).toFixed(1)),
+      ]),
+    );
+    const perLead = Object.fromEntries(Object.entries(cpu).map(([name, c]) => [name, c.cpuMsPerLead]));
+    const sum = (xs: Record<string, number>) =>
+      Number(
+        Object.values(xs)
+          .reduce((s, ms) => s + ms, 0)
+          .toFixed(1),
+      );
+    const totalMsPerLead = sum(perLead);
+    const workerThreads: Record<string, number> = {};
+    for (const [tid, t] of threads1) {
+      const kind = threadKind(t.name, tid, worker.pid!);
+      workerThreads[kind] = (workerThreads[kind] ?? 0) + (t.seconds - (threads0.get(tid)?.seconds ?? 0));
+    }
+
+    // The history a new lead leaves, on a sample of the measured leads.
+    const sample = leadIds.slice(before).filter((_, i) => i % 20 === 0);
+    const shape = { events: 0, workflowTasks: 0, activities: 0, byActivity: {} as Record<string, number> };
+    for (const id of sample) {
+      const events = (await stack.client.workflow.getHandle(leadWorkflowId(id)).fetchHistory()).events ?? [];
+      shape.events += events.length;
+      for (const e of events) {
+        if (e.workflowTaskCompletedEventAttributes) shape.workflowTasks++;
+        const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
+        if (type) {
+          shape.activities++;
+          shape.byActivity[type] = (shape.byActivity[type] ?? 0) + 1;
+        }
+      }
+    }
+    const perSampled = (n: number) => Number((n / sample.length).toFixed(2));
+
+    let profile: object | undefined;
+    if (PROFILE) {
+      await stopChild(worker, 'SIGTERM'); // a profile is written when its thread ends
+      profile = Object.fromEntries(
+        readdirSync(profDir).map((f, i) => [`thread ${i}`, profileSummary(path.join(profDir, f), 20)]),
+      );
+    }
+
+    const cores = cpus().length;
+    writeResult('cost', {
+      benchmark: 'cost',
+      at: new Date().toISOString(),
+      machine: { ...machine(), loadavgBefore: loadBefore },
+      settings: { leadsPerSecond: RATE, seconds: SECONDS, reps: 4, profiled: PROFILE },
+      leads,
+      cpuMsPerLead: perLead,
+      totalCpuMsPerLead: totalMsPerLead,
+      coresUsed: Object.fromEntries(Object.entries(cpu).map(([name, c]) => [name, c.coresUsed])),
+      baseline: {
+        what: `the same processes with no leads (${idleSeconds} s), as CPU per lead over the measured phase's time`,
+        cpuMsPerLead: idlePerLead,
+        totalCpuMsPerLead: sum(idlePerLead),
+      },
+      ratio: Number((totalMsPerLead / Math.max(0.1, sum(idlePerLead))).toFixed(1)),
+      workerCpuMsPerLead: Object.fromEntries(
+        Object.entries(workerThreads)
+          .map(([k, s]) => [k, Number(((s * 1000) / leads).toFixed(1))] as const)
+          .sort((a, b) => b[1] - a[1]),
+      ),
+      database: Object.fromEntries(
+        Object.keys(db1).map((k) => [`${k}PerLead`, Number(((Number(db1[k]) - Number(db0[k])) / leads).toFixed(1))]),
+      ),
+      history: {
+        sampledLeads: sample.length,
+        eventsPerLead: perSampled(shape.events),
+        workflowTasksPerLead: perSampled(shape.workflowTasks),
+        activitiesPerLead: perSampled(shape.activities),
+        activities: Object.fromEntries(Object.entries(shape.byActivity).map(([k, n]) => [k, perSampled(n)])),
+      },
+      priced: PRICED_RATES.map((rate) => ({
+        leadsPerSecond: rate,
+        coresNeeded: Number(((totalMsPerLead * rate) / 1000).toFixed(2)),
+        cores,
+      })),
+      sustainableLeadsPerSecond: Number(((cores * 1000) / totalMsPerLead).toFixed(1)),
+      ...(profile ? { profile } : {}),
+    });
+  } finally {
+    http.close();
+    await stack.stop();
+    rmSync(profDir, { recursive: true, force: true });
+  }
+});
