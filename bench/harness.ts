@@ -490,7 +490,14 @@ export function postgresCpuSeconds(): number {
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(pid));
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(fields[1]);
+      const parent = readFileSync(`/proc/${ppid}/comm`, 'utf8').trim();
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      // The server's own process also counts its backends that have ended (cutime, cstime).
+      if (parent !== 'postgres') total += (Number(fields[13]) + Number(fields[14])) / 100;
     } catch {
       // the process ended between the listing and the read
     }
