@@ -183,10 +183,11 @@ it('shows every touch across channels, every score change with its reason and ev
   let timeline: any[] = [];
   for (let i = 0; i < 100; i++) {
     timeline = (await call('GET', `/v1/leads/${leadId}`, oulu)).body.timeline;
-    // The outcome's answer comes once it is decided; its touch and score are written just after.
+    // The outcome's answer comes once it is decided; its touch, score and stage are written just after, in any order.
     if (
       timeline.some((e) => e.type === 'touch' && e.kind === 'engagement') &&
-      timeline.some((e) => e.type === 'score' && e.reason === 'outcome reached')
+      timeline.some((e) => e.type === 'score' && e.reason === 'outcome reached') &&
+      timeline.some((e) => e.type === 'stage' && e.to === 'nurturing')
     )
       break;
     await new Promise((r) => setTimeout(r, 50));
