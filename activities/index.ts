@@ -6,6 +6,7 @@ import { classifyFailures } from './errors';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities, type MailSettings } from './send-email';
 import { createRoutingActivities } from './routing';
+import { createRunEffects } from './run-effects';
 import { createScoringActivities } from './scoring';
 import { createWelcomeActivities } from './welcome';
 
@@ -22,13 +23,14 @@ export interface ActivityDeps {
  * real ones, tests may pass others. Decisions stay in the workflow and in domain/.
  */
 export function createActivities(deps: ActivityDeps) {
-  return classifyFailures({
+  const activities = classifyFailures({
     ...createMailActivities(deps),
     ...createLifecycleActivities(deps),
     ...createRoutingActivities(deps),
     ...createScoringActivities({ db: deps.db, model: deps.scoringModel }),
     ...createCadenceActivities(deps),
   });
+  return { ...activities, ...createRunEffects(activities) };
 }
 
 export type LeadActivities = ReturnType<typeof createActivities>;

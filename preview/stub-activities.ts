@@ -3,6 +3,7 @@
  * PostgreSQL and SMTP (stub e-mail delivery). Scoring uses the real model (domain/scoring.ts), so
  * the score after each event is what production would compute.
  */
+import { createRunEffects } from '../activities/run-effects';
 import { Context } from '@temporalio/activity';
 import type { LeadActivities, MailActivities } from '../activities';
 import { timeZoneFor } from '../cadences/send-window';
@@ -66,6 +67,9 @@ export function createStubActivities(lead: PreviewLead, options: { model?: Scori
   };
 
   const activities: LeadActivities = {
+    async runEffects(input) {
+      return createRunEffects(activities).runEffects(input);
+    },
     async welcomeLead(input) {
       return {
         assignment: await activities.assignRep({

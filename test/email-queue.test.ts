@@ -74,7 +74,7 @@ it('schedules every send on <queue>-email, and a burst of first touches goes out
   // own queue, outside the provider's rate; the lead row's writes stay on the lead queue.
   expect(queueOf('welcomeLead')).toBe(`${stack.taskQueue}-email`);
   expect(queueOf('notifyRep') ?? queueOf('notifyManager')).toBe(`${stack.taskQueue}-notices`);
-  expect(queueOf('recordStage')).toBe(stack.taskQueue);
+  expect(queueOf('runEffects')).toBe(stack.taskQueue); // recordStage, cadenceProfile, scoreLead: one activity
 });
 
 it('delivers notices to the rep while first touches still wait on the provider rate, not behind them', async () => {

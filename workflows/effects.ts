@@ -1,13 +1,18 @@
 /**
- * The effect runner: starts each effect the decision core asks for as an activity, at once and
- * on its own, and reports its result back as an event. Nothing waits for an effect but the
- * effects the core put after it (`after`: the lead row's writes keep their order, a score follows
- * the touches it counts); a retrying activity holds up neither the lead's events nor its timers.
+ * The effect runner: starts the effects the decision core asks for as activities, at once, and
+ * reports each result back as an event. Nothing waits for an effect but the effects the core put
+ * after it (`after`: the lead row's writes keep their order, a score follows the touches it counts);
+ * a retrying activity holds up neither the lead's events nor its timers. A decision's database
+ * effects share one activity (domain/journey/batch.ts): a new lead's writes cost one activity task
+ * and one workflow task, not one of each per write.
  */
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
-import type { Effect, JourneyEvent } from '../domain/journey';
+import { batchOf, callFor, type BatchedActivity, type Effect, type JourneyEvent } from '../domain/journey';
 import { activities, mail, notices } from './activities';
 import { NOTICES_QUEUE_PATCH } from './contracts';
+
+/** Issue 17: a decision's database effects share one activity; runs started before keep one activity each. */
+export const BATCHED_EFFECTS_PATCH = 'batched-effects';
 
 export class EffectRunner {
   /** Effects not yet reported back, by key, for those that must follow them. */
@@ -17,6 +22,32 @@ export class EffectRunner {
     private readonly leadId: string,
     private readonly report: (event: JourneyEvent) => void,
   ) {}
+
+  /** One decision's effects: its database effects in one activity, where the code that batches them ran. */
+  startAll(effects: Effect[]): void {
+    const { batch, alone } = batchOf(effects, (key) => this.running.has(key));
+    if (batch.length === 0 || !patched(BATCHED_EFFECTS_PATCH)) {
+      for (const effect of effects) this.start(effect);
+      return;
+    }
+    const done = runBatch(this.leadId, batch)
+      .then(
+        (results) =>
+          batch.forEach(({ key }, i) => {
+            const r = results[i]!;
+            this.report(
+              r.ok
+                ? { type: 'effectDone', key, result: r.result ?? null }
+                : { type: 'effectFailed', key, error: r.error },
+            );
+          }),
+        (err: unknown) =>
+          batch.forEach(({ key }) => this.report({ type: 'effectFailed', key, error: failureMessage(err) })),
+      )
+      .finally(() => batch.forEach(({ key }) => this.running.delete(key)));
+    for (const { key } of batch) this.running.set(key, done);
+    for (const effect of alone) this.start(effect);
+  }
 
   start(effect: Effect): void {
     const run = () =>
@@ -39,87 +70,34 @@ function failureMessage(err: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-/** Notices go through the notices queue; a run that scheduled them on the e-mail queue before the patch replays as it ran. */
-function noticeSender() {
-  return patched(NOTICES_QUEUE_PATCH) ? notices() : mail();
+/** The batch as one activity; its summary lists what it does, and its result has one entry per effect, in order. */
+async function runBatch(leadId: string, batch: Effect[]) {
+  const calls = batch.map((effect) => callFor(leadId, effect, { businessDays: businessDays(effect) }));
+  const results = await activities.runEffects.executeWithOptions(
+    { summary: calls.map((c) => c.summary ?? c.activity).join('; ') },
+    [
+      {
+        leadId,
+        effects: calls.map((c, i) => ({ key: batch[i]!.key, activity: c.activity as BatchedActivity, input: c.input })),
+      },
+    ],
+  );
+  return batch.map(
+    ({ key }) => results.find((r) => r.key === key) ?? { ok: false as const, error: 'no result came back' },
+  );
 }
 
-/** One effect as its activity, with a summary a manager understands in the timeline. */
+/** One effect as its activity, with a summary a manager understands in the timeline where it has one. */
 function perform(leadId: string, effect: Effect): Promise<unknown> {
-  const key = effect.key;
-  switch (effect.kind) {
-    case 'welcome':
-      return mail().welcomeLead.executeWithOptions({ summary: 'route the lead and send the personal first touch' }, [
-        { leadId, assignmentKey: key, at: effect.at, sendFirstTouch: effect.sendFirstTouch, sendKey: effect.sendKey },
-      ]);
-    case 'assignRep':
-      return activities.assignRep.executeWithOptions({ summary: `find a rep: ${effect.reason}` }, [
-        {
-          leadId,
-          assignmentKey: key,
-          at: effect.at,
-          exclude: effect.exclude,
-          reason: effect.reason,
-          preferFormer: effect.preferFormer,
-        },
-      ]);
-    case 'sendEmail':
-      return mail().sendLeadEmail.executeWithOptions({ summary: effect.summary }, [
-        { leadId, repId: effect.repId, template: effect.template, sendKey: key },
-      ]);
-    case 'notifyRep':
-      return noticeSender().notifyRep.executeWithOptions({ summary: `tell the rep: ${effect.notice}` }, [
-        { leadId, repId: effect.repId, kind: effect.notice, sendKey: key, ...(effect.why ? { why: effect.why } : {}) },
-      ]);
-    case 'notifyManager':
-      return noticeSender().notifyManager.executeWithOptions({ summary: `tell the manager: ${effect.notice}` }, [
-        { leadId, repId: effect.repId, kind: effect.notice, sendKey: key, ...(effect.why ? { why: effect.why } : {}) },
-      ]);
-    case 'createTask':
-      return activities.createTask.executeWithOptions({ summary: `${effect.taskKind} task: ${effect.title}` }, [
-        { leadId, repId: effect.repId, taskKey: key, kind: effect.taskKind, title: effect.title, dueAt: effect.dueAt },
-      ]);
-    case 'recordStage':
-      return activities.recordStage.executeWithOptions({ summary: `record the stage: ${effect.to}` }, [
-        {
-          leadId,
-          changeKey: key,
-          from: effect.from,
-          to: effect.to,
-          reason: effect.reason,
-          actor: effect.actor,
-          at: effect.at,
-        },
-      ]);
-    case 'recordTouch':
-      return activities.recordTouch({
-        leadId,
-        touchKey: key,
-        at: effect.at,
-        kind: effect.touchKind,
-        channel: effect.channel,
-        details: effect.details,
-      });
-    case 'score':
-      return activities.scoreLead.executeWithOptions({ summary: `score: ${effect.reason}` }, [
-        { leadId, scoreKey: key, at: effect.at, reason: effect.reason },
-      ]);
-    case 'loadProfile':
-      // Leads started before the country calendars keep Monday–Friday (their histories asked for no calendar).
-      return activities.cadenceProfile({
-        leadId,
-        fallbackTimeZone: 'Europe/Helsinki',
-        businessDays: patched('business-days-by-country'),
-      });
-    case 'openOpportunity':
-      return activities.openOpportunity({ leadId, repId: effect.repId, opportunityKey: key, at: effect.at });
-    case 'closeOpportunity':
-      return activities.closeOpportunity({ leadId, status: effect.status, at: effect.at });
-    case 'recordJunkFlag':
-      return activities.recordJunkFlag({ leadId, flagKey: key, reason: effect.reason, by: effect.by, at: effect.at });
-    case 'decideJunkFlag':
-      return activities.decideJunkFlag({ leadId, decision: effect.decision, by: effect.by, at: effect.at });
-    case 'syncLead':
-      return activities.syncLead({ leadId, ...effect.board });
-  }
+  const { queue, activity, input, summary } = callFor(leadId, effect, { businessDays: businessDays(effect) });
+  // Notices go through the notices queue; a run that scheduled them on the e-mail queue before the patch replays as it ran.
+  const proxies =
+    queue === 'lead' ? activities : queue === 'mail' || !patched(NOTICES_QUEUE_PATCH) ? mail() : notices();
+  const fn = (proxies as unknown as Record<string, typeof activities.syncLead>)[activity]!;
+  return summary ? fn.executeWithOptions({ summary }, [input as never]) : fn(input as never);
+}
+
+/** Leads started before the country calendars keep Monday–Friday (their histories asked for no calendar). */
+function businessDays(effect: Effect): boolean {
+  return effect.kind === 'loadProfile' && patched('business-days-by-country');
 }

@@ -90,7 +90,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   function apply(event: JourneyEvent): LeadState {
     const decided = decide(state, event, Date.now(), config);
     state = decided.state;
-    for (const effect of decided.effects) runner.start(effect);
+    runner.startAll(decided.effects);
     publish(state);
     return state.lead;
   }
@@ -118,7 +118,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
 
   // Effects a previous run started and never heard back from run again (their keys make that safe),
   // before any handler is set: a buffered signal is applied the moment its handler is.
-  for (const effect of state.inFlight) runner.start(effect);
+  runner.startAll(state.inFlight);
 
   setHandler(leadStateQuery, () => state.lead);
   setHandler(captureSignal, (touch) => void apply({ type: 'capture', touch }));

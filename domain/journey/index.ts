@@ -2,3 +2,4 @@
 export * from './types';
 export { decide, initialState, refusal, rememberedAnswer, REMEMBERED_ANSWERS, runIsOver, type NewLead } from './decide';
 export { MAX_SCHEDULED } from './events';
+export { BATCHED_ACTIVITIES, BATCHED_KINDS, batchOf, callFor, type BatchedActivity, type Call } from './batch';
