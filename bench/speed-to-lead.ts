@@ -25,6 +25,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const BASELINE_RATE = 2;
 const BASELINE_SECONDS = 20;
+const CURVE_RATES = [5, 8, 12];
+const CURVE_SECONDS = 30;
 
 main(async () => {
   const loadBefore = machine().loadavg;
@@ -77,6 +79,9 @@ main(async () => {
     };
     await phase(BASELINE_RATE, 5); // warm-up: connections, JIT, the worker's bundle
     const baseline = await phase(BASELINE_RATE, BASELINE_SECONDS);
+    // The curve between: where on this machine the goal stops holding (bench:cost gives the CPU a lead needs).
+    const curve = [];
+    for (const rate of CURVE_RATES) curve.push(await phase(rate, CURVE_SECONDS));
     const meter = cpuMeter({
       api: api.child.pid!,
       worker: worker.pid!,
@@ -100,6 +105,14 @@ main(async () => {
       met: measured.p99Ms < 1000,
       measured,
       baseline: { what: `the same, at ${BASELINE_RATE} leads/s`, ...baseline },
+      curve: {
+        what: `the same at rates between, ${CURVE_SECONDS} s each: the highest rate whose p99 meets the goal here`,
+        phases: curve,
+        highestRateMeetingGoal: Math.max(
+          0,
+          ...[baseline, ...curve].filter((p) => p.p99Ms < 1000).map((p) => p.leadsPerSecond),
+        ),
+      },
       ratio: Number((measured.p99Ms / baseline.p99Ms).toFixed(2)),
       captureErrors: errors,
       cpu: { what: 'CPU per lead and the share of a core each process got, measured phase', ...cpu },

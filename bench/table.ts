@@ -16,6 +16,15 @@ const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
 const rows: [string, (r: R) => [string, string, string, string]][] = [
   [
+    'cost',
+    (r) => [
+      `${r.totalCpuMsPerLead} ms of CPU a new lead (API ${r.cpuMsPerLead.api}, worker ${r.cpuMsPerLead.worker}, Temporal ${r.cpuMsPerLead.temporal}, PostgreSQL ${r.cpuMsPerLead.postgres}): ${r.sustainableLeadsPerSecond} leads/s on ${r.machine.cpus} cores`,
+      '— (the limit of the next three)',
+      `idle ${r.baseline.totalCpuMsPerLead} ms`,
+      String(r.ratio),
+    ],
+  ],
+  [
     'capture',
     (r) => [
       `${r.api.perSecond}/s`,

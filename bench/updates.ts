@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { leadWorkflowId, reportOutcomeUpdate } from '../workflows/contracts';
 import {
   closedLoop,
+  cpuMeter,
+  isNotice,
   jsonPoster,
   leadAddress,
   leadBody,
@@ -15,6 +17,7 @@ import {
   main,
   openLoop,
   percentile,
+  postgresCpuSeconds,
   startBenchStack,
   waitFor,
   writeResult,
@@ -30,7 +33,7 @@ main(async () => {
   const http = jsonPoster(64);
   try {
     const api = await stack.startApi();
-    await stack.startWorker();
+    const worker = await stack.startWorker();
     const leadIds: string[] = [];
     await closedLoop(LEADS, 16, async (i) => {
       const res = await http.post(`${api.url}/v1/leads`, stack.captureKey, leadBody(stack.run, i));
@@ -54,7 +57,26 @@ main(async () => {
         maxMs: percentile(s, 1),
       };
     };
+    // Settled: every lead's notice to its rep has gone too, so neither phase runs beside the captures' last effects.
+    await waitFor('every rep notice', () => stack.sink.mails.filter(isNotice).length >= LEADS, 1_800_000);
+    await new Promise((r) => setTimeout(r, 5_000));
+    const outcomesStored = async () =>
+      Number(
+        (
+          await stack.db.query<{ n: string }>(
+            "SELECT count(*) AS n FROM touches WHERE kind = 'outcome' AND lead_id = ANY($1)",
+            [leadIds],
+          )
+        )[0]!.n,
+      );
     const loadAtStart = machine().loadavg;
+    const processes = {
+      api: api.child.pid!,
+      worker: worker.pid!,
+      temporal: stack.temporalPid,
+      postgres: postgresCpuSeconds,
+    };
+    const apiMeter = cpuMeter(processes);
     const count = RATE * SECONDS;
     const apiMs: number[] = [];
     let apiFailed = 0;
@@ -72,6 +94,11 @@ main(async () => {
       if (res.status === 200) apiMs.push(performance.now() - t0);
       else apiFailed++;
     });
+    // The outcomes' own effects (touch, score, board) land before the baseline runs, so it does not run beside them.
+    await waitFor('the outcomes stored', async () => (await outcomesStored()) >= apiMs.length, 600_000);
+    const apiCpu = apiMeter(count);
+    await new Promise((r) => setTimeout(r, 5_000));
+    const bareMeter = cpuMeter(processes);
     const bareMs: number[] = [];
     let bareFailed = 0;
     await openLoop(RATE, SECONDS, async (i) => {
@@ -87,6 +114,8 @@ main(async () => {
         bareFailed++;
       }
     });
+    await waitFor('the outcomes stored', async () => (await outcomesStored()) >= apiMs.length + bareMs.length, 600_000);
+    const bareCpu = bareMeter(count);
     const apiSummary = summarize(apiMs, apiFailed);
     const bare = summarize(bareMs, bareFailed);
     writeResult('updates', {
@@ -100,6 +129,11 @@ main(async () => {
       api: { ...apiSummary, statuses },
       baseline: { what: 'the same update through the Temporal client, no API', ...bare },
       ratio: Number((apiSummary.p99Ms / bare.p99Ms).toFixed(2)),
+      limits: {
+        what: 'CPU per update and the share of a core each process got, from the first request until its effects were stored',
+        api: apiCpu,
+        baseline: bareCpu,
+      },
     });
   } finally {
     http.close();
