@@ -7,7 +7,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import fc from 'fast-check';
 import { createRunEffects } from '../activities/run-effects';
-import { BATCHED_KINDS, batchOf, type Effect } from '../domain/journey';
+import { BATCHED_ACTIVITIES, BATCHED_KINDS, batchOf, callFor, type Effect } from '../domain/journey';
 import { scheduledActivities } from './helpers/history';
 import { startStack, type Stack } from './helpers/stack';
 import { waitUntil } from './helpers/wait';
@@ -68,6 +68,21 @@ describe('which effects share an activity', () => {
     expect(batch.map((e) => e.key)).toEqual(['s', 'p', 'b']);
     expect(alone.map((e) => e.key)).toEqual(['w', 'c']);
   });
+});
+
+it('does every kind that may share an activity with an activity the batch may run, on the lead queue', () => {
+  for (const kind of BATCHED_KINDS) {
+    const call = callFor('lead-1', { key: 'k', kind, board: {} } as unknown as Effect, { businessDays: true });
+    expect({
+      kind,
+      queue: call.queue,
+      batchable: (BATCHED_ACTIVITIES as readonly string[]).includes(call.activity),
+    }).toEqual({
+      kind,
+      queue: 'lead',
+      batchable: true,
+    });
+  }
 });
 
 describe('the batch activity', () => {

@@ -1,5 +1,6 @@
 /**
- * Which of one decision's effects run together, in one activity (issue 17: a new lead cost the Temporal
+ * Effects as activity calls (`callFor`: which activity on which queue, with what input), and which of one
+ * decision's effects run together in one activity (issue 17: a new lead cost the Temporal
  * server and the worker an activity task and a workflow task for each of its database writes): the lead's
  * own writes and reads in PostgreSQL. An effect joins only if every effect it must follow (`after`) is in
  * the same batch or no longer under way, so a batch never waits on an e-mail or on an earlier decision's
@@ -127,8 +128,19 @@ export function callFor(leadId: string, effect: Effect, options: { businessDays:
         `${effect.taskKind} task: ${effect.title}`,
       );
     case 'recordStage':
-      const { from, to, reason, actor, at } = effect;
-      return lead('recordStage', { leadId, changeKey: key, from, to, reason, actor, at }, `record the stage: ${to}`);
+      return lead(
+        'recordStage',
+        {
+          leadId,
+          changeKey: key,
+          from: effect.from,
+          to: effect.to,
+          reason: effect.reason,
+          actor: effect.actor,
+          at: effect.at,
+        },
+        `record the stage: ${effect.to}`,
+      );
     case 'recordTouch':
       return lead('recordTouch', {
         leadId,
