@@ -15,9 +15,6 @@ export interface BatchedEffect {
 }
 export type BatchedResult = { key: string; ok: true; result: unknown } | { key: string; ok: false; error: string };
 
-/** Failure types a retry cannot fix even when thrown as retryable (the workflow's activity options say the same). */
-const FINAL_TYPES = new Set(['LeadNotFound', 'NoEmailAddress']);
-
 export function createRunEffects(activities: Record<BatchedActivity, (input: never) => Promise<unknown>>) {
   return {
     async runEffects(input: { leadId: string; effects: BatchedEffect[] }): Promise<BatchedResult[]> {
@@ -29,7 +26,7 @@ export function createRunEffects(activities: Record<BatchedActivity, (input: nev
           const result = await activities[effect.activity](effect.input as never);
           results.push({ key: effect.key, ok: true, result: result ?? null });
         } catch (err) {
-          if (!(err instanceof ApplicationFailure && (err.nonRetryable || FINAL_TYPES.has(err.type ?? '')))) throw err;
+          if (!(err instanceof ApplicationFailure && err.nonRetryable)) throw err;
           results.push({ key: effect.key, ok: false, error: `${err.type ?? 'Error'}: ${err.message}` });
         }
       }

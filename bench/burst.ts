@@ -16,7 +16,7 @@ import {
   leadBody,
   machine,
   main,
-  postgresCpuSeconds,
+  stackProcesses,
   startBenchStack,
   waitFor,
   welcomeBreakdown,
@@ -35,12 +35,7 @@ main(async () => {
   try {
     const api = await stack.startApi();
     const worker = await stack.startWorker();
-    const meter = cpuMeter({
-      api: api.child.pid!,
-      worker: worker.pid!,
-      temporal: stack.temporalPid,
-      postgres: postgresCpuSeconds,
-    });
+    const meter = cpuMeter(stackProcesses(stack, api.child, worker));
     const wanted = new Set(Array.from({ length: LEADS }, (_, i) => leadAddress(stack.run, i)));
     const leadIds: string[] = [];
     let errors = 0;

@@ -8,7 +8,7 @@
  * `BENCH_PROFILE=1` also runs the worker under `--cpu-prof` and adds where its JS threads spend their time.
  * `npm run bench:cost` writes bench/results/cost.json.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { leadWorkflowId } from '../workflows/contracts';
@@ -20,8 +20,9 @@ import {
   machine,
   main,
   openLoop,
-  postgresCpuSeconds,
+  procStat,
   profileSummary,
+  stackProcesses,
   startBenchStack,
   stopChild,
   waitFor,
@@ -39,9 +40,8 @@ function threadCpu(pid: number): Map<string, { name: string; seconds: number }> 
   const out = new Map<string, { name: string; seconds: number }>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(tid, { name: /\((.*)\)/.exec(stat)![1]!, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+      const { name, cpuSeconds } = procStat(`/proc/${pid}/task/${tid}/stat`);
+      out.set(tid, { name, seconds: cpuSeconds });
     } catch {
       // the thread ended between the listing and the read
     }
@@ -57,12 +57,7 @@ main(async () => {
   try {
     const api = await stack.startApi();
     const worker = await stack.startWorker({}, PROFILE ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []);
-    const processes = {
-      api: api.child.pid!,
-      worker: worker.pid!,
-      temporal: stack.temporalPid,
-      postgres: postgresCpuSeconds,
-    };
+    const processes = stackProcesses(stack, api.child, worker);
     let captured = 0;
     const leadIds: string[] = [];
     const phase = async (rate: number, seconds: number) => {

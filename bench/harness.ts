@@ -451,10 +451,24 @@ export function profileSummary(file: string, top = 15) {
   };
 }
 
+/**
+ * A process's or thread's `stat` file (`/proc/<pid>/stat`, `/proc/<pid>/task/<tid>/stat`): its name, parent,
+ * CPU seconds used (user + system) and those of its children that have ended. Clock ticks: USER_HZ = 100.
+ */
+export function procStat(file: string) {
+  const stat = readFileSync(file, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the name may hold spaces and parentheses
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    ppid: Number(fields[1]),
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100,
+    endedChildrenCpuSeconds: (Number(fields[13]) + Number(fields[14])) / 100,
+  };
+}
+
 /** CPU seconds a process has used so far (user + system, Linux /proc). */
 export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  return procStat(`/proc/${pid}/stat`).cpuSeconds;
 }
 
 /**
@@ -484,20 +498,22 @@ export function cpuMeter(processes: Record<string, number | (() => number)>) {
   };
 }
 
+/** The processes of a run whose CPU the benchmarks read: the API, the worker, the dev server and PostgreSQL. */
+export function stackProcesses(stack: BenchStack, api: ChildProcess, worker: ChildProcess) {
+  return { api: api.pid!, worker: worker.pid!, temporal: stack.temporalPid, postgres: postgresCpuSeconds };
+}
+
 /** CPU seconds used so far by every PostgreSQL process on the machine (the server and its backends). */
 export function postgresCpuSeconds(): number {
   let total = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(fields[1]);
-      const parent = readFileSync(`/proc/${ppid}/comm`, 'utf8').trim();
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
-      // The server's own process also counts its backends that have ended (cutime, cstime).
-      if (parent !== 'postgres') total += (Number(fields[13]) + Number(fields[14])) / 100;
+      const stat = procStat(`/proc/${pid}/stat`);
+      if (stat.name !== 'postgres') continue;
+      total += stat.cpuSeconds;
+      // The server's own process also counts its backends that have ended.
+      if (procStat(`/proc/${stat.ppid}/stat`).name !== 'postgres') total += stat.endedChildrenCpuSeconds;
     } catch {
       // the process ended between the listing and the read
     }

@@ -13,8 +13,8 @@ import {
   machine,
   main,
   openLoop,
-  postgresCpuSeconds,
   percentile,
+  stackProcesses,
   startBenchStack,
   waitFor,
   welcomeBreakdown,
@@ -82,12 +82,7 @@ main(async () => {
     // The curve between: where on this machine the goal stops holding (bench:cost gives the CPU a lead needs).
     const curve = [];
     for (const rate of CURVE_RATES) curve.push(await phase(rate, CURVE_SECONDS));
-    const meter = cpuMeter({
-      api: api.child.pid!,
-      worker: worker.pid!,
-      temporal: stack.temporalPid,
-      postgres: postgresCpuSeconds,
-    });
+    const meter = cpuMeter(stackProcesses(stack, api.child, worker));
     const measured = await phase(RATE, SECONDS);
     const cpu = meter(measured.leads);
     const loadAfter = machine().loadavg;

@@ -17,7 +17,7 @@ import {
   main,
   openLoop,
   percentile,
-  postgresCpuSeconds,
+  stackProcesses,
   startBenchStack,
   waitFor,
   writeResult,
@@ -70,12 +70,7 @@ main(async () => {
         )[0]!.n,
       );
     const loadAtStart = machine().loadavg;
-    const processes = {
-      api: api.child.pid!,
-      worker: worker.pid!,
-      temporal: stack.temporalPid,
-      postgres: postgresCpuSeconds,
-    };
+    const processes = stackProcesses(stack, api.child, worker);
     const apiMeter = cpuMeter(processes);
     const count = RATE * SECONDS;
     const apiMs: number[] = [];
