@@ -1,5 +1,4 @@
-import { captureLead, leadWorkflowInput } from '../db/leads';
-import { anyErased } from '../db/suppressions';
+import { captureLead, leadWorkflowInput, PersonErasedError } from '../db/leads';
 import { normalizeEmail, normalizePhone } from '../domain/identity';
 import { supportedLocale } from '../domain/i18n';
 import { addressHashes } from '../privacy/tokens';
@@ -23,25 +22,23 @@ export interface CaptureOutcome {
 export async function capture(deps: RouteDeps, body: CaptureLeadBody, now = new Date()): Promise<CaptureOutcome> {
   const { source, email, phone, update, language, ...details } = body;
   return deps.db.withTransaction(async (tx) => {
-    if (
-      await anyErased(
-        tx,
-        identityAddresses({ email, phone }).flatMap((address) => addressHashes(deps.secret, address)),
-      )
-    ) {
-      throw new HttpError(
-        409,
-        'erased',
-        'This person asked for their data to be erased: they are not captured again. Remove them from the source list.',
-      );
-    }
     const { lead, created, touchId, consentRecorded } = await captureLead(
       tx,
       { email, phone, ...details, language: language === undefined ? undefined : supportedLocale(language) },
       source,
       now,
-      { update: update === true },
-    );
+      {
+        update: update === true,
+        erasedHashes: identityAddresses({ email, phone }).flatMap((address) => addressHashes(deps.secret, address)),
+      },
+    ).catch((err: unknown) => {
+      if (!(err instanceof PersonErasedError)) throw err;
+      throw new HttpError(
+        409,
+        'erased',
+        'This person asked for their data to be erased: they are not captured again. Remove them from the source list.',
+      );
+    });
     const workflowId = leadWorkflowId(lead.id);
     // R5: a lead confirmed as junk keeps its record and this touch, but nothing is started or sent again.
     if (lead.stage === 'disqualified') return { leadId: lead.id, workflowId, created };

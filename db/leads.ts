@@ -86,34 +86,47 @@ export interface CaptureResult {
   consentRecorded?: Consent;
 }
 
+/** The capture of a person who asked for their data to be erased (R-erasure): nothing is stored. */
+export class PersonErasedError extends Error {
+  override readonly name = 'PersonErasedError';
+  constructor() {
+    super('this person asked for their data to be erased');
+  }
+}
+
+/** The SQLSTATE capture_match raises for an erased person (db/migrations/1700000013000_capture_match.sql). */
+const ERASED_SQLSTATE = 'RPERA';
+
 /**
- * R3: one row per person. Takes a transaction-scoped advisory lock on each identity key (in sorted
- * order, so concurrent captures cannot deadlock), then matches by e-mail, else by phone, else inserts.
- * A phone matches only a lead without e-mail, or a capture without e-mail (a shared office phone is
- * not one person). A returning person keeps the first touch, and their capture never overwrites silently
- * (issue 13.5): its touch records what it brought; a stored field changes only where it is empty, or with
- * `update`; consent changes only with a consent object stating its basis, recorded with time and source.
+ * R3: one row per person. capture_match (one round trip) refuses an erased person, takes a
+ * transaction-scoped advisory lock on each identity key (sorted, so concurrent captures cannot deadlock),
+ * then matches by e-mail, else by phone, else this inserts. A phone matches only a lead without e-mail,
+ * or a capture without e-mail (a shared office phone is not one person). A returning person keeps the
+ * first touch, and their capture never overwrites silently (issue 13.5): its touch records what it
+ * brought; a stored field changes only where it is empty, or with `update`; consent changes only with a
+ * consent object stating its basis, recorded with time and source.
+ * `erasedHashes`: the capture's address hashes under every suppression key; any of them erased throws
+ * PersonErasedError.
  */
 export async function captureLead(
   tx: Tx,
   details: LeadDetails,
   source: LeadSource,
   at: Date,
-  options: { update?: boolean } = {},
+  options: { update?: boolean; erasedHashes?: string[] } = {},
 ): Promise<CaptureResult> {
-  for (const key of identityKeys(details)) {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-  }
   const email = details.email ? normalizeEmail(details.email) : null;
   const phone = details.phone ? normalizePhone(details.phone) : null;
-  const [existing] = await tx.query<LeadRow>(
-    `SELECT * FROM leads
-      WHERE email_normalized = $1
-         OR (phone_normalized = $2 AND (email_normalized IS NULL OR $1::text IS NULL))
-      ORDER BY (email_normalized = $1) IS TRUE DESC, created_at
-      LIMIT 1`,
-    [email, phone],
-  );
+  const [existing] = await tx
+    .query<LeadRow>('SELECT * FROM capture_match($1, $2, $3, $4)', [
+      identityKeys(details),
+      options.erasedHashes ?? [],
+      email,
+      phone,
+    ])
+    .catch((err: unknown) => {
+      throw (err as { code?: unknown }).code === ERASED_SQLSTATE ? new PersonErasedError() : err;
+    });
 
   // Every lead has a language: the capture's, else (for a new lead, or one from before languages) its country's,
   // the country the row will hold after this capture.
@@ -153,7 +166,7 @@ export async function captureLead(
         : {}),
     };
   };
-  // The lead row and the capture touch in one statement: one round trip fewer on the hot path.
+  // The lead row, the capture touch and the consent it states in one statement: the hot path's round trips.
   let write: string;
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
@@ -185,21 +198,19 @@ export async function captureLead(
     }
     write = `INSERT INTO leads (${columns.join(', ')}) VALUES (${values.join(', ')}) RETURNING *`;
   }
+  // Consent as stated, with basis, time and source; the latest statement counts at send time.
+  const consentInsert = consent
+    ? `, consent AS (INSERT INTO consents (lead_id, marketing, basis, text, source, at)
+                     SELECT id, ${[consent.marketing, consent.basis ?? 'consent', consent.text ?? null, source, consent.at ?? at].map(param).join(', ')} FROM lead)`
+    : '';
   const [row] = await tx.query<LeadRow & { touch_id: string }>(
     `WITH lead AS (${write}),
           touch AS (INSERT INTO touches (lead_id, at, kind, channel, source, details)
-                    SELECT id, ${param(at)}, 'capture', ${param(source.channel)}, ${param(source)}, ${param(touchDetails())} FROM lead RETURNING id)
+                    SELECT id, ${param(at)}, 'capture', ${param(source.channel)}, ${param(source)}, ${param(touchDetails())} FROM lead RETURNING id)${consentInsert}
      SELECT lead.*, touch.id AS touch_id FROM lead, touch`,
     params,
   );
   const { touch_id: touchId, ...lead } = row!;
-  if (consent) {
-    // Consent as stated, with basis, time and source; the latest statement counts at send time.
-    await tx.query(
-      'INSERT INTO consents (lead_id, marketing, basis, text, source, at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [lead.id, consent.marketing, consent.basis ?? 'consent', consent.text ?? null, source, consent.at ?? at],
-    );
-  }
   return { lead, created: !existing, touchId: String(touchId), consentRecorded: consent };
 }
 

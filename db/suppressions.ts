@@ -43,14 +43,6 @@ export async function hasMarketingConsent(db: Db | Tx, leadId: string): Promise<
   return row?.marketing === true;
 }
 
-/** Whether any of these address hashes belongs to an erased person (one round trip on the capture path). */
-export async function anyErased(db: Db | Tx, addressHashes: string[]): Promise<boolean> {
-  const rows = await db.query("SELECT 1 FROM suppressions WHERE address_hash = ANY($1) AND reason = 'erased' LIMIT 1", [
-    addressHashes,
-  ]);
-  return rows.length > 0;
-}
-
 /**
  * `secrets:rotate`: moves every entry whose address PostgreSQL still holds (a lead's, or a sent
  * e-mail's) under the first suppression key. Entries of erased people cannot move (nothing of them is
