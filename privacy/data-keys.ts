@@ -46,6 +46,8 @@ export interface DataKeyStore {
   byId(keyId: string): Promise<DataKey>;
   /** Drops this process's cached copies of a lead's key (after erasing it). */
   forget(leadId: string): void;
+  /** How many keys this process holds: each is dropped once past its stale-if-error window, so this stays bounded. */
+  cachedKeys(): number;
 }
 
 /**
@@ -60,24 +62,33 @@ export function openDataKeyStore(databaseUrl: string, masterKeys: Keyring): Data
 export function createDataKeyStore(
   db: Db,
   masterKeys: Keyring,
-  options: { cacheMs?: number; staleIfErrorMs?: number } = {},
+  options: { cacheMs?: number; staleIfErrorMs?: number; clock?: () => number } = {},
 ): DataKeyStore {
   const cacheMs = options.cacheMs ?? CACHE_MS;
   const staleIfErrorMs = options.staleIfErrorMs ?? STALE_IF_ERROR_MS;
-  const byKeyId = new Map<string, { key: DataKey; until: number }>();
+  const now = options.clock ?? Date.now;
+  /** Oldest first (a key remembered again moves to the end), so the keys past any use are at the front. */
+  const byKeyId = new Map<string, { key: DataKey; until: number; leadId?: string }>();
   const keyIdOfLead = new Map<string, string>();
   const pending = new Map<string, Promise<DataKey>>();
 
   const remember = (row: KeyRow, leadId?: string): DataKey => {
     if (!row.wrapped_key) throw new ErasedKeyError(row.key_id);
     const key = { keyId: row.key_id, key: unwrap(masterKeys, row) };
-    byKeyId.set(row.key_id, { key, until: Date.now() + cacheMs });
+    // A worker meets every lead in turn: without dropping the keys no use is left for, the maps grew by each lead.
+    for (const [keyId, entry] of byKeyId) {
+      if (entry.until + staleIfErrorMs > now()) break;
+      byKeyId.delete(keyId);
+      if (entry.leadId !== undefined && keyIdOfLead.get(entry.leadId) === keyId) keyIdOfLead.delete(entry.leadId);
+    }
+    byKeyId.delete(row.key_id);
+    byKeyId.set(row.key_id, { key, until: now() + cacheMs, leadId });
     if (leadId) keyIdOfLead.set(leadId, row.key_id);
     return key;
   };
   const cached = (keyId: string | undefined) => {
     const hit = keyId === undefined ? undefined : byKeyId.get(keyId);
-    return hit && hit.until > Date.now() ? hit.key : undefined;
+    return hit && hit.until > now() ? hit.key : undefined;
   };
   /** The load, or with PostgreSQL unreachable, the key this process last had (up to staleIfErrorMs past its expiry). */
   const orStale = async (keyId: string | undefined, load: () => Promise<DataKey>): Promise<DataKey> => {
@@ -85,7 +96,7 @@ export function createDataKeyStore(
       return await load();
     } catch (err) {
       const hit = keyId === undefined ? undefined : byKeyId.get(keyId);
-      if (hit && isDatabaseUnavailable(err) && hit.until + staleIfErrorMs > Date.now()) return hit.key;
+      if (hit && isDatabaseUnavailable(err) && hit.until + staleIfErrorMs > now()) return hit.key;
       throw err;
     }
   };
@@ -151,6 +162,7 @@ export function createDataKeyStore(
       keyIdOfLead.delete(leadId);
       if (keyId) byKeyId.delete(keyId);
     },
+    cachedKeys: () => byKeyId.size,
   };
 }
 

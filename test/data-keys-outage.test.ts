@@ -1,9 +1,10 @@
 /**
- * Issue 12.7, found by `npm run faults`: with PostgreSQL stopped, the worker's payload codec could
+ * The data key store's cache. Issue 12.7, found by `npm run faults`: with PostgreSQL stopped, the worker's payload codec could
  * not fetch a lead's data key to encode an activity's failure; the SDK treats that as fatal and the
  * worker process died. The key store now keeps using a key it had (stale-if-error) while the
  * database cannot be reached, and only then. The database is the run's; "unreachable" is a Db whose
- * queries fail as an unreachable server's do.
+ * queries fail as an unreachable server's do. Issue 17: a worker meets every lead in turn, so the cache drops
+ * the keys past that window instead of holding one per lead for the life of the process.
  */
 import { createDb, type Db } from '../db';
 import { captureLead } from '../db/leads';
@@ -61,4 +62,33 @@ it('does not use a stale key for any other error, nor past the stale window', as
   await noStale.forLead(leadId);
   fail(unreachable());
   await expect(noStale.forLead(leadId)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+});
+
+it('holds only the keys still within their stale window, however many leads pass through', async () => {
+  let clock = Date.now();
+  const keys = createDataKeyStore(real, masterKeyring(), {
+    cacheMs: 1_000,
+    staleIfErrorMs: 10_000,
+    clock: () => clock,
+  });
+  const first = await newLead();
+  const firstKey = await keys.forLead(first);
+  for (let i = 0; i < 3; i++) await keys.forLead(await newLead());
+  expect(keys.cachedKeys()).toBe(4);
+
+  clock += 11_001; // every key so far is past its cache time and its stale window
+  const later = await newLead();
+  await keys.forLead(later);
+  expect(keys.cachedKeys()).toBe(1);
+  // A dropped key is read again when needed: the same key, not a new one.
+  expect(await keys.forLead(first)).toEqual(firstKey);
+  expect(keys.cachedKeys()).toBe(2);
+
+  // A key in use moves to the back: it outlives the ones remembered before it.
+  clock += 5_000;
+  await keys.forLead(first); // past its cache time: read again, remembered anew
+  clock += 6_001; // `later` is past its window now, `first` is not
+  await keys.forLead(await newLead());
+  expect(keys.cachedKeys()).toBe(2);
+  expect(await keys.forLead(first)).toEqual(firstKey);
 });
