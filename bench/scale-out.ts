@@ -40,14 +40,27 @@ main(async () => {
       const wanted = new Set(Array.from({ length: LEADS }, (_, i) => leadAddress(stack.run, first + i)));
       const leadIds: string[] = [];
       let errors = 0;
+      const failures: Record<string, number> = {};
+      let retried = 0;
       const started = performance.now();
       await closedLoop(LEADS, CONCURRENCY, async (i) => {
         if (i === Math.floor(LEADS / 2)) onHalf?.();
-        const res = await http
-          .post(`${apiUrls[i % apiUrls.length]}/v1/leads`, stack.captureKey, leadBody(stack.run, first + i))
-          .catch(() => null);
-        if (res?.status === 201) leadIds.push((JSON.parse(res.body) as { leadId: string }).leadId);
-        else errors++;
+        // As a form backend would (docs/api.md): a 503 or no answer stored nothing, so the capture is sent again, a
+        // few times; a lead is lost only if it never gets a 201 (a 200 would say the failed attempt stored it).
+        const url = `${apiUrls[i % apiUrls.length]}/v1/leads`;
+        const body = leadBody(stack.run, first + i);
+        let res: { status: number; body: string } = { status: 0, body: '' };
+        for (let attempt = 0; attempt < 5; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 1000));
+          res = await http.post(url, stack.captureKey, body).catch((err: Error) => ({ status: 0, body: err.message }));
+          if (res.status !== 503 && res.status !== 0) break;
+          retried++;
+          console.error(`capture ${first + i} answered ${res.status || 'nothing'}: ${res.body}`);
+        }
+        if (res.status === 201) return void leadIds.push((JSON.parse(res.body) as { leadId: string }).leadId);
+        errors++;
+        failures[res.status || 'no answer'] = (failures[res.status || 'no answer'] ?? 0) + 1;
+        console.error(`capture ${first + i} answered ${res.status}: ${res.body}`);
       });
       const captured = performance.now();
       const firstTouches = () => stack.sink.mails.filter((m) => m.to.some((t) => wanted.has(t)));
@@ -58,6 +71,8 @@ main(async () => {
       return {
         leadIds,
         errors,
+        failures,
+        retried,
         capturePerSecond: Number((leadIds.length / ((captured - started) / 1000)).toFixed(1)),
         firstTouchesPerSecond: Number((touched() / ((lastTouch - started) / 1000)).toFixed(1)),
         leadsWithoutFirstTouch: leadIds.length - touched(),
