@@ -60,7 +60,8 @@ main(async () => {
         if (res.status === 201) return void leadIds.push((JSON.parse(res.body) as { leadId: string }).leadId);
         errors++;
         failures[res.status || 'no answer'] = (failures[res.status || 'no answer'] ?? 0) + 1;
-        console.error(`capture ${first + i} answered ${res.status}: ${res.body}`);
+        if (res.status !== 503 && res.status !== 0)
+          console.error(`capture ${first + i} answered ${res.status}: ${res.body}`);
       });
       const captured = performance.now();
       const firstTouches = () => stack.sink.mails.filter((m) => m.to.some((t) => wanted.has(t)));

@@ -46,8 +46,8 @@ export interface DataKeyStore {
   byId(keyId: string): Promise<DataKey>;
   /** Drops this process's cached copies of a lead's key (after erasing it). */
   forget(leadId: string): void;
-  /** How many keys this process holds: each is dropped once past its stale-if-error window, so this stays bounded. */
-  cachedKeys(): number;
+  /** What this process holds: keys, and leads whose key it knows; each goes once past its stale-if-error window. */
+  cached(): { keys: number; leads: number };
 }
 
 /**
@@ -81,8 +81,9 @@ export function createDataKeyStore(
       byKeyId.delete(keyId);
       if (entry.leadId !== undefined && keyIdOfLead.get(entry.leadId) === keyId) keyIdOfLead.delete(entry.leadId);
     }
+    const owner = leadId ?? byKeyId.get(row.key_id)?.leadId; // a key read by id is still its lead's
     byKeyId.delete(row.key_id);
-    byKeyId.set(row.key_id, { key, until: now() + cacheMs, leadId });
+    byKeyId.set(row.key_id, { key, until: now() + cacheMs, leadId: owner });
     if (leadId) keyIdOfLead.set(leadId, row.key_id);
     return key;
   };
@@ -162,7 +163,7 @@ export function createDataKeyStore(
       keyIdOfLead.delete(leadId);
       if (keyId) byKeyId.delete(keyId);
     },
-    cachedKeys: () => byKeyId.size,
+    cached: () => ({ keys: byKeyId.size, leads: keyIdOfLead.size }),
   };
 }
 

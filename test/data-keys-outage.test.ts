@@ -74,21 +74,28 @@ it('holds only the keys still within their stale window, however many leads pass
   const first = await newLead();
   const firstKey = await keys.forLead(first);
   for (let i = 0; i < 3; i++) await keys.forLead(await newLead());
-  expect(keys.cachedKeys()).toBe(4);
+  expect(keys.cached()).toEqual({ keys: 4, leads: 4 });
 
   clock += 11_001; // every key so far is past its cache time and its stale window
   const later = await newLead();
   await keys.forLead(later);
-  expect(keys.cachedKeys()).toBe(1);
+  expect(keys.cached()).toEqual({ keys: 1, leads: 1 });
   // A dropped key is read again when needed: the same key, not a new one.
   expect(await keys.forLead(first)).toEqual(firstKey);
-  expect(keys.cachedKeys()).toBe(2);
+  expect(keys.cached()).toEqual({ keys: 2, leads: 2 });
 
   // A key in use moves to the back: it outlives the ones remembered before it.
   clock += 5_000;
-  await keys.forLead(first); // past its cache time: read again, remembered anew
+  await keys.byId(firstKey.keyId); // past its cache time: read again (by id, as a decoder does), remembered anew
   clock += 6_001; // `later` is past its window now, `first` is not
   await keys.forLead(await newLead());
-  expect(keys.cachedKeys()).toBe(2);
+  expect(keys.cached()).toEqual({ keys: 2, leads: 2 });
   expect(await keys.forLead(first)).toEqual(firstKey);
+
+  // A key last read by id still takes its lead along when it goes.
+  clock += 1_001;
+  await keys.byId(firstKey.keyId);
+  clock += 11_001;
+  await keys.forLead(await newLead());
+  expect(keys.cached()).toEqual({ keys: 1, leads: 1 });
 });
