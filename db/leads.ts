@@ -86,7 +86,7 @@ export interface CaptureResult {
   consentRecorded?: Consent;
 }
 
-/** The capture of a person who asked for their data to be erased (R-erasure): nothing is stored. */
+/** The capture of a person who asked for their data to be erased: nothing is stored (issue 13.4). */
 export class PersonErasedError extends Error {
   override readonly name = 'PersonErasedError';
   constructor() {
