@@ -9,26 +9,20 @@
  */
 import type { Effect, EffectBody } from './types';
 
-/** The activities a batch may run: the ones BATCHED_KINDS are done by alone. */
-export const BATCHED_ACTIVITIES = [
-  'recordStage',
-  'recordTouch',
-  'scoreLead',
-  'cadenceProfile',
-  'syncLead',
-  'createTask',
-] as const;
-export type BatchedActivity = (typeof BATCHED_ACTIVITIES)[number];
+/** The effects that may share an activity (idempotent by their key, or reads), and the activity each is done by. */
+const BATCHED = {
+  recordStage: 'recordStage',
+  recordTouch: 'recordTouch',
+  score: 'scoreLead',
+  loadProfile: 'cadenceProfile',
+  syncLead: 'syncLead',
+  createTask: 'createTask',
+} as const satisfies Partial<Record<EffectBody['kind'], string>>;
 
-/** The effects that may share an activity: idempotent by their key, or reads. */
-export const BATCHED_KINDS: ReadonlySet<EffectBody['kind']> = new Set([
-  'recordStage',
-  'recordTouch',
-  'score',
-  'loadProfile',
-  'syncLead',
-  'createTask',
-]);
+export const BATCHED_KINDS: ReadonlySet<EffectBody['kind']> = new Set(Object.keys(BATCHED) as EffectBody['kind'][]);
+/** The activities a batch may run. */
+export const BATCHED_ACTIVITIES = Object.values(BATCHED);
+export type BatchedActivity = (typeof BATCHED)[keyof typeof BATCHED];
 
 /** One decision's effects split into a batch (two or more, in an order that keeps `after`) and those run alone. */
 export function batchOf(effects: Effect[], underWay: (key: string) => boolean): { batch: Effect[]; alone: Effect[] } {
