@@ -26,12 +26,9 @@ export interface LeadWorkerOptions {
 
 /**
  * What a worker process needs besides its cached workflows (Node, the SDK's core, the bundle, pools), in MiB, and
- * what one cached lead workflow adds. Measured (`npm run bench:scale`): 350 MiB at rest; 1,049 MiB settled and
- * 1,073 MiB at peak with 5,000 leads and 832 cached (0.85–0.9 MiB each), so a cached lead counts 1 MiB (it counted
- * 0.75, from a 1,000-lead run, and that run's 832 went past the 1,024 MiB budget; with 624 cached the same run
- * peaked at 949 MiB); 1.38 GB with 1,808 cached before the bound. The base is read at rest: under load the heaps'
- * working size adds to it (10,000 leads with 624 cached peaked at 1,114 MiB; 100 cached at 802 MiB), so the budget
- * bounds the cache, not the whole process (docs/benchmarks.md, scale).
+ * what one cached lead workflow adds, from `npm run bench:scale`: 350–400 MiB at rest; 0.85–0.9 MiB a cached lead
+ * (5,000 leads with 832 cached settled at 1,049 MiB), counted as 1. The base is read at rest: under load the heaps'
+ * working size adds to it, so the budget bounds the cache, not the whole process (docs/benchmarks.md, scale).
  */
 export const WORKER_BASE_MB = 400;
 export const CACHED_WORKFLOW_MB = 1;
