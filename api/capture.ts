@@ -15,10 +15,9 @@ export interface CaptureOutcome {
 
 /**
  * R2, R3: every capture enters the same pipeline; a returning person re-engages their lead.
- * The lead row, the touch and the capture to the workflow commit together: the workflow's start (a
- * new lead) or signal-with-start (a returning one) runs inside the transaction, so if Temporal is
- * unreachable the row is rolled back (nothing half-written), and the capture is durable in Temporal
- * even while no worker runs.
+ * The lead row, the touch and the workflow signal commit together: signalWithStart runs inside
+ * the transaction, so if Temporal is unreachable the row is rolled back (nothing half-written),
+ * and the signal is durable in Temporal even while no worker runs.
  */
 export async function capture(deps: RouteDeps, body: CaptureLeadBody, now = new Date()): Promise<CaptureOutcome> {
   const { source, email, phone, update, language, ...details } = body;
@@ -43,7 +42,7 @@ export async function capture(deps: RouteDeps, body: CaptureLeadBody, now = new 
     const workflowId = leadWorkflowId(lead.id);
     // R5: a lead confirmed as junk keeps its record and this touch, but nothing is started or sent again.
     if (lead.stage === 'disqualified') return { leadId: lead.id, workflowId, created };
-    await deps.leads.capture({
+    await deps.leads.signalWithStart({
       // The lead client adds the workflow options (policy overrides, a demo's clock); the sweep builds the same input.
       input: leadWorkflowInput(lead, { created }),
       // Only consent the capture recorded (a returning person's needs its basis) reaches the workflow.
@@ -54,7 +53,6 @@ export async function capture(deps: RouteDeps, body: CaptureLeadBody, now = new 
         buyerStage: body.buyerStage,
         marketingConsent: consentRecorded?.marketing,
       },
-      created,
       stage: lead.stage,
       // Nothing here goes stale: the stage lives in the workflow's current details.
       staticSummary: `Lead${lead.company ? ` at ${lead.company}` : ''} from ${lead.first_source.channel}`,

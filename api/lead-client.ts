@@ -83,8 +83,6 @@ export interface LeadClientOptions {
 export interface StartOrSignal {
   input: LeadWorkflowInput;
   touch: CaptureTouch;
-  /** The capture made the lead: its row is new, so no run of it exists. */
-  created: boolean;
   /** The lead's stored stage, the workflow's first `LeadStage`. */
   stage: string;
   /** Shown in the Temporal UI for the workflow's whole life: nothing that goes stale, no personal data. */
@@ -107,33 +105,24 @@ export function createLeadClient({ temporal, taskQueue, deadlineMs, workflowOpti
     deadline: () => Date.now() + deadlineMs,
 
     /**
-     * R2, R3: the capture to the lead's workflow. A new lead's run starts with the capture in its input (a
-     * start costs the Temporal server less than a signal-with-start: issue 17); a returning person's capture
-     * is a signal, starting a new run if the last has closed. Durable in Temporal even while no worker runs.
+     * R2, R3: the capture signal to the lead's workflow, started if it is not running (a new lead, or a
+     * new run of a closed one). Durable in Temporal even while no worker runs.
      */
-    capture({ input, touch, created, stage, staticSummary }: StartOrSignal): Promise<unknown> {
-      const options = {
-        workflowId: leadWorkflowId(input.leadId),
-        taskQueue,
-        typedSearchAttributes: [
-          { key: SearchAttributes.LeadStage, value: stage },
-          { key: SearchAttributes.LeadSource, value: input.source.channel },
-        ],
-        staticSummary,
-      };
-      return withDeadline<unknown>(() =>
-        created
-          ? temporal.workflow.start<typeof leadWorkflow>('leadWorkflow', {
-              ...options,
-              args: [{ ...workflowOptions, ...input, captured: touch }],
-            })
-          : temporal.workflow.signalWithStart<typeof leadWorkflow, [CaptureTouch]>('leadWorkflow', {
-              ...options,
-              args: [{ ...workflowOptions, ...input }],
-              signal: captureSignal,
-              signalArgs: [touch],
-              workflowIdConflictPolicy: 'USE_EXISTING',
-            }),
+    signalWithStart({ input, touch, stage, staticSummary }: StartOrSignal): Promise<unknown> {
+      return withDeadline(() =>
+        temporal.workflow.signalWithStart<typeof leadWorkflow, [CaptureTouch]>('leadWorkflow', {
+          workflowId: leadWorkflowId(input.leadId),
+          taskQueue,
+          args: [{ ...workflowOptions, ...input }],
+          signal: captureSignal,
+          signalArgs: [touch],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          typedSearchAttributes: [
+            { key: SearchAttributes.LeadStage, value: stage },
+            { key: SearchAttributes.LeadSource, value: input.source.channel },
+          ],
+          staticSummary,
+        }),
       );
     },
 

@@ -66,12 +66,6 @@ export interface LeadWorkflowInput {
   historyLimit?: number;
   /** Divides every policy and cadence duration (RIPEN_TIME_SCALE, for demos; absent = real time). */
   timeScale?: number;
-  /**
-   * The capture that made a new lead, applied as the capture signal is (issue 17: a start costs the
-   * Temporal server less than a signal-with-start). Absent for a returning person's capture (a signal)
-   * and on the runs a run continues as.
-   */
-  captured?: CaptureTouch;
   /** State carried over by continueAsNew; absent on a fresh start. */
   carried?: CarriedState;
 }

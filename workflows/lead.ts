@@ -122,8 +122,6 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
 
   setHandler(leadStateQuery, () => state.lead);
   setHandler(captureSignal, (touch) => void apply({ type: 'capture', touch }));
-  // A new lead's capture came with the start: applied where a signal-with-start's buffered signal is.
-  if (input.captured) apply({ type: 'capture', touch: input.captured });
   setHandler(engagementSignal, (signal) => void apply({ type: 'engagement', signals: [signal] }));
   setHandler(engagementsSignal, (signals) => void apply({ type: 'engagement', signals }));
   setHandler(mailStoppedSignal, ({ reason }) => void apply({ type: 'mailStopped', reason }));
@@ -158,8 +156,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
       void sleep('1 minute').then(() => (minuteOver = true)); // not cancelled either (see timers.ts)
       await condition(() => minuteOver || !state.inFlight.some((effect) => underWay.has(effect.key)));
       await condition(allHandlersFinished);
-      const { captured: _applied, ...next } = input;
-      return continueAsNew<typeof leadWorkflow>({ ...next, carried: { journey: state, answered: [...answered] } });
+      return continueAsNew<typeof leadWorkflow>({ ...input, carried: { journey: state, answered: [...answered] } });
     }
   }
   // The lead's story is over for this run; its last writes still land before the run closes.

@@ -24,7 +24,7 @@ export interface LeadSource {
   event?: string;
 }
 
-/** A capture of the person: a new lead's in its run's input, a returning person's as a signal (R3). */
+/** A capture of the person (first or returning), delivered by signalWithStart (R3). */
 export interface CaptureTouch {
   touchId: string;
   at: string;
