@@ -57,9 +57,19 @@ main(async () => {
     });
     const captureSeconds = (performance.now() - started) / 1000;
     const wanted = new Set(Array.from({ length: LEADS }, (_, i) => leadAddress(stack.run, i)));
+    // The worker's RSS as the welcomed leads grow: whether it levels off (a bound) or keeps growing with the leads.
+    const trend: { welcomed: number; rssMiB: number }[] = [];
+    let nextSample = 0;
     await waitFor(
       'every first touch',
-      () => stack.sink.mails.filter((m) => m.to.some((t) => wanted.has(t))).length >= leadIds.length,
+      () => {
+        const welcomed = stack.sink.mails.filter((m) => m.to.some((t) => wanted.has(t))).length;
+        if (welcomed >= nextSample) {
+          trend.push({ welcomed, rssMiB: Math.round(rssBytes(worker.pid!) / 2 ** 20) });
+          nextSample = welcomed + leadIds.length / 10;
+        }
+        return welcomed >= leadIds.length;
+      },
       7_200_000,
     );
     const settledPerSecond = leadIds.length / ((performance.now() - started) / 1000);
@@ -98,6 +108,13 @@ main(async () => {
       met: workerPeakRssBytes < limit,
       baseline: { what: 'the worker process at rest before the first capture', workerRssBytes: restRss },
       ratio: Number((workerRssBytes / restRss).toFixed(2)),
+      rssTrend: {
+        what:
+          "the worker's RSS at each tenth of the leads welcomed (under load); its growth per lead from 30 % on, and " +
+          'the settled RSS that would give at 100,000 leads',
+        samples: trend,
+        ...growth(trend, leadIds.length, workerRssBytes / 2 ** 20),
+      },
       storeBytesPerLead: Math.round(storeBytes / Math.max(1, leadIds.length)),
       timerWaveMaxLagMs: wave.maxMs,
       timerWave: {
@@ -111,3 +128,25 @@ main(async () => {
     await stack.stop();
   }
 });
+
+/**
+ * The worker's RSS growth per welcomed lead while the leads are welcomed: the least-squares slope over the
+ * samples from 30 % of the leads on (the first minutes fill the sticky cache), and what the settled RSS would be
+ * at 100,000 leads if it went on growing so.
+ */
+function growth(samples: { welcomed: number; rssMiB: number }[], leads: number, settledMiB: number) {
+  const points = samples.filter((p) => p.welcomed >= 0.3 * leads);
+  const mean = (f: (p: (typeof points)[number]) => number) => points.reduce((a, p) => a + f(p), 0) / points.length;
+  const [mx, my] = [mean((p) => p.welcomed), mean((p) => p.rssMiB)];
+  const slope =
+    (mean((p) => (p.welcomed - mx) * (p.rssMiB - my)) /
+      Math.max(
+        1e-9,
+        mean((p) => (p.welcomed - mx) ** 2),
+      )) *
+    2 ** 20;
+  return {
+    bytesPerLeadFrom30Percent: Math.round(slope),
+    rssAt100kMiB: Math.round(settledMiB + (Math.max(0, slope) * Math.max(0, 100_000 - leads)) / 2 ** 20),
+  };
+}

@@ -54,7 +54,9 @@ const rows: [string, (r: R) => [string, string, string, string]][] = [
   [
     'scale',
     (r) => [
-      `worker RSS ${mib(r.workerRssBytes)} (peak ${mib(r.workerPeakRssBytes)}) with ${r.leads} leads; ${r.storeBytesPerLead} B/lead; timer lag ≤ ${r.timerWaveMaxLagMs} ms`,
+      `worker RSS ${mib(r.workerRssBytes)} (peak ${mib(r.workerPeakRssBytes)}) with ${r.leads} leads` +
+        (r.rssTrend ? `, ${r.rssTrend.rssAt100kMiB} MiB at 100,000 at its growth from 30 %` : '') +
+        `; ${r.storeBytesPerLead} B/lead; timer lag ≤ ${r.timerWaveMaxLagMs} ms`,
       'RSS < 1.5 GiB',
       `at rest ${mib(r.baseline.workerRssBytes)}`,
       String(r.ratio),
