@@ -138,13 +138,9 @@ function growth(samples: { welcomed: number; rssMiB: number }[], leads: number, 
   const points = samples.filter((p) => p.welcomed >= 0.3 * leads);
   const mean = (f: (p: (typeof points)[number]) => number) => points.reduce((a, p) => a + f(p), 0) / points.length;
   const [mx, my] = [mean((p) => p.welcomed), mean((p) => p.rssMiB)];
-  const slope =
-    (mean((p) => (p.welcomed - mx) * (p.rssMiB - my)) /
-      Math.max(
-        1e-9,
-        mean((p) => (p.welcomed - mx) ** 2),
-      )) *
-    2 ** 20;
+  const covariance = mean((p) => (p.welcomed - mx) * (p.rssMiB - my));
+  const variance = mean((p) => (p.welcomed - mx) ** 2);
+  const slope = variance > 0 ? (covariance / variance) * 2 ** 20 : 0;
   return {
     bytesPerLeadFrom30Percent: Math.round(slope),
     rssAt100kMiB: Math.round(settledMiB + (Math.max(0, slope) * Math.max(0, 100_000 - leads)) / 2 ** 20),
