@@ -1,6 +1,7 @@
 /**
  * The reconciliation sweep (issue 12.6), run by a Temporal Schedule (worker/reconcile.ts): finds
- * lead rows without a running or closed workflow and starts the missing run; finds leads whose
+ * lead rows without a running or closed workflow and starts the missing run; gives a workflow the
+ * capture it did not get (stored while Temporal did not answer: api/capture.ts); finds leads whose
  * board row disagrees with their workflow and has the workflow write the row again; forgets old
  * API request records. Each run checks one batch of leads, the next run the next batch.
  */
@@ -35,8 +36,10 @@ export interface ReconcileDeps {
 
 export interface ReconcileReport {
   checked: number;
-  /** Runs started for leads that had none (or only a failed or terminated one). */
+  /** Runs started for leads that had none (or only a failed or terminated one, or a capture after it closed). */
   started: string[];
+  /** Leads whose running workflow had not got their last capture, and now has. */
+  recaptured: string[];
   /** Leads whose row disagreed with their workflow and were re-synced through it. */
   resynced: string[];
   /** Leads that could not be checked this time (Temporal did not answer): the next pass tries again. */
@@ -50,12 +53,16 @@ const BROKEN = new Set(['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELLED']);
 export function createReconcileActivities(deps: ReconcileDeps) {
   const { db, temporal, taskQueue } = deps;
 
+  /** The lead's last capture as its workflow gets it, with the buyer stage the row holds since. */
+  const lastCapture = (lead: ReconcileRow): CaptureTouch => ({
+    touchId: lead.touch_id ?? `reconcile-${lead.id}`,
+    at: new Date(lead.touch_at ?? lead.last_touch_at).toISOString(),
+    source: lead.touch_source ?? lead.first_source,
+    ...(lead.buyer_stage ? { buyerStage: lead.buyer_stage } : {}),
+  });
+
   async function startMissingRun(lead: ReconcileRow): Promise<void> {
-    const touch: CaptureTouch = {
-      touchId: lead.touch_id ?? `reconcile-${lead.id}`,
-      at: new Date(lead.last_touch_at).toISOString(),
-      source: lead.first_source,
-    };
+    const touch = lastCapture(lead);
     // USE_EXISTING: a capture that started the run meanwhile wins, and only gets this capture touch again.
     await temporal.workflow.signalWithStart<typeof leadWorkflow, [CaptureTouch]>('leadWorkflow', {
       workflowId: leadWorkflowId(lead.id),
@@ -68,12 +75,16 @@ export function createReconcileActivities(deps: ReconcileDeps) {
     });
   }
 
-  /** 'started', 'resynced', or undefined when the lead's row and workflow agree. */
-  async function reconcile(lead: ReconcileRow): Promise<'started' | 'resynced' | undefined> {
+  /** What was repaired, or undefined when the lead's row and workflow agree. */
+  async function reconcile(lead: ReconcileRow): Promise<'started' | 'recaptured' | 'resynced' | undefined> {
     const handle = temporal.workflow.getHandle(leadWorkflowId(lead.id));
     let status: string;
+    let closedAt: Date | undefined;
     try {
-      status = (await handle.describe()).status.name;
+      ({
+        status: { name: status },
+        closeTime: closedAt,
+      } = await handle.describe());
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       await startMissingRun(lead);
@@ -83,8 +94,18 @@ export function createReconcileActivities(deps: ReconcileDeps) {
       await startMissingRun(lead);
       return 'started';
     }
-    if (status !== 'RUNNING') return undefined; // closed: its last writes landed before it closed
+    if (status !== 'RUNNING') {
+      // Closed: its last writes landed before it closed. A capture stored after that never reached it: a new run takes it.
+      if (!lead.touch_at || !closedAt || new Date(lead.touch_at) <= closedAt) return undefined;
+      await startMissingRun(lead);
+      return 'started';
+    }
     const state = await temporal.connection.withDeadline(Date.now() + 10_000, () => handle.query(leadStateQuery));
+    // A capture stored but never signalled (older runs' state does not say which they got: left alone).
+    if (state.lastCaptureTouchId !== undefined && lead.touch_id && state.lastCaptureTouchId !== lead.touch_id) {
+      await handle.signal(captureSignal, lastCapture(lead));
+      return 'recaptured';
+    }
     // The rep is compared only once the workflow knows it (routing writes the row first, then reports back).
     const agrees =
       state.stage === lead.stage &&
@@ -104,6 +125,7 @@ export function createReconcileActivities(deps: ReconcileDeps) {
       const report: ReconcileReport = {
         checked: leads.length,
         started: [],
+        recaptured: [],
         resynced: [],
         failed: [],
         requestsDeleted: 0,

@@ -5,7 +5,7 @@ import type { Db } from '../db';
 import { authenticate, requireRole } from './auth';
 import { boardRoutes } from './board-routes';
 import { funnelRoutes } from './funnel-routes';
-import { capture } from './capture';
+import { capture, CAPTURE_NOT_CONFIRMED } from './capture';
 import { codecRoutes } from './codec-routes';
 import type { LeadPayloadCodec } from '../privacy/codec';
 import type { Secrets } from '../privacy/tokens';
@@ -127,10 +127,11 @@ export function createApp(deps: AppDeps): express.Express {
         await forgetRequest(deps.db, request.keyId, request.requestKey).catch(() => undefined);
       throw err;
     });
-    const answer = {
-      status: outcome.created ? 201 : 200,
-      body: { leadId: outcome.leadId, workflowId: outcome.workflowId, created: outcome.created },
-    };
+    const { leadId, workflowId, created, delivered } = outcome;
+    // Stored, but Temporal did not confirm the capture: 202, never a 503 that would make the retry a second lead.
+    const answer = delivered
+      ? { status: created ? 201 : 200, body: { leadId, workflowId, created } }
+      : { status: 202, body: { leadId, workflowId, created, status: 'stored', message: CAPTURE_NOT_CONFIRMED } };
     if (request) await answerRequest(deps.db, request.keyId, request.requestKey, 'done', answer);
     res.status(answer.status).json(answer.body);
   });

@@ -41,8 +41,8 @@ export interface RouteDoc {
   query?: z.ZodObject;
   /** The success answer; JSON unless contentType says otherwise. */
   ok: { status: number; description: string; schema?: z.ZodType; contentType?: string };
-  /** Another success answer, e.g. 200 for a capture of a returning person. */
-  alsoOk?: { status: number; description: string; schema?: z.ZodType };
+  /** Other success answers, e.g. 200 for a capture of a returning person. */
+  alsoOk?: { status: number; description: string; schema?: z.ZodType }[];
   /** Error statuses this route can answer, each with the shape of ErrorBodySchema. */
   errors: number[];
   /** A change sent to the lead's workflow: answers 202 (LateAnswerSchema) when the workflow took it but answered late. */
@@ -83,6 +83,7 @@ const ERROR_MEANING: Record<number, string> = {
 };
 
 const CaptureResponse = z.object({ leadId: z.uuid(), workflowId: z.string(), created: z.boolean() });
+const CaptureStoredResponse = CaptureResponse.extend({ status: z.literal('stored'), message: z.string() });
 const LeadStateResponse = z.object({
   state: z
     .record(z.string(), z.unknown())
@@ -220,7 +221,15 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Capture a lead (201 new, 200 returning person)',
     body: CaptureLeadSchema,
     ok: { status: 201, description: 'a new lead', schema: CaptureResponse },
-    alsoOk: { status: 200, description: 'a returning person: their lead re-engaged (R3)', schema: CaptureResponse },
+    alsoOk: [
+      { status: 200, description: 'a returning person: their lead re-engaged (R3)', schema: CaptureResponse },
+      {
+        status: 202,
+        description:
+          'stored, but Temporal did not confirm the capture in time: the reconciliation sweep starts the workflow or gives it the capture; do not send it again',
+        schema: CaptureStoredResponse,
+      },
+    ],
     errors: [400, 401, 403, 409, 413, 415, 422, 429, 503],
   },
 
@@ -650,14 +659,12 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV3['generateDocume
             },
           },
         },
-        ...(route.alsoOk
-          ? {
-              [route.alsoOk.status]: {
-                description: route.alsoOk.description,
-                content: { 'application/json': { schema: route.alsoOk.schema ?? z.record(z.string(), z.unknown()) } },
-              },
-            }
-          : {}),
+        ...Object.fromEntries(
+          (route.alsoOk ?? []).map(({ status, description, schema }) => [
+            status,
+            { description, content: { 'application/json': { schema: schema ?? z.record(z.string(), z.unknown()) } } },
+          ]),
+        ),
         ...(route.late
           ? {
               202: {

@@ -46,7 +46,8 @@ main(async () => {
       await closedLoop(LEADS, CONCURRENCY, async (i) => {
         if (i === Math.floor(LEADS / 2)) onHalf?.();
         // As a form backend would (docs/api.md): a 503 or no answer stored nothing, so the capture is sent again, a
-        // few times; a lead is lost only if it never gets a 201 (a 200 would say the failed attempt stored it).
+        // few times; a lead is lost only if it never gets a 201, or a 202 (stored; the sweep confirms its run). A 200
+        // would say a failed attempt stored it.
         const url = `${apiUrls[i % apiUrls.length]}/v1/leads`;
         const body = leadBody(stack.run, first + i);
         let res: { status: number; body: string } = { status: 0, body: '' };
@@ -57,7 +58,8 @@ main(async () => {
           retried++;
           console.error(`capture ${first + i} answered ${res.status || 'nothing'}: ${res.body}`);
         }
-        if (res.status === 201) return void leadIds.push((JSON.parse(res.body) as { leadId: string }).leadId);
+        if (res.status === 201 || res.status === 202)
+          return void leadIds.push((JSON.parse(res.body) as { leadId: string }).leadId);
         errors++;
         failures[res.status || 'no answer'] = (failures[res.status || 'no answer'] ?? 0) + 1;
         if (res.status !== 503 && res.status !== 0)

@@ -632,7 +632,18 @@ function buyerStageMoves({ prev, event, next, effects }: StepView): void {
   if (event.type === 'outcome') coverage.buyerStageSetByRep += 1;
 }
 
+/** The reconciliation sweep finds a capture a workflow missed by this: the last capture it got (none more once erased). */
+function lastCapture({ prev, event, next }: StepView): void {
+  const got = event.type === 'capture' && !prev.erased ? event.touch.touchId : prev.lead.lastCaptureTouchId;
+  if (next.lead.lastCaptureTouchId !== got)
+    fail(
+      'Reconciliation: the state names the last capture the workflow got',
+      `${String(next.lead.lastCaptureTouchId)} after ${show(event)}, not ${String(got)}`,
+    );
+}
+
 const INVARIANTS: ((view: StepView, history: History) => void)[] = [
+  lastCapture,
   gradeClock,
   buyerStageMoves,
   ownerInvariant,

@@ -99,6 +99,7 @@ function captured(d: Draft, touch: CaptureTouch): void {
   const { s, lead } = d;
   if (s.erased) return;
   lead.captures += 1;
+  lead.lastCaptureTouchId = touch.touchId;
   s.firstTouch ??= { at: touch.at, channel: touch.source.channel };
   if (touch.marketingConsent !== undefined) s.marketingConsent = touch.marketingConsent; // a recorded consent, given or withdrawn (R18)
   if (touch.buyerStage && touch.buyerStage !== lead.buyerStage) {

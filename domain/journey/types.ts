@@ -128,6 +128,8 @@ export interface LeadState {
   /** When the lead entered its buyer stage (the StageEnteredAt search attribute); absent in older runs' state. */
   buyerStageSince?: string | null;
   captures: number;
+  /** The touch of the last capture the workflow got (the sweep re-sends one it missed); absent in older runs' state. */
+  lastCaptureTouchId?: string;
   firstTouchEmailSent: boolean;
   firstContactAt: string | null;
   /** R15: when the lead showed interest after the first contact and became a contact. */
