@@ -212,5 +212,9 @@ function unwrap(masterKeys: Keyring, row: KeyRow): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', master.key, wrapped.subarray(0, 12));
   decipher.setAAD(Buffer.from(row.key_id));
   decipher.setAuthTag(wrapped.subarray(12, 28));
-  return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
+  const key = Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
+  // Memory of its own: a small buffer is a slice of Node's shared 8 KB pool, and a cached key would keep its slab alive.
+  const own = Buffer.allocUnsafeSlow(key.length);
+  key.copy(own);
+  return own;
 }

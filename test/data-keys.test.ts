@@ -27,3 +27,23 @@ it('gives every store the same key for a lead, whichever of them made it, and a 
     await Promise.all(stores.map((s) => s.close()));
   }
 });
+
+it('keeps each cached key in memory of its own, not in a slab of Node’s buffer pool that the key would pin', async () => {
+  const store = testDataKeys();
+  try {
+    // A worker caches the keys of the last quarter hour's leads: each pinning an 8 KB pool slab grew it by thousands of slabs.
+    for (const key of [await store.forLead(randomUUID()), await store.system()]) {
+      expect(key.key.length).toBe(32);
+      expect(key.key.buffer.byteLength).toBe(32);
+    }
+    const { keyId } = await store.forLead(randomUUID());
+    const other = testDataKeys();
+    try {
+      expect((await other.byId(keyId)).key.buffer.byteLength).toBe(32);
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await store.close();
+  }
+});
