@@ -238,6 +238,30 @@ export function rssBytes(pid: number): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
+/** The process's peak RSS so far (VmHWM). */
+export function peakRssBytes(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/**
+ * A worker's RSS growth per item (lead, workflow) as the items are run: the least-squares slope over the samples
+ * from 30 % of the items on (the first minutes fill the sticky cache), and what the settled RSS would be at
+ * 100,000 items if it went on growing so.
+ */
+export function rssGrowth(samples: { count: number; rssMiB: number }[], total: number, settledMiB: number) {
+  const points = samples.filter((p) => p.count >= 0.3 * total);
+  const mean = (f: (p: (typeof points)[number]) => number) => points.reduce((a, p) => a + f(p), 0) / points.length;
+  const [mx, my] = [mean((p) => p.count), mean((p) => p.rssMiB)];
+  const covariance = mean((p) => (p.count - mx) * (p.rssMiB - my));
+  const variance = mean((p) => (p.count - mx) ** 2);
+  const slope = variance > 0 ? (covariance / variance) * 2 ** 20 : 0;
+  return {
+    bytesPerItem: Math.round(slope),
+    rssAt100kMiB: Math.round(settledMiB + (Math.max(0, slope) * Math.max(0, 100_000 - total)) / 2 ** 20),
+  };
+}
+
 /** Bytes of a SQLite file and its WAL. */
 export function sqliteBytes(file: string): number {
   const size = (f: string) => {

@@ -17,23 +17,21 @@ import {
   leadBody,
   machine,
   main,
+  peakRssBytes,
   rssBytes,
+  rssGrowth,
   sqliteBytes,
   startBenchStack,
   timerLags,
   waitFor,
   writeResult,
 } from './harness';
-import { readFileSync } from 'node:fs';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 const BUDGET_MB = Number(process.env.WORKER_MEMORY_BUDGET_MB ?? 1024);
 /** 20 minutes of SLA in 20 seconds. */
 const TIME_SCALE = 60;
 const SAMPLE = 200;
-
-const peakRss = (pid: number) =>
-  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
 
 main(async () => {
   const loadBefore = machine().loadavg;
@@ -76,11 +74,16 @@ main(async () => {
     // Sleeping: wait out the SLA wave (20 s of compressed clock after the last capture), then let the worker settle.
     await new Promise((r) => setTimeout(r, 60_000));
     const workerRssBytes = rssBytes(worker.pid!);
-    const workerPeakRssBytes = peakRss(worker.pid!);
+    const workerPeakRssBytes = peakRssBytes(worker.pid!);
     const storeBytes = sqliteBytes(stack.temporalDbFile!) - storeBefore;
     const step = Math.max(1, Math.floor(leadIds.length / SAMPLE));
     const wave = await timerLags(stack.client, leadIds.filter((_, i) => i % step === 0).map(leadWorkflowId));
     const limit = 1.5 * 2 ** 30;
+    const growth = rssGrowth(
+      trend.map((p) => ({ count: p.welcomed, rssMiB: p.rssMiB })),
+      leadIds.length,
+      workerRssBytes / 2 ** 20,
+    );
     writeResult('scale', {
       benchmark: 'scale',
       at: new Date().toISOString(),
@@ -113,7 +116,8 @@ main(async () => {
           "the worker's RSS at each tenth of the leads welcomed (under load); its growth per lead from 30 % on, and " +
           'the settled RSS that would give at 100,000 leads',
         samples: trend,
-        ...growth(trend, leadIds.length, workerRssBytes / 2 ** 20),
+        bytesPerLeadFrom30Percent: growth.bytesPerItem,
+        rssAt100kMiB: growth.rssAt100kMiB,
       },
       storeBytesPerLead: Math.round(storeBytes / Math.max(1, leadIds.length)),
       timerWaveMaxLagMs: wave.maxMs,
@@ -128,21 +132,3 @@ main(async () => {
     await stack.stop();
   }
 });
-
-/**
- * The worker's RSS growth per welcomed lead while the leads are welcomed: the least-squares slope over the
- * samples from 30 % of the leads on (the first minutes fill the sticky cache), and what the settled RSS would be
- * at 100,000 leads if it went on growing so.
- */
-function growth(samples: { welcomed: number; rssMiB: number }[], leads: number, settledMiB: number) {
-  const points = samples.filter((p) => p.welcomed >= 0.3 * leads);
-  const mean = (f: (p: (typeof points)[number]) => number) => points.reduce((a, p) => a + f(p), 0) / points.length;
-  const [mx, my] = [mean((p) => p.welcomed), mean((p) => p.rssMiB)];
-  const covariance = mean((p) => (p.welcomed - mx) * (p.rssMiB - my));
-  const variance = mean((p) => (p.welcomed - mx) ** 2);
-  const slope = variance > 0 ? (covariance / variance) * 2 ** 20 : 0;
-  return {
-    bytesPerLeadFrom30Percent: Math.round(slope),
-    rssAt100kMiB: Math.round(settledMiB + (Math.max(0, slope) * Math.max(0, 100_000 - leads)) / 2 ** 20),
-  };
-}

@@ -63,6 +63,15 @@ const rows: [string, (r: R) => [string, string, string, string]][] = [
     ],
   ],
   [
+    'sdk-memory',
+    (r) => [
+      `the SDK alone, ${r.workflows} one-timer workflows, cache ${r.settings.maxCachedWorkflows}: worker RSS ${mib(r.workerRssBytes)} (peak ${mib(r.workerPeakRssBytes)}), ${r.rssTrend.rssAt100kMiB} MiB at 100,000 at its growth from 30 %`,
+      "— (scale's baseline)",
+      `at rest ${mib(r.baseline.workerRssBytes)}`,
+      String(r.ratio),
+    ],
+  ],
+  [
     'updates',
     (r) => [`p99 ${r.p99Ms} ms`, 'p99 < 300 ms', `bare executeUpdate p99 ${r.baseline.p99Ms} ms`, String(r.ratio)],
   ],
