@@ -218,7 +218,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/v1/leads',
     access: ['capture'],
     tag: 'capture',
-    summary: 'Capture a lead (201 new, 200 returning person)',
+    summary: 'Capture a lead (201 new, 200 returning person, 202 stored but not confirmed by Temporal)',
     body: CaptureLeadSchema,
     ok: { status: 201, description: 'a new lead', schema: CaptureResponse },
     alsoOk: [
