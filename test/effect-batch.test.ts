@@ -38,19 +38,18 @@ describe('which effects share an activity', () => {
   it('splits every decision into a batch of two or more database effects and the rest, each effect once', () => {
     fc.assert(
       fc.property(decision, fc.subarray(['earlier-1', 'earlier-2']), (effects, underWay) => {
-        const { batch, alone } = batchOf(
-          effects,
-          (key) => underWay.includes(key) || effects.some((e) => e.key === key),
-        );
+        // Under way: earlier decisions' effects only, as the workflow's effect runner tells it.
+        const { batch, alone } = batchOf(effects, (key) => underWay.includes(key));
         expect([...batch, ...alone].map((e) => e.key).sort()).toEqual(effects.map((e) => e.key).sort());
         expect(batch.length === 0 || batch.length >= 2).toBe(true);
         expect(batch.every((e) => BATCHED_KINDS.has(e.kind))).toBe(true);
         const position = new Map(batch.map((e, i) => [e.key, i]));
         for (const [i, e] of batch.entries())
           for (const k of e.after ?? []) {
-            // Never waits on anything outside: what it follows is in the batch, earlier, or no longer under way.
+            // Never runs ahead of what it follows: that is in the batch, earlier, or no longer under way (and not an
+            // effect of this decision left to run alone, which starts only after the batch has).
             if (position.has(k)) expect(position.get(k)!).toBeLessThan(i);
-            else expect(underWay.includes(k)).toBe(false);
+            else expect(underWay.includes(k) || effects.some((x) => x.key === k)).toBe(false);
           }
       }),
     );
@@ -64,9 +63,25 @@ describe('which effects share an activity', () => {
       { key: 'c', kind: 'score', after: ['w'] },
       { key: 'b', kind: 'syncLead', after: ['s'] },
     ] as unknown as Effect[];
-    const { batch, alone } = batchOf(effects, (key) => effects.some((e) => e.key === key));
+    const { batch, alone } = batchOf(effects, () => false);
     expect(batch.map((e) => e.key)).toEqual(['s', 'p', 'b']);
     expect(alone.map((e) => e.key)).toEqual(['w', 'c']);
+  });
+
+  it('keeps a score out of the batch when the outcome touch it counts waits for an earlier write (seen in the preview)', () => {
+    // A rep's outcome: its touch follows the capture's board write still under way, the score follows the touch.
+    const effects = [
+      { key: 'touch', kind: 'recordTouch', after: ['earlier-sync'] },
+      { key: 'score', kind: 'score', after: ['touch'] },
+      { key: 'stage', kind: 'recordStage' },
+      { key: 'sync', kind: 'syncLead', after: ['stage'] },
+    ] as unknown as Effect[];
+    const running = (key: string) => key === 'earlier-sync';
+    const { batch, alone } = batchOf(effects, running);
+    expect(batch.map((e) => e.key)).toEqual(['stage', 'sync']);
+    expect(alone.map((e) => e.key)).toEqual(['touch', 'score']);
+    // Runs that decided before the rule replay as they ran: the score went in the batch, ahead of its touch.
+    expect(batchOf(effects, running, { ownOrder: false }).batch.map((e) => e.key)).toEqual(['score', 'stage', 'sync']);
   });
 });
 

@@ -13,6 +13,8 @@ import { NOTICES_QUEUE_PATCH } from './contracts';
 
 /** Issue 17: a decision's database effects share one activity; runs started before keep one activity each. */
 export const BATCHED_EFFECTS_PATCH = 'batched-effects';
+/** An effect that follows one of its own decision's effects kept out of the batch stays out with it (batchOf). */
+export const BATCH_OWN_ORDER_PATCH = 'batch-own-order';
 
 export class EffectRunner {
   /** Effects not yet reported back, by key, for those that must follow them. */
@@ -25,7 +27,9 @@ export class EffectRunner {
 
   /** One decision's effects: its database effects in one activity, where the code that batches them ran. */
   startAll(effects: Effect[]): void {
-    const { batch, alone } = batchOf(effects, (key) => this.running.has(key));
+    const { batch, alone } = batchOf(effects, (key) => this.running.has(key), {
+      ownOrder: patched(BATCH_OWN_ORDER_PATCH),
+    });
     if (batch.length === 0 || !patched(BATCHED_EFFECTS_PATCH)) {
       for (const effect of effects) this.start(effect);
       return;

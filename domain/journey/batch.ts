@@ -24,12 +24,23 @@ export const BATCHED_KINDS: ReadonlySet<EffectBody['kind']> = new Set(Object.key
 export const BATCHED_ACTIVITIES = Object.values(BATCHED);
 export type BatchedActivity = (typeof BATCHED)[keyof typeof BATCHED];
 
-/** One decision's effects split into a batch (two or more, in an order that keeps `after`) and those run alone. */
-export function batchOf(effects: Effect[], underWay: (key: string) => boolean): { batch: Effect[]; alone: Effect[] } {
+/**
+ * One decision's effects split into a batch (two or more, in an order that keeps `after`) and those run alone.
+ * `underWay`: an earlier decision's effect not yet reported back. An effect of this decision kept out of the
+ * batch is about to be under way, so what follows it stays out too (`ownOrder`; runs that decided before that
+ * rule replay without it: a score could then be batched ahead of the outcome touch it counts).
+ */
+export function batchOf(
+  effects: Effect[],
+  underWay: (key: string) => boolean,
+  { ownOrder = true } = {},
+): { batch: Effect[]; alone: Effect[] } {
+  const decided = new Set(effects.map((e) => e.key));
+  const pending = (key: string) => underWay(key) || (ownOrder && decided.has(key));
   let batch = effects.filter((e) => BATCHED_KINDS.has(e.kind));
   for (;;) {
     const keys = new Set(batch.map((e) => e.key));
-    const joined = batch.filter((e) => (e.after ?? []).every((k) => keys.has(k) || !underWay(k)));
+    const joined = batch.filter((e) => (e.after ?? []).every((k) => keys.has(k) || !pending(k)));
     if (joined.length === batch.length) break;
     batch = joined;
   }
