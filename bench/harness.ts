@@ -245,11 +245,25 @@ export function peakRssBytes(pid: number): number {
 }
 
 /**
- * A worker's RSS growth per item (lead, workflow) as the items are run: the least-squares slope over the samples
- * from 30 % of the items on (the first minutes fill the sticky cache), and what the settled RSS would be at
- * 100,000 items if it went on growing so.
+ * A worker's RSS as the items (leads welcomed, workflows run) grow: `sample(count)` reads it at each tenth of
+ * `total`; `growth` is the least-squares slope per item over the samples from 30 % of the items on (the first
+ * minutes fill the sticky cache), and what the settled RSS would be at 100,000 items if it went on growing so.
  */
-export function rssGrowth(samples: { count: number; rssMiB: number }[], total: number, settledMiB: number) {
+export function rssTrend(pid: number, total: number) {
+  const samples: { count: number; rssMiB: number }[] = [];
+  let next = 0;
+  return {
+    samples,
+    sample(count: number): void {
+      if (count < next) return;
+      samples.push({ count, rssMiB: Math.round(rssBytes(pid) / 2 ** 20) });
+      next = count + total / 10;
+    },
+    growth: (settledBytes: number) => rssGrowth(samples, total, settledBytes / 2 ** 20),
+  };
+}
+
+function rssGrowth(samples: { count: number; rssMiB: number }[], total: number, settledMiB: number) {
   const points = samples.filter((p) => p.count >= 0.3 * total);
   const mean = (f: (p: (typeof points)[number]) => number) => points.reduce((a, p) => a + f(p), 0) / points.length;
   const [mx, my] = [mean((p) => p.count), mean((p) => p.rssMiB)];

@@ -19,7 +19,7 @@ import {
   main,
   peakRssBytes,
   rssBytes,
-  rssGrowth,
+  rssTrend,
   sqliteBytes,
   startBenchStack,
   timerLags,
@@ -56,16 +56,12 @@ main(async () => {
     const captureSeconds = (performance.now() - started) / 1000;
     const wanted = new Set(Array.from({ length: LEADS }, (_, i) => leadAddress(stack.run, i)));
     // The worker's RSS as the welcomed leads grow: whether it levels off (a bound) or keeps growing with the leads.
-    const trend: { welcomed: number; rssMiB: number }[] = [];
-    let nextSample = 0;
+    const trend = rssTrend(worker.pid!, leadIds.length);
     await waitFor(
       'every first touch',
       () => {
         const welcomed = stack.sink.mails.filter((m) => m.to.some((t) => wanted.has(t))).length;
-        if (welcomed >= nextSample) {
-          trend.push({ welcomed, rssMiB: Math.round(rssBytes(worker.pid!) / 2 ** 20) });
-          nextSample = welcomed + leadIds.length / 10;
-        }
+        trend.sample(welcomed);
         return welcomed >= leadIds.length;
       },
       7_200_000,
@@ -79,11 +75,7 @@ main(async () => {
     const step = Math.max(1, Math.floor(leadIds.length / SAMPLE));
     const wave = await timerLags(stack.client, leadIds.filter((_, i) => i % step === 0).map(leadWorkflowId));
     const limit = 1.5 * 2 ** 30;
-    const growth = rssGrowth(
-      trend.map((p) => ({ count: p.welcomed, rssMiB: p.rssMiB })),
-      leadIds.length,
-      workerRssBytes / 2 ** 20,
-    );
+    const growth = trend.growth(workerRssBytes);
     writeResult('scale', {
       benchmark: 'scale',
       at: new Date().toISOString(),
@@ -115,7 +107,7 @@ main(async () => {
         what:
           "the worker's RSS at each tenth of the leads welcomed (under load); its growth per lead from 30 % on, and " +
           'the settled RSS that would give at 100,000 leads',
-        samples: trend,
+        samples: trend.samples.map((p) => ({ welcomed: p.count, rssMiB: p.rssMiB })),
         bytesPerLeadFrom30Percent: growth.bytesPerItem,
         rssAt100kMiB: growth.rssAt100kMiB,
       },

@@ -22,7 +22,7 @@ import {
   main,
   peakRssBytes,
   rssBytes,
-  rssGrowth,
+  rssTrend,
   stopChild,
   waitFor,
   writeResult,
@@ -72,29 +72,19 @@ else
       await new Promise((r) => setTimeout(r, 8_000)); // started and polling
       const restRss = rssBytes(child.pid!);
       const client = new Client({ connection });
-      const trend: { started: number; rssMiB: number }[] = [];
-      let nextSample = 0;
-      const sample = () => {
-        if (done < nextSample) return;
-        trend.push({ started: done, rssMiB: Math.round(rssBytes(child.pid!) / 2 ** 20) });
-        nextSample = done + WORKFLOWS / 10;
-      };
-      const sampler = setInterval(sample, 250);
+      const trend = rssTrend(child.pid!, WORKFLOWS);
+      const sampler = setInterval(() => trend.sample(done), 250);
       const started = performance.now();
       await closedLoop(WORKFLOWS, 32, async (i) => {
         await client.workflow.start('sleeperWorkflow', { taskQueue, workflowId: `sleeper-${i}` });
       });
       await waitFor('every activity run', () => done >= WORKFLOWS, 3_600_000);
       clearInterval(sampler);
-      sample();
+      trend.sample(done);
       const seconds = (performance.now() - started) / 1000;
       await new Promise((r) => setTimeout(r, 30_000));
       const workerRssBytes = rssBytes(child.pid!);
-      const growth = rssGrowth(
-        trend.map((p) => ({ count: p.started, rssMiB: p.rssMiB })),
-        done,
-        workerRssBytes / 2 ** 20,
-      );
+      const growth = trend.growth(workerRssBytes);
       writeResult('sdk-memory', {
         benchmark: 'sdk-memory',
         at: new Date().toISOString(),
@@ -110,7 +100,7 @@ else
           what:
             "the worker's RSS at each tenth of the workflows run (under load); its growth per workflow from 30 % on, " +
             'and the settled RSS that would give at 100,000',
-          samples: trend,
+          samples: trend.samples.map((p) => ({ started: p.count, rssMiB: p.rssMiB })),
           bytesPerWorkflowFrom30Percent: growth.bytesPerItem,
           rssAt100kMiB: growth.rssAt100kMiB,
         },
