@@ -1,7 +1,8 @@
 /**
  * The reconciliation sweep (issue 12.6), run by a Temporal Schedule (worker/reconcile.ts): finds
  * lead rows without a running or closed workflow and starts the missing run; gives a workflow the
- * capture it did not get (stored while Temporal did not answer: api/capture.ts); finds leads whose
+ * capture it did not get (stored while Temporal did not answer: api/capture.ts); sends workflows the
+ * engagement stored while Temporal did not confirm its signal (api/engagement.ts); finds leads whose
  * board row disagrees with their workflow and has the workflow write the row again; forgets old
  * API request records. Each run checks one batch of leads, the next run the next batch.
  */
@@ -9,14 +10,17 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Db } from '../db';
 import { leadWorkflowInput } from '../db/leads';
+import { clearUnconfirmed, unconfirmedEngagements } from '../db/engagements';
 import { deleteOldRequests, leadsById, nextBatch, type ReconcileRow } from '../db/reconcile';
 import type { leadWorkflow } from '../workflows';
 import {
   captureSignal,
+  engagementsSignal,
   leadStateQuery,
   leadWorkflowId,
   resyncSignal,
   type CaptureTouch,
+  type EngagementSignal,
   type LeadWorkflowInput,
 } from '../workflows/contracts';
 
@@ -42,6 +46,8 @@ export interface ReconcileReport {
   recaptured: string[];
   /** Leads whose row disagreed with their workflow and were re-synced through it. */
   resynced: string[];
+  /** Leads whose workflow was sent again engagement stored while Temporal did not confirm its signal. */
+  redelivered: string[];
   /** Leads that could not be checked this time (Temporal did not answer): the next pass tries again. */
   failed: string[];
   requestsDeleted: number;
@@ -116,8 +122,42 @@ export function createReconcileActivities(deps: ReconcileDeps) {
     return 'resynced';
   }
 
+  /**
+   * Engagement stored while Temporal did not confirm its signal, sent again to each lead's workflow
+   * (it applies a stored engagement once, so one that did arrive changes nothing). A lead with no run
+   * to tell keeps the touches on its timeline and in its score.
+   */
+  async function redeliver(report: ReconcileReport, leadIds?: string[]): Promise<void> {
+    const byLead = new Map<string, { touchKey: string; signal: EngagementSignal }[]>();
+    for (const e of await unconfirmedEngagements(db, deps.batch ?? 500, leadIds)) {
+      const signal = { requestId: e.touchKey, event: e.event, at: e.at.toISOString(), recorded: true };
+      byLead.set(e.leadId, [...(byLead.get(e.leadId) ?? []), { touchKey: e.touchKey, signal }]);
+    }
+    for (const [leadId, list] of byLead) {
+      try {
+        await temporal.workflow.getHandle(leadWorkflowId(leadId)).signal(
+          engagementsSignal,
+          list.map((x) => x.signal),
+        );
+        report.redelivered.push(leadId);
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) {
+          report.failed.push(leadId);
+          continue;
+        }
+      }
+      await clearUnconfirmed(
+        db,
+        list.map((x) => x.touchKey),
+      );
+    }
+  }
+
   return {
-    /** One sweep: a batch of leads (or these leads), each repaired if needed, and old request records deleted. */
+    /**
+     * One sweep: a batch of leads (or these leads), each repaired if needed; engagement not confirmed (these
+     * leads' only, if given) sent again; old request records deleted.
+     */
     async reconcileLeads(input: { leadIds?: string[] } = {}): Promise<ReconcileReport> {
       const leads = input.leadIds
         ? await leadsById(db, input.leadIds)
@@ -127,6 +167,7 @@ export function createReconcileActivities(deps: ReconcileDeps) {
         started: [],
         recaptured: [],
         resynced: [],
+        redelivered: [],
         failed: [],
         requestsDeleted: 0,
       };
@@ -138,6 +179,7 @@ export function createReconcileActivities(deps: ReconcileDeps) {
           report.failed.push(lead.id); // one lead Temporal cannot answer for does not stop the others
         }
       }
+      await redeliver(report, input.leadIds);
       report.requestsDeleted = await deleteOldRequests(db, deps.requestRetentionDays ?? 30);
       return report;
     },

@@ -1,9 +1,10 @@
 /**
  * `POST /v1/events` (capture role): the web site's signs of interest (R12) — page visits, pricing
  * page visits, downloads, form submits — up to 100 a request, for leads named by id or e-mail.
- * Each event is stored as a touch and the lead's workflow gets them as one signal; the touches
- * and the signals commit together (Temporal down: 503, nothing stored). A `requestId` makes an
- * event count once however often it is sent.
+ * Each event is stored as a touch and the lead's workflow gets them as one signal; a signal
+ * refused rolls the touches back. When Temporal cannot be reached or answers late the touches are
+ * kept and the answer is 202: the reconciliation sweep gives the workflow what it may not have got
+ * (api/engagement.ts). A `requestId` makes an event count once however often it is sent.
  */
 import { randomUUID } from 'node:crypto';
 import express from 'express';
@@ -13,7 +14,7 @@ import { findLeads, recordTouches, type EngagementTouch } from '../db/engagement
 import { normalizeEmail } from '../domain/identity';
 import type { EngagementSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
-import { forwardEngagements } from './engagement';
+import { ENGAGEMENT_NOT_CONFIRMED, forwardStored, type Forwarded } from './engagement';
 import { parseOr400 } from './errors';
 import { idempotentWrite } from './idempotency';
 import { emailAddress, instant, opaqueId, text } from './fields';
@@ -114,6 +115,7 @@ export function eventRoutes(deps: RouteDeps, json: express.RequestHandler[]): ex
         });
       }
 
+      const forwarded = new Map<string, Forwarded>();
       await deps.db.withTransaction(async (tx) => {
         const fresh = await recordTouches(tx, touches);
         // The same requestId twice in one batch: the first counts.
@@ -126,11 +128,11 @@ export function eventRoutes(deps: RouteDeps, json: express.RequestHandler[]): ex
           status.set(t.index, recorded ? 'recorded' : 'duplicate');
           if (recorded) newByLead.set(t.leadId, [...(newByLead.get(t.leadId) ?? []), t]);
         }
-        const forwarded = new Map<string, boolean>();
         for (const [leadId, list] of newByLead) {
           forwarded.set(
             leadId,
-            await forwardEngagements(
+            await forwardStored(
+              tx,
               deps.leads,
               leadId,
               list.map((t) => t.signal),
@@ -150,11 +152,14 @@ export function eventRoutes(deps: RouteDeps, json: express.RequestHandler[]): ex
       });
 
       const count = (s: EventResult['status']) => results.filter((r) => r.status === s).length;
-      res.json({
+      const unconfirmed = [...forwarded.values()].includes('unconfirmed');
+      // Stored, but Temporal did not confirm every signal: 202, never a 503 that says nothing was stored.
+      res.status(unconfirmed ? 202 : 200).json({
         recorded: count('recorded'),
         duplicate: count('duplicate'),
         unknownLead: count('unknown_lead') + count('lead_erased'),
         results,
+        ...(unconfirmed ? { message: ENGAGEMENT_NOT_CONFIRMED } : {}),
       });
     },
   );

@@ -17,7 +17,7 @@ import { inboundEffect } from '../domain/inbound';
 import { addressHash } from '../privacy/tokens';
 import { mailStoppedSignal } from '../workflows/contracts';
 import { requireRole } from './auth';
-import { forwardEngagements } from './engagement';
+import { ENGAGEMENT_NOT_CONFIRMED, forwardStored } from './engagement';
 import { parseOr400 } from './errors';
 import { idempotentWrite } from './idempotency';
 import { emailAddress, instant, opaqueId, text } from './fields';
@@ -164,7 +164,8 @@ export function inboundRoutes({ db, leads, secret }: RouteDeps, json: express.Re
         });
       }
 
-      // A person replied: the touch and the signal commit together, so a provider retry after a 503 is not lost.
+      // A person replied: a signal refused rolls the touch back (the provider's retry is not lost); one Temporal did
+      // not confirm keeps it, answered 202, and the reconciliation sweep gives the workflow the reply once.
       const result = await db.withTransaction(async (tx) => {
         const fresh = await recordTouches(tx, [
           {
@@ -176,13 +177,21 @@ export function inboundRoutes({ db, leads, secret }: RouteDeps, json: express.Re
             details: { event: 'reply', ...(subject ? { subject } : {}), via: 'inbound' },
           },
         ]);
-        if (!fresh.has(touchKey)) return { duplicate: true, forwarded: false };
+        if (!fresh.has(touchKey)) return { duplicate: true, forwarded: false as const };
         return {
           duplicate: false,
-          forwarded: await forwardEngagements(leads, leadId, [{ requestId: touchKey, event: 'reply', at }]),
+          forwarded: await forwardStored(tx, leads, leadId, [{ requestId: touchKey, event: 'reply', at }]),
         };
       });
-      res.json({ ...base, action: 'engaged', autoReply: false, ...result });
+      const unconfirmed = result.forwarded === 'unconfirmed';
+      res.status(unconfirmed ? 202 : 200).json({
+        ...base,
+        action: 'engaged',
+        autoReply: false,
+        duplicate: result.duplicate,
+        forwarded: result.forwarded === true,
+        ...(unconfirmed ? { message: ENGAGEMENT_NOT_CONFIRMED } : {}),
+      });
     },
   );
 

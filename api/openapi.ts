@@ -244,6 +244,13 @@ export const ROUTES: RouteDoc[] = [
       'A `requestId` per event makes it count once however often it is sent. Each event gets a result: recorded, duplicate, unknown_lead or lead_erased.',
     body: EventBatchSchema,
     ok: { status: 200, description: '`{ recorded, duplicate, unknownLead, results }`' },
+    alsoOk: [
+      {
+        status: 202,
+        description:
+          "stored, but Temporal did not confirm every lead's workflow got its events in time: the reconciliation sweep gives them (once); do not send them again — `{ recorded, duplicate, unknownLead, results, message }`",
+      },
+    ],
     errors: [400, 401, 403, 413, 415, 422, 429, 503],
   },
   {
@@ -256,6 +263,13 @@ export const ROUTES: RouteDoc[] = [
       'A reply stops every cadence; an automatic reply changes nothing; a hard bounce or a complaint suppresses the address. A retried webhook applies once (by `id`, or by the body).',
     body: InboundSchema,
     ok: { status: 200, description: 'what was done: `{ type, leadId, matched, action, … }`' },
+    alsoOk: [
+      {
+        status: 202,
+        description:
+          "a reply stored, but Temporal did not confirm the lead's workflow got it in time: the reconciliation sweep gives it (once); do not send it again — `{ …, action: 'engaged', message }`",
+      },
+    ],
     errors: [400, 401, 403, 413, 415, 422, 429, 503],
   },
 

@@ -11,12 +11,13 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request } from 'express';
 import type { RouteDeps } from './deps';
-import { recordTouches, sentEmailByRef, type SentEmail } from '../db/engagements';
+import { markUnconfirmed, recordTouches, sentEmailByRef, type SentEmail } from '../db/engagements';
 import { verifyToken, type TokenKind } from '../privacy/tokens';
 import { machineHit } from '../domain/engagement-counts';
 import type { EngagementEvent } from '../workflows/contracts';
 import { forwardEngagements } from './engagement';
 import { HttpError } from './errors';
+import { isTemporalUnavailable } from './lead-client';
 
 /** A 1×1 transparent GIF (43 bytes). */
 export const TRANSPARENT_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -55,10 +56,11 @@ export function trackingRoutes({ db, leads, secret }: RouteDeps): express.Router
       sentAt: email.sentAt?.getTime() ?? null,
       at: now,
     });
+    const touchKey = `${event}:${email.leadId}:${requestId}`;
     await db.withTransaction((tx) =>
       recordTouches(tx, [
         {
-          touchKey: `${event}:${email.leadId}:${requestId}`,
+          touchKey,
           leadId: email.leadId,
           at,
           kind: 'engagement',
@@ -67,11 +69,10 @@ export function trackingRoutes({ db, leads, secret }: RouteDeps): express.Router
         },
       ]),
     );
-    await forwardEngagements(leads, email.leadId, [{ requestId, event, at }]).catch((err: Error) => {
-      req.log.warn(
-        { leadId: email.leadId, event, err },
-        'engagement recorded, workflow not told; its next re-score counts it',
-      );
+    await forwardEngagements(leads, email.leadId, [{ requestId: touchKey, event, at }]).catch(async (err: Error) => {
+      // Temporal unreachable or late: the sweep sends it again (the workflow applies it once).
+      if (isTemporalUnavailable(err)) await markUnconfirmed(db, [touchKey]).catch(() => undefined);
+      req.log.warn({ leadId: email.leadId, event, err }, 'engagement recorded, workflow not told');
     });
   }
 

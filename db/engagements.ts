@@ -3,6 +3,7 @@
  * mail, as touches in the lead's one timeline. Each touch carries a key, so a repeated request or
  * a retried webhook records once.
  */
+import type { EngagementEvent } from '../workflows/contracts';
 import type { Db, Tx } from './index';
 
 export interface EngagementTouch {
@@ -93,4 +94,31 @@ export async function sentEmailByMessageId(db: Db | Tx, messageId: string): Prom
     `<${bare}>`,
   ]);
   return row;
+}
+
+/** Marks engagement touches whose signal Temporal did not confirm: the reconciliation sweep sends them again. */
+export async function markUnconfirmed(db: Db | Tx, touchKeys: string[]): Promise<void> {
+  await db.query('UPDATE touches SET unconfirmed_since = now() WHERE touch_key = ANY($1::text[])', [touchKeys]);
+}
+
+export interface UnconfirmedEngagement {
+  touchKey: string;
+  leadId: string;
+  event: EngagementEvent;
+  at: Date;
+}
+
+/** Up to `limit` engagement touches still marked unconfirmed (of these leads only, if given), oldest first. */
+export function unconfirmedEngagements(db: Db, limit: number, leadIds?: string[]): Promise<UnconfirmedEngagement[]> {
+  return db.query<UnconfirmedEngagement>(
+    `SELECT touch_key AS "touchKey", lead_id AS "leadId", details->>'event' AS event, at FROM touches
+      WHERE unconfirmed_since IS NOT NULL AND ($2::uuid[] IS NULL OR lead_id = ANY($2::uuid[]))
+      ORDER BY unconfirmed_since, id LIMIT $1`,
+    [limit, leadIds ?? null],
+  );
+}
+
+/** Clears the mark once the lead's workflow has the signal (or has no run left to tell). */
+export async function clearUnconfirmed(db: Db, touchKeys: string[]): Promise<void> {
+  await db.query('UPDATE touches SET unconfirmed_since = NULL WHERE touch_key = ANY($1::text[])', [touchKeys]);
 }

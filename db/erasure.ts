@@ -41,7 +41,9 @@ export async function eraseLead(tx: Tx, leadId: string, hashesOf: (address: stri
     leadId,
     ERASED,
   ]);
-  await tx.query('UPDATE touches SET details = NULL, source = NULL WHERE lead_id = $1', [leadId]);
+  await tx.query('UPDATE touches SET details = NULL, source = NULL, unconfirmed_since = NULL WHERE lead_id = $1', [
+    leadId,
+  ]);
   await tx.query(
     "UPDATE consents SET text = NULL, source = jsonb_build_object('channel', source->>'channel') WHERE lead_id = $1",
     [leadId],

@@ -7,15 +7,10 @@
  * Real dev server, database and SMTP server; "unreachable" is a closed port on loopback, "late" a
  * client whose signal-with-start reaches the server and then fails as a passed deadline does.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
 import { createReconcileActivities, type ReconcileActivities } from '../activities/reconcile';
-import { createApp } from '../api/app';
-import { ripenDataConverter } from '../privacy/data-converter';
-import { freePort } from '../scripts/processes';
 import { leadStateQuery, leadWorkflowId } from '../workflows/contracts';
-import { SECRET, startStack, type Stack } from './helpers/stack';
+import { startStack, type Stack } from './helpers/stack';
+import { late, unreachable, type Closers, type Post } from './helpers/unconfirmed';
 import { waitUntil } from './helpers/wait';
 
 let stack: Stack;
@@ -23,7 +18,7 @@ let tag: string;
 let sweep: ReconcileActivities;
 let captureKey: Record<string, string>;
 const repId = () => `rep-${tag}`;
-const closers: (() => Promise<unknown>)[] = [];
+const closers: Closers = [];
 
 beforeAll(async () => {
   stack = await startStack('capture-unconfirmed');
@@ -46,57 +41,10 @@ afterAll(async () => {
   await stack.close();
 });
 
-/** The API on the stack's database and task queue, reaching Temporal through this client only. */
-async function apiThrough(temporal: Client) {
-  const app = createApp({
-    db: stack.db,
-    temporal,
-    taskQueue: stack.taskQueue,
-    secret: SECRET,
-    temporalDeadlineMs: 1_000,
-  });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  closers.push(() => new Promise((resolve) => server.close(resolve)));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return async (body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${url}/v1/leads`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...captureKey, ...headers },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-}
-
-/** Temporal on a port nothing listens on. */
-async function unreachable() {
-  // No retry interceptor: a retry pending when the connection closes would fail a later test.
-  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] });
-  closers.push(() => connection.close());
-  return apiThrough(new Client({ connection }));
-}
-
-/** The real server, but every signal-with-start is answered as if its deadline had passed after it arrived. */
-function late() {
-  return apiThrough(
-    new Client({
-      connection: stack.client.connection,
-      dataConverter: ripenDataConverter(stack.keys),
-      interceptors: {
-        workflow: [
-          {
-            async signalWithStart(input, next) {
-              await next(input);
-              throw Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), { code: 4 });
-            },
-          },
-        ],
-      },
-    }),
-  );
-}
+const postThrough = async (through: (stack: Stack, closers: Closers) => Promise<Post>) => {
+  const api = await through(stack, closers);
+  return (body: unknown, headers: Record<string, string> = {}) => api('/v1/leads', captureKey, body, headers);
+};
 
 const lead = (name: string) => ({
   email: `${name}.${tag}@example.fi`,
@@ -124,7 +72,7 @@ async function contactingLead(name: string): Promise<string> {
 }
 
 it('keeps a new lead Temporal could not be reached for, answers 202, and the sweep starts its workflow', async () => {
-  const post = await unreachable();
+  const post = await postThrough(unreachable);
   const first = await post(lead('aino'), { 'idempotency-key': `unreachable-${tag}` });
   expect(first.status).toBe(202);
   expect(first.body).toMatchObject({ created: true, status: 'stored', message: expect.stringContaining('stored') });
@@ -142,7 +90,7 @@ it('keeps a new lead Temporal could not be reached for, answers 202, and the swe
 }, 120_000);
 
 it('makes one lead and one workflow of a capture that reached Temporal but was answered late, sent twice', async () => {
-  const post = await late();
+  const post = await postThrough(late);
   const first = await post(lead('olena'), { 'idempotency-key': `late-${tag}` });
   expect(first.status).toBe(202);
   const leadId: string = first.body.leadId;
@@ -157,7 +105,7 @@ it('makes one lead and one workflow of a capture that reached Temporal but was a
 
 it('gives a running workflow the returning capture it did not get, once', async () => {
   const leadId = await contactingLead('dariush');
-  const post = await unreachable();
+  const post = await postThrough(unreachable);
   const again = await post(lead('dariush'));
   expect(again.status).toBe(202);
   expect(again.body).toMatchObject({ leadId, created: false });
@@ -181,7 +129,7 @@ it('starts a new run for a capture stored after the lead’s workflow closed', a
   // Closed, and its row agrees: nothing to do.
   expect(await sweep.reconcileLeads({ leadIds: [leadId] })).toMatchObject({ started: [], recaptured: [] });
 
-  const post = await unreachable();
+  const post = await postThrough(unreachable);
   expect((await post(lead('eleni'))).status).toBe(202);
   expect((await handle.describe()).status.name).toBe('COMPLETED');
   expect(await sweep.reconcileLeads({ leadIds: [leadId] })).toMatchObject({ started: [leadId] });

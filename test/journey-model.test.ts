@@ -70,6 +70,8 @@ type Op =
   | { op: 'outcome'; outcome: RepOutcome; next?: { kind: 'call' | 'meeting'; inMs: number }; buyerStage?: string }
   | { op: 'engagement'; signals: { event: EngagementEvent; agoMs: number; recorded: boolean; path?: string }[] }
   | { op: 'mailStopped'; reason: MailStop }
+  /** A stored engagement the lead already applied, sent again (the sweep's redelivery after an unconfirmed answer). */
+  | { op: 'resend'; pick: number; event: EngagementEvent }
   | { op: 'handoff'; decision: 'accept' | 'reject' }
   | { op: 'opportunity'; status: 'won' | 'lost' }
   | { op: 'junkFlag' }
@@ -176,6 +178,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   w(
     3,
     fc.constantFrom(...MAIL_STOPS).map((reason): Op => ({ op: 'mailStopped', reason })),
+  ),
+  w(
+    4,
+    fc
+      .record({ pick: fc.nat(), event: fc.constantFrom(...ENGAGEMENT_EVENTS) })
+      .map(({ pick, event }): Op => ({ op: 'resend', pick, event })),
   ),
   w(
     20,
@@ -306,6 +314,13 @@ function resolve(op: Op, state: JourneyState, now: number, n: number): Step | nu
     case 'mailStopped':
       event = { type: 'mailStopped', reason: op.reason };
       break;
+    case 'resend': {
+      const applied = state.recordedEngagements ?? [];
+      if (applied.length === 0) return null;
+      const again = applied[op.pick % applied.length]!;
+      event = { type: 'engagement', signals: [{ requestId: again, event: op.event, at: iso(now), recorded: true }] };
+      break;
+    }
     case 'handoff':
       event = {
         type: 'handoff',
@@ -398,6 +413,7 @@ const coverage = {
   regrades: 0,
   buyerStageInferred: 0,
   buyerStageSetByRep: 0,
+  engagementsResent: 0,
 };
 
 function fail(rule: string, detail: string): never {
@@ -642,7 +658,21 @@ function lastCapture({ prev, event, next }: StepView): void {
     );
 }
 
+/** A stored engagement sent again (the sweep after an unconfirmed answer) changes nothing: no effect, no state. */
+function engagementOnce({ prev, event, next, effects }: StepView): void {
+  if (event.type !== 'engagement') return;
+  const applied = prev.recordedEngagements ?? [];
+  if (!event.signals.every((x) => x.recorded && applied.includes(x.requestId))) return;
+  coverage.engagementsResent += 1;
+  if (effects.length > 0 || JSON.stringify(next) !== JSON.stringify(prev))
+    fail(
+      'Reconciliation: an engagement the lead already applied, sent again, changes nothing',
+      `${show(event)} decided ${effects.map((e) => e.kind).join(', ') || 'no effect'}`,
+    );
+}
+
 const INVARIANTS: ((view: StepView, history: History) => void)[] = [
+  engagementOnce,
   lastCapture,
   gradeClock,
   buyerStageMoves,
@@ -816,6 +846,7 @@ function checkCoverage(): void {
     'regrades',
     'buyerStageInferred',
     'buyerStageSetByRep',
+    'engagementsResent',
   ] as const) {
     if (coverage[key] < floor) low.push(key);
   }

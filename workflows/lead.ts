@@ -66,6 +66,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     // Issue 12: an effect that failed for good is recorded as a touch and alerted; older runs replay without.
     recordFailures: () => patched('record-effect-failures'),
     contentByStage: () => patched('content-by-stage'),
+    // An engagement re-sent by the sweep after an unconfirmed answer counts once; older runs replay as they ran.
+    engagementOnce: () => patched('engagement-once'),
   };
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =

@@ -160,10 +160,20 @@ function welcome(d: Draft): void {
   if (isAdvanced(d.lead.buyerStage ?? undefined, false)) d.moveTo('qualified', 'captured in the decision stage (R13)');
 }
 
+/** How many stored engagements' request ids a lead remembers, so that one sent again is applied once (a request holds up to 100). */
+export const RECORDED_ENGAGEMENTS = 200;
+
 /** R12: engagement that arrived; a reply stops every cadence and goes to the rep (R17). */
-function engaged(d: Draft, signals: EngagementSignal[]): void {
+function engaged(d: Draft, arrived: EngagementSignal[]): void {
   const { s, lead } = d;
+  // An engagement the API stored and sent again (its first signal was not confirmed, the sweep re-sent it) counts once.
+  const again = new Set(arrived.filter((x) => x.recorded && s.recordedEngagements?.includes(x.requestId)));
+  const signals =
+    again.size > 0 && (d.config.engagementOnce?.() ?? true) ? arrived.filter((x) => !again.has(x)) : arrived;
   if (s.erased || signals.length === 0) return;
+  const recorded = signals.filter((x) => x.recorded).map((x) => x.requestId);
+  if (recorded.length > 0)
+    s.recordedEngagements = [...(s.recordedEngagements ?? []), ...recorded].slice(-RECORDED_ENGAGEMENTS);
   for (const signal of signals.filter((x) => !x.recorded)) {
     const channel = signal.event.startsWith('email') || signal.event === 'reply' ? 'email' : 'web';
     d.emit(

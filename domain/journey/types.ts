@@ -306,6 +306,11 @@ export interface JourneyState {
   profile: Profile | null;
   profileRequested: boolean;
   engagements: { event: string; at: number }[];
+  /**
+   * The request ids of the last engagement signals the API had stored (`recorded`) that this lead applied
+   * (RECORDED_ENGAGEMENTS): one sent again after an unconfirmed answer is applied once. Absent in older runs' state.
+   */
+  recordedEngagements?: string[];
   marketingSends: number[];
   sentTemplates: string[];
   scheduled: ScheduledActivity[];
@@ -340,6 +345,11 @@ export interface JourneyConfig {
    * as they were: shared templates, and a switch keeps the lead's progress.
    */
   contentByStage?: () => boolean;
+  /**
+   * Whether an engagement the API stored and this lead already applied is left out when it comes again (the
+   * reconciliation sweep re-sends those Temporal did not confirm; the workflow guards this with `patched`); absent = yes.
+   */
+  engagementOnce?: () => boolean;
 }
 
 /** The result of one decision: the next state and what to do. */
