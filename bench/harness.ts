@@ -22,6 +22,8 @@ import { freePort, startDevServer, waitForPort, type RunningProcess } from '../s
 import { ensureTools } from '../scripts/tools';
 
 const ROOT = path.join(__dirname, '..');
+/** Starts node on jemalloc where the machine has it (`npm run worker` runs the worker through it). */
+const WITH_ALLOCATOR = path.join(ROOT, 'scripts', 'with-allocator.sh');
 
 /** The machine and its load: every absolute figure is read against them. */
 export function machine() {
@@ -157,9 +159,11 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     ...options.env,
   };
   const children: ChildProcess[] = [];
-  const spawnNode = (script: string, extraEnv: Record<string, string>, nodeArgs: string[] = []) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)], {
-      env: { ...process.env, ...env, ...extraEnv },
+  /** `npm run api` / `npm run worker` as child processes; the worker through its allocator launcher, as `npm run worker`. */
+  const spawnNode = (script: string, extraEnv: Record<string, string>, nodeArgs: string[] = [], launcher = false) => {
+    const args = [...nodeArgs, '--import', 'tsx', path.join(ROOT, script)];
+    const child = spawn(launcher ? 'sh' : process.execPath, launcher ? [WITH_ALLOCATOR, ...args] : args, {
+      env: { ...process.env, ...env, ...extraEnv, ...(launcher ? { NODE: process.execPath } : {}) },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
@@ -185,7 +189,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       return { url: `http://127.0.0.1:${port}`, child };
     },
     async startWorker(extraEnv = {}, nodeArgs = []) {
-      const child = spawnNode('worker/main.ts', extraEnv, nodeArgs);
+      const child = spawnNode('worker/main.ts', extraEnv, nodeArgs, true);
       const before = await pollerCount(client, taskQueue);
       const deadline = Date.now() + 120_000;
       while ((await pollerCount(client, taskQueue)) <= before) {
@@ -236,6 +240,11 @@ async function pollerCount(client: Client, taskQueue: string): Promise<number> {
 export function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** The malloc a process runs on: jemalloc when scripts/with-allocator.sh found it, else the C library's. */
+export function allocatorOf(pid: number): 'jemalloc' | 'system' {
+  return readFileSync(`/proc/${pid}/maps`, 'utf8').includes('/libjemalloc') ? 'jemalloc' : 'system';
 }
 
 /** The process's peak RSS so far (VmHWM). */

@@ -11,6 +11,7 @@
 import { workflowCacheSize } from '../worker';
 import { leadWorkflowId } from '../workflows/contracts';
 import {
+  allocatorOf,
   closedLoop,
   jsonPoster,
   leadAddress,
@@ -90,6 +91,7 @@ main(async () => {
               `${(100_000 / settledPerSecond / 3600).toFixed(1)} h`,
         workerMemoryBudgetMb: BUDGET_MB,
         maxCachedWorkflows: workflowCacheSize(BUDGET_MB),
+        workerAllocator: allocatorOf(worker.pid!),
         timeScale: TIME_SCALE,
         emailsPerSecond: 1000,
       },
