@@ -23,16 +23,7 @@ const closers: Closers = [];
 beforeAll(async () => {
   stack = await startStack('capture-unconfirmed');
   tag = stack.taskQueue.slice(-6);
-  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-    repId(),
-    'Rep Unconfirmed',
-    `${repId()}@reps.ripen.test`,
-  ]);
-  await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
-    repId(),
-    `FI-${tag}`,
-    'Oulu',
-  ]);
+  await stack.addRep(repId(), 'Rep Unconfirmed', { country: `FI-${tag}`, city: 'Oulu' });
   sweep = createReconcileActivities({ db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue });
   captureKey = await stack.authAs('capture');
 });

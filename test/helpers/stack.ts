@@ -72,6 +72,8 @@ export interface Stack {
   ): Promise<{ status: number; body: any }>;
   /** Creates an API key with that role and returns the `Authorization` header for it. */
   authAs(role: Role, repId?: string): Promise<Record<string, string>>;
+  /** A rep (e-mail `<repId>@reps.ripen.test`) covering one territory. */
+  addRep(repId: string, name: string, territory: { country: string; city?: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -155,6 +157,18 @@ export async function startStack(
         label: `test ${name}`,
       });
       return { authorization: `Bearer ${key}` };
+    },
+    async addRep(repId, repName, { country, city }) {
+      await db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
+        repId,
+        repName,
+        `${repId}@reps.ripen.test`,
+      ]);
+      await db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
+        repId,
+        country,
+        city ?? null,
+      ]);
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
