@@ -48,19 +48,7 @@ const count = async (sql: string, params: unknown[]) =>
   (await stack.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
 const captureTouches = (leadId: string) => count("touches WHERE lead_id = $1 AND kind = 'capture'", [leadId]);
 
-async function contactingLead(name: string): Promise<string> {
-  const res = await stack.call('POST', '/v1/leads', captureKey, lead(name));
-  expect(res.status).toBe(201);
-  const leadId: string = res.body.leadId;
-  await waitUntil(async () => {
-    const [row] = await stack.db.query<{ stage: string; assigned_rep_id: string | null }>(
-      'SELECT stage, assigned_rep_id FROM leads WHERE id = $1',
-      [leadId],
-    );
-    return row!.stage === 'contacting' && row!.assigned_rep_id === repId();
-  }, 60_000);
-  return leadId;
-}
+const contactingLead = (name: string) => stack.routedLead(captureKey, lead(name), repId());
 
 it('keeps a new lead Temporal could not be reached for, answers 202, and the sweep starts its workflow', async () => {
   const post = await postThrough(unreachable);

@@ -56,21 +56,8 @@ const marked = async (leadId: string) =>
   )[0]!.n;
 
 /** A lead routed to the rep and in contacting. */
-async function contactingLead(name: string): Promise<string> {
-  const res = await stack.call('POST', '/v1/leads', capture, {
-    email: email(name),
-    firstName: name,
-    country: `FI-${tag}`,
-    city: 'Turku',
-  });
-  expect(res.status).toBe(201);
-  const leadId: string = res.body.leadId;
-  await waitUntil(async () => {
-    const s = await state(leadId);
-    return s.stage === 'contacting' && s.assignedRep === repId();
-  }, 60_000);
-  return leadId;
-}
+const contactingLead = (name: string) =>
+  stack.routedLead(capture, { email: email(name), firstName: name, country: `FI-${tag}`, city: 'Turku' }, repId());
 
 /**
  * What the workflow decided on the last engagement signal in its history: the events after it, once a

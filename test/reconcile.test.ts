@@ -44,21 +44,12 @@ const row = async (leadId: string) =>
     )
   )[0]!;
 
-async function capturedLead(name: string): Promise<string> {
-  const res = await stack.call('POST', '/v1/leads', await stack.authAs('capture'), {
-    email: `${name}.${tag}@example.fi`,
-    firstName: name,
-    country: `FI-${tag}`,
-    city: 'Oulu',
-  });
-  expect(res.status).toBe(201);
-  const leadId: string = res.body.leadId;
-  await waitUntil(async () => {
-    const r = await row(leadId);
-    return r.stage === 'contacting' && r.assigned_rep_id === repId();
-  }, 60_000);
-  return leadId;
-}
+const capturedLead = async (name: string) =>
+  stack.routedLead(
+    await stack.authAs('capture'),
+    { email: `${name}.${tag}@example.fi`, firstName: name, country: `FI-${tag}`, city: 'Oulu' },
+    repId(),
+  );
 
 it('starts the missing run of a lead row that has no workflow: the lead is welcomed as if just captured', async () => {
   const to = `orphan.${tag}@example.fi`;

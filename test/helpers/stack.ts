@@ -14,6 +14,7 @@ import { parseKeyring } from '../../privacy/keyring';
 import { createLeadWorker, type LeadWorkers } from '../../worker';
 import { testRun } from '../setup/run';
 import { startSmtpRecorder, type SmtpRecorder } from './smtp';
+import { waitUntil } from './wait';
 
 export const SECRET = 'ripen-test-secret-0123456789abcdef';
 export const PUBLIC_URL = 'https://ripen.test';
@@ -74,6 +75,8 @@ export interface Stack {
   authAs(role: Role, repId?: string): Promise<Record<string, string>>;
   /** A rep (e-mail `<repId>@reps.ripen.test`) covering one territory. */
   addRep(repId: string, name: string, territory: { country: string; city?: string }): Promise<void>;
+  /** Captures a new lead (201) and waits until its row is in contacting, routed to this rep; answers its id. */
+  routedLead(auth: Record<string, string>, body: Record<string, unknown>, repId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -135,6 +138,14 @@ export async function startStack(
     const s = app.listen(options.apiPort ?? 0, '127.0.0.1', () => resolve(s));
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const call: Stack['call'] = async (method, path, auth, body, headers = {}) => {
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...auth, ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
   return {
     db,
     smtp,
@@ -143,14 +154,7 @@ export async function startStack(
     taskQueue,
     apiUrl,
     worker,
-    async call(method, path, auth, body, headers = {}) {
-      const res = await fetch(`${apiUrl}${path}`, {
-        method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...auth, ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as any };
-    },
+    call,
     async authAs(role, repId) {
       const key = await createApiKey(db, role, {
         repId: repId ?? (role === 'rep' ? 'rep-test' : undefined),
@@ -169,6 +173,19 @@ export async function startStack(
         country,
         city ?? null,
       ]);
+    },
+    async routedLead(auth, body, repId) {
+      const res = await call('POST', '/v1/leads', auth, body);
+      if (res.status !== 201) throw new Error(`capture answered ${res.status}: ${JSON.stringify(res.body)}`);
+      const leadId: string = res.body.leadId;
+      await waitUntil(async () => {
+        const [row] = await db.query<{ stage: string; assigned_rep_id: string | null }>(
+          'SELECT stage, assigned_rep_id FROM leads WHERE id = $1',
+          [leadId],
+        );
+        return row!.stage === 'contacting' && row!.assigned_rep_id === repId;
+      }, 60_000);
+      return leadId;
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
