@@ -128,13 +128,14 @@ export function repAdminRoutes({ db, leads }: Pick<RouteDeps, 'db' | 'leads'>, j
   const actor = (req: Request) => req.principal!.keyId;
 
   /** Asks each lead's workflow to route it again; a lead whose workflow has ended needs nothing. */
-  async function reassign(leadIds: string[], reason: string) {
+  async function reassign(leadIds: string[], fromRep: string, reason: string) {
     const result = { reassigning: [] as string[], ended: [] as string[], failed: [] as string[] };
     const queue = [...leadIds];
     const next = async (): Promise<void> => {
       for (let leadId = queue.shift(); leadId; leadId = queue.shift()) {
         try {
-          ((await leads.signal(leadId, reassignSignal, { reason })) ? result.reassigning : result.ended).push(leadId);
+          const running = await leads.signal(leadId, reassignSignal, { reason, fromRep });
+          (running ? result.reassigning : result.ended).push(leadId);
         } catch {
           result.failed.push(leadId);
         }
@@ -192,13 +193,14 @@ export function repAdminRoutes({ db, leads }: Pick<RouteDeps, 'db' | 'leads'>, j
 
   /**
    * Deactivates the rep and reassigns their open leads. Sent again, it signals the leads still
-   * assigned to the rep once more (e.g. those Temporal could not be reached for the first time).
+   * assigned to the rep once more (e.g. those Temporal could not be reached for the first time); the
+   * signal names the rep, so a lead an earlier signal already moved stays where it went.
    */
   router.delete('/admin/reps/:id', admin, idempotentPerRep(db, 'DELETE'), async (req, res) => {
     const id = repIdOf(req);
     const done = await deactivateRep(db, actor(req), id);
     if (!done) throw notFound(id);
-    const leads = await reassign(done.openLeads, `rep ${id} deactivated`);
+    const leads = await reassign(done.openLeads, id, `rep ${id} deactivated`);
     res.json({
       rep: done.rep,
       alreadyDeactivated: done.already,

@@ -77,7 +77,11 @@ type Op =
   | { op: 'junkFlag' }
   | { op: 'junkReview'; decision: 'confirm' | 'clear' }
   | { op: 'schedule'; kind: 'call' | 'meeting'; inMs: number }
-  | { op: 'reassign' }
+  /**
+   * From its owner, from the rep the welcome assigns (perhaps before its answer), from a rep who no longer
+   * has it (a request sent again), or from whoever has it (older signals).
+   */
+  | { op: 'reassign'; from: 'owner' | 'welcomed' | 'former' | 'unnamed' }
   | { op: 'erase' }
   | { op: 'advance'; ms: number }
   | { op: 'toWake' }
@@ -207,7 +211,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       })
       .map((s): Op => ({ op: 'schedule', ...s })),
   ),
-  w(4, fc.constant<Op>({ op: 'reassign' })),
+  w(
+    6,
+    fc
+      .constantFrom('owner' as const, 'welcomed' as const, 'former' as const, 'unnamed' as const)
+      .map((from): Op => ({ op: 'reassign', from })),
+  ),
   w(1, fc.constant<Op>({ op: 'erase' })),
   w(
     48,
@@ -241,6 +250,8 @@ interface Step {
 
 const REP = { role: 'rep', repId: 'rep-1' };
 const ADMIN = { role: 'admin' };
+/** A rep who had the lead once and no longer has it (the generator's results never assign them). */
+const FORMER_REP = 'rep-former';
 
 function captureEvent(c: Capture, n: number, at: number): JourneyEvent {
   return {
@@ -344,9 +355,16 @@ function resolve(op: Op, state: JourneyState, now: number, n: number): Step | nu
     case 'schedule':
       event = { type: 'schedule', schedule: { requestId, kind: op.kind, at: iso(now + op.inMs), actor: REP } };
       break;
-    case 'reassign':
-      event = { type: 'reassign', reason: 'rep deactivated' };
+    case 'reassign': {
+      const fromRep = {
+        owner: state.lead.assignedRep ?? FORMER_REP,
+        welcomed: 'rep-1',
+        former: FORMER_REP,
+        unnamed: undefined,
+      }[op.from];
+      event = { type: 'reassign', reason: 'rep deactivated', ...(fromRep ? { fromRep } : {}) };
       break;
+    }
     case 'erase':
       event = { type: 'erase' };
       break;
@@ -414,6 +432,7 @@ const coverage = {
   buyerStageInferred: 0,
   buyerStageSetByRep: 0,
   engagementsResent: 0,
+  reassignsFromFormer: 0,
 };
 
 function fail(rule: string, detail: string): never {
@@ -671,7 +690,31 @@ function engagementOnce({ prev, event, next, effects }: StepView): void {
     );
 }
 
+/**
+ * A reassignment from a rep the lead was moved, or is being moved, away from (an admin's request sent again)
+ * changes nothing; one from a rep never routes the lead back to them.
+ */
+function reassignFromOwnerOnly({ prev, event, next, effects }: StepView): void {
+  if (event.type !== 'reassign' || event.fromRep === undefined) return;
+  const fromRep = event.fromRep;
+  const routed = effects.filter((e) => e.kind === 'assignRep');
+  if (routed.some((e) => e.kind === 'assignRep' && !e.exclude.includes(fromRep)))
+    fail('R16: a lead reassigned from a rep is never routed back to them', `${show(event)}: ${JSON.stringify(routed)}`);
+  const moving = prev.inFlight.some(
+    (e) => e.kind === 'assignRep' && e.purpose === 'reassign' && e.exclude.includes(fromRep),
+  );
+  const movedAway = prev.lead.assignedRep !== null && prev.lead.assignedRep !== fromRep;
+  if (!moving && !movedAway) return;
+  coverage.reassignsFromFormer += 1;
+  if (effects.length > 0 || JSON.stringify(next) !== JSON.stringify(prev))
+    fail(
+      'R16: a lead is reassigned only from the rep who has it; a request naming another changes nothing',
+      `${show(event)} with the lead at ${String(prev.lead.assignedRep)} decided ${effects.map((e) => e.kind).join(', ') || 'no effect'}`,
+    );
+}
+
 const INVARIANTS: ((view: StepView, history: History) => void)[] = [
+  reassignFromOwnerOnly,
   engagementOnce,
   lastCapture,
   gradeClock,
@@ -792,7 +835,7 @@ function show(event: JourneyEvent): string {
     case 'mailStopped':
       return `mailStopped ${event.reason}`;
     case 'reassign':
-      return 'reassign';
+      return event.fromRep ? `reassign from ${event.fromRep}` : 'reassign';
     default:
       return event.type;
   }
@@ -847,6 +890,7 @@ function checkCoverage(): void {
     'buyerStageInferred',
     'buyerStageSetByRep',
     'engagementsResent',
+    'reassignsFromFormer',
   ] as const) {
     if (coverage[key] < floor) low.push(key);
   }
@@ -964,5 +1008,37 @@ describe('sequences the model found, fixed in the core', () => {
     run.apply({ type: 'reassign', reason: 'rep deactivated' });
     run.apply({ type: 'erase' });
     run.done('assignRep', { repId: 'rep-2' });
+  });
+
+  it('reassignment: a rep deactivated again (the first answer came too late) moves the lead once, the manager told once', () => {
+    const run = new Run({ t0, reachableBy: { email: true, phone: true }, marketingConsent: false });
+    run.apply(capture());
+    run.done('welcome', { assignment: { repId: 'rep-1' }, email: { status: 'sent' } });
+    const fromRep1: JourneyEvent = { type: 'reassign', reason: 'rep rep-1 deactivated', fromRep: 'rep-1' };
+    expect(run.apply(fromRep1).map((e) => e.kind)).toEqual(['assignRep']);
+    expect(run.inFlight('assignRep')).toMatchObject({ purpose: 'reassign', exclude: ['rep-1'] });
+    expect(run.apply(fromRep1)).toEqual([]); // while the new rep is being found
+    const told = run.done('assignRep', { repId: 'rep-2' });
+    expect(told.filter((e) => e.kind === 'notifyManager')).toHaveLength(1);
+    expect(run.apply(fromRep1)).toEqual([]); // after
+    expect(run.state.lead.assignedRep).toBe('rep-2');
+    // A signal from before `fromRep` still moves the lead from whoever has it.
+    expect(run.apply({ type: 'reassign', reason: 'rep deactivated' }).map((e) => e.kind)).toEqual(['assignRep']);
+  });
+
+  it('reassignment: a rep deactivated while the welcome routes the lead to them, and again: the lead leaves them once', () => {
+    const run = new Run({ t0, reachableBy: { email: true, phone: true }, marketingConsent: false });
+    run.apply(capture());
+    const fromRep1: JourneyEvent = { type: 'reassign', reason: 'rep rep-1 deactivated', fromRep: 'rep-1' };
+    // The welcome's routing chose rep-1 before the deactivation; its answer is not back yet.
+    expect(run.apply(fromRep1).map((e) => e.kind)).toEqual(['assignRep']);
+    expect(run.inFlight('assignRep')).toMatchObject({ purpose: 'reassign', exclude: ['rep-1'] });
+    expect(run.apply(fromRep1)).toEqual([]);
+    run.done('welcome', { assignment: { repId: 'rep-1' }, email: { status: 'sent' } });
+    expect(run.apply(fromRep1)).toEqual([]); // rep-1 has it for now, and it is being moved away from them
+    const told = run.done('assignRep', { repId: 'rep-2' });
+    expect(told.filter((e) => e.kind === 'notifyManager')).toHaveLength(1);
+    expect(run.state.lead.assignedRep).toBe('rep-2');
+    expect(run.apply(fromRep1)).toEqual([]);
   });
 });

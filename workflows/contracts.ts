@@ -100,8 +100,11 @@ export const engagementSignal = defineSignal<[EngagementSignal]>('engagement');
 /** Many engagement events at once (POST /v1/events): one signal per batch keeps a burst's history short. */
 export const engagementsSignal = defineSignal<[EngagementSignal[]]>('engagements');
 export const mailStoppedSignal = defineSignal<[{ reason: MailStop; at: string }]>('mailStopped');
-/** The lead's rep can no longer have it (deactivated): another rep takes it, the manager is told. */
-export const reassignSignal = defineSignal<[{ reason: string }]>('reassign');
+/**
+ * The lead's rep can no longer have it (deactivated): another rep takes it, the manager is told. `fromRep`: the
+ * rep it is taken from; a lead no longer theirs stays as it is (the request sent again after a late answer).
+ */
+export const reassignSignal = defineSignal<[{ reason: string; fromRep?: string }]>('reassign');
 /** A data-protection erasure: the lead's run does nothing more for the person and ends. */
 export const eraseSignal = defineSignal<[]>('erase');
 export const reportOutcomeUpdate = defineUpdate<LeadState, [OutcomeReport]>('reportOutcome');

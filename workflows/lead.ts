@@ -68,6 +68,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     contentByStage: () => patched('content-by-stage'),
     // An engagement re-sent by the sweep after an unconfirmed answer counts once; older runs replay as they ran.
     engagementOnce: () => patched('engagement-once'),
+    // A reassignment sent again after a late answer moves the lead once; older runs replay as they ran.
+    reassignFromOwnerOnly: () => patched('reassign-from-owner-only'),
   };
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =
@@ -127,7 +129,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
   setHandler(engagementSignal, (signal) => void apply({ type: 'engagement', signals: [signal] }));
   setHandler(engagementsSignal, (signals) => void apply({ type: 'engagement', signals }));
   setHandler(mailStoppedSignal, ({ reason }) => void apply({ type: 'mailStopped', reason }));
-  setHandler(reassignSignal, ({ reason }) => void apply({ type: 'reassign', reason }));
+  setHandler(reassignSignal, ({ reason, fromRep }) => void apply({ type: 'reassign', reason, fromRep }));
   setHandler(eraseSignal, () => void apply({ type: 'erase' }));
   setHandler(resyncSignal, () => void apply({ type: 'resync' }));
   onRequest(reportOutcomeUpdate, (report) => ({ type: 'outcome', report }));

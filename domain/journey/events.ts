@@ -47,10 +47,7 @@ export function apply(d: Draft, event: JourneyEvent): void {
     case 'schedule':
       return scheduled(d, event.schedule);
     case 'reassign':
-      if (isClosedStage(d)) return;
-      d.assign('reassign', event.reason, d.lead.assignedRep ? [d.lead.assignedRep] : []);
-      d.lead.assignedRep = null;
-      return;
+      return reassigned(d, event.reason, event.fromRep);
     case 'erase':
       d.startCadence(null);
       Object.assign(d.s, {
@@ -84,6 +81,24 @@ export function apply(d: Draft, event: JourneyEvent): void {
 
 function movesBuyerStage(d: Draft): boolean {
   return d.config.buyerStageMoves?.() ?? true;
+}
+
+/**
+ * R16: the lead goes to another rep, the manager told. From a named rep (an admin's deactivation, which may
+ * be sent again after an answer that came too late), only while it is theirs: a lead moved, or being moved,
+ * away from them already stays as it is; one whose first routing is still under way routes again without them.
+ */
+function reassigned(d: Draft, reason: string, fromRep: string | undefined): void {
+  if (isClosedStage(d)) return;
+  const owner = d.lead.assignedRep;
+  const moving = (rep: string) =>
+    d.s.inFlight.some((e) => e.kind === 'assignRep' && e.purpose === 'reassign' && e.exclude.includes(rep));
+  if (fromRep !== undefined && (owner !== fromRep || moving(fromRep)) && (d.config.reassignFromOwnerOnly?.() ?? true)) {
+    if (owner === null && !moving(fromRep)) d.assign('reassign', reason, [fromRep]);
+    return;
+  }
+  d.assign('reassign', reason, owner ? [owner] : []);
+  d.lead.assignedRep = null;
 }
 
 function isClosedStage(d: Draft): boolean {

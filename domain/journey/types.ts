@@ -231,8 +231,12 @@ export type JourneyEvent =
   | { type: 'junkFlag'; request: JunkFlagRequest }
   | { type: 'junkReview'; request: JunkReviewRequest }
   | { type: 'schedule'; schedule: ActivitySchedule }
-  /** The rep can no longer have the lead (deactivated or away): another rep, the manager told. */
-  | { type: 'reassign'; reason: string }
+  /**
+   * The rep can no longer have the lead (deactivated or away): another rep, the manager told. `fromRep`: the rep
+   * it is taken from; when the lead is no longer theirs (a request sent again after an answer that came too late),
+   * nothing happens. Absent (signals from before it): from whoever has it.
+   */
+  | { type: 'reassign'; reason: string; fromRep?: string }
   /** A data-protection erasure: nothing more is done for this person. */
   | { type: 'erase' }
   /** Time passed: every timer due by now fires. */
@@ -350,6 +354,11 @@ export interface JourneyConfig {
    * reconciliation sweep re-sends those Temporal did not confirm; the workflow guards this with `patched`); absent = yes.
    */
   engagementOnce?: () => boolean;
+  /**
+   * Whether a reassignment from a rep who no longer has the lead is left out (an admin's request sent again
+   * after Temporal answered it too late; the workflow guards this with `patched`); absent = yes.
+   */
+  reassignFromOwnerOnly?: () => boolean;
 }
 
 /** The result of one decision: the next state and what to do. */
