@@ -20,16 +20,7 @@ beforeAll(async () => {
     ['helsinki', 'Helsinki'],
     ['seeded', 'Seeded'],
   ]) {
-    await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-      `${id}-${tag}`,
-      `Rep ${id}`,
-      `${id}-${tag}@reps.ripen.test`,
-    ]);
-    await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
-      `${id}-${tag}`,
-      `FI-${tag}`,
-      city,
-    ]);
+    await stack.addRep(`${id}-${tag}`, `Rep ${id}`, { country: `FI-${tag}`, city });
   }
   [capture, oulu, helsinki, manager] = await Promise.all([
     stack.authAs('capture'),

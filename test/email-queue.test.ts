@@ -83,8 +83,7 @@ it('delivers notices to the rep while first touches still wait on the provider r
   // notices counted are the new-lead notices to this rep, whoever else routing knows.
   const repId = `queue-${tag}`;
   const repEmail = `${repId}@reps.ripen.test`;
-  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [repId, 'Rep Queue', repEmail]);
-  await stack.db.query('INSERT INTO territories (rep_id, country) VALUES ($1, $2)', [repId, `ORD-${tag}`]);
+  await stack.addRep(repId, 'Rep Queue', { country: `ORD-${tag}` });
   const addresses = Array.from({ length: 20 }, (_, i) => `order${i}.${tag}@example.fi`);
   await Promise.all(addresses.map((address) => captureLead(address, `ORD-${tag}`)));
   const firstTouches = await stack.smtp.waitFor(

@@ -18,12 +18,7 @@ const repId = () => `safety-${tag}`;
 beforeAll(async () => {
   stack = await startStack('email-safety');
   tag = stack.taskQueue.slice(-6);
-  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-    repId(),
-    'Rep Safety',
-    `${repId()}@reps.ripen.test`,
-  ]);
-  await stack.db.query('INSERT INTO territories (rep_id, country) VALUES ($1, $2)', [repId(), `SAFE-${tag}`]);
+  await stack.addRep(repId(), 'Rep Safety', { country: `SAFE-${tag}` });
   [capture, admin] = await Promise.all([stack.authAs('capture'), stack.authAs('admin')]);
 });
 afterAll(() => stack.close());

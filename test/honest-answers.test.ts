@@ -25,16 +25,7 @@ let manager: Record<string, string>;
 beforeAll(async () => {
   stack = await startStack('honest-answers');
   tag = stack.taskQueue.slice(-6);
-  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-    `rep-${tag}`,
-    'Rep Honest',
-    `rep-${tag}@reps.ripen.test`,
-  ]);
-  await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
-    `rep-${tag}`,
-    `FI-${tag}`,
-    'Oulu',
-  ]);
+  await stack.addRep(`rep-${tag}`, 'Rep Honest', { country: `FI-${tag}`, city: 'Oulu' });
   [capture, rep, manager] = await Promise.all([
     stack.authAs('capture'),
     stack.authAs('rep', `rep-${tag}`),

@@ -19,16 +19,7 @@ beforeAll(async () => {
     ['oulu', 'Oulu'],
     ['helsinki', 'Helsinki'],
   ]) {
-    await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-      `${id}-${tag}`,
-      `Rep ${id}`,
-      `${id}-${tag}@reps.ripen.test`,
-    ]);
-    await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
-      `${id}-${tag}`,
-      `FI-${tag}`,
-      city,
-    ]);
+    await stack.addRep(`${id}-${tag}`, `Rep ${id}`, { country: `FI-${tag}`, city });
   }
   [capture, oulu, helsinki, admin] = await Promise.all([
     stack.authAs('capture'),

@@ -19,16 +19,7 @@ let tag: string;
 beforeAll(async () => {
   stack = await startStack('permanent-failures');
   tag = stack.taskQueue.slice(-6);
-  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-    `rep-${tag}`,
-    'Rep Permanent',
-    `rep-${tag}@reps.ripen.test`,
-  ]);
-  await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
-    `rep-${tag}`,
-    `FI-${tag}`,
-    'Oulu',
-  ]);
+  await stack.addRep(`rep-${tag}`, 'Rep Permanent', { country: `FI-${tag}`, city: 'Oulu' });
 });
 afterAll(() => stack.close());
 

@@ -21,16 +21,7 @@ const repId = () => `rep-${tag}`;
 beforeAll(async () => {
   stack = await startStack('reconcile');
   tag = stack.taskQueue.slice(-6);
-  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-    repId(),
-    'Rep Reconcile',
-    `${repId()}@reps.ripen.test`,
-  ]);
-  await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
-    repId(),
-    `FI-${tag}`,
-    'Oulu',
-  ]);
+  await stack.addRep(repId(), 'Rep Reconcile', { country: `FI-${tag}`, city: 'Oulu' });
   sweep = createReconcileActivities({ db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue });
 });
 afterAll(() => stack.close());

@@ -16,12 +16,7 @@ let rep: Record<string, string>;
 beforeAll(async () => {
   stack = await startStack('stage-clock');
   tag = stack.taskQueue.slice(-6);
-  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-    `clock-${tag}`,
-    'Rep Clock',
-    `clock-${tag}@reps.ripen.test`,
-  ]);
-  await stack.db.query('INSERT INTO territories (rep_id, country) VALUES ($1, $2)', [`clock-${tag}`, `CLK-${tag}`]);
+  await stack.addRep(`clock-${tag}`, 'Rep Clock', { country: `CLK-${tag}` });
   [capture, rep] = await Promise.all([stack.authAs('capture'), stack.authAs('rep', `clock-${tag}`)]);
 });
 afterAll(() => stack.close());

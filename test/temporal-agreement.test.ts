@@ -15,16 +15,7 @@ let rep: Record<string, string>;
 beforeAll(async () => {
   stack = await startStack('temporal-agreement');
   tag = stack.taskQueue.slice(-6);
-  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-    `kyiv-${tag}`,
-    'Rep Kyiv',
-    `kyiv-${tag}@reps.ripen.test`,
-  ]);
-  await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
-    `kyiv-${tag}`,
-    `UA-${tag}`,
-    'Kyiv',
-  ]);
+  await stack.addRep(`kyiv-${tag}`, 'Rep Kyiv', { country: `UA-${tag}`, city: 'Kyiv' });
   [capture, rep] = await Promise.all([stack.authAs('capture'), stack.authAs('rep', `kyiv-${tag}`)]);
 });
 afterAll(() => stack.close());

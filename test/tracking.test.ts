@@ -24,8 +24,7 @@ beforeAll(async () => {
   // The bursts below are a thousand hits from one address: the test stack sets no rate limit (operations.test.ts tests it).
   stack = await startStack('tracking');
   tag = stack.taskQueue.slice(-6);
-  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [repId(), 'Rep Track', repEmail()]);
-  await stack.db.query('INSERT INTO territories (rep_id, country) VALUES ($1, $2)', [repId(), `TRK-${tag}`]);
+  await stack.addRep(repId(), 'Rep Track', { country: `TRK-${tag}` });
   [capture, inbound, rep, admin] = await Promise.all([
     stack.authAs('capture'),
     stack.authAs('inbound'),

@@ -36,16 +36,7 @@ beforeAll(async () => {
     ['athens', 'Athens'],
     ['tehran', 'Tehran'],
   ]) {
-    await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-      `${id}-${tag}`,
-      `Rep ${id}`,
-      `${id}-${tag}@reps.ripen.test`,
-    ]);
-    await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
-      `${id}-${tag}`,
-      `GR-${tag}`,
-      city,
-    ]);
+    await stack.addRep(`${id}-${tag}`, `Rep ${id}`, { country: `GR-${tag}`, city });
   }
   capture = await stack.authAs('capture');
 });

@@ -122,12 +122,7 @@ describe('what-if scoring on recorded history', () => {
   beforeAll(async () => {
     stack = await startStack('whatif');
     tag = stack.taskQueue.slice(-6);
-    await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-      `whatif-${tag}`,
-      'Rep Whatif',
-      `whatif-${tag}@reps.ripen.test`,
-    ]);
-    await stack.db.query('INSERT INTO territories (rep_id, country) VALUES ($1, $2)', [`whatif-${tag}`, `WIF-${tag}`]);
+    await stack.addRep(`whatif-${tag}`, 'Rep Whatif', { country: `WIF-${tag}` });
   });
   afterAll(() => stack.close());
 

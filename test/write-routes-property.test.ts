@@ -21,16 +21,7 @@ beforeAll(async () => {
   // A short deadline: a lead that stopped answering shows within the 2 s the issue allows, not after 10 s.
   stack = await startStack('write-routes-property', { app: { temporalDeadlineMs: 2_000 } });
   tag = stack.taskQueue.slice(-6);
-  await stack.db.query('INSERT INTO reps (id, name, email) VALUES ($1, $2, $3)', [
-    `rep-${tag}`,
-    'Rep Property',
-    `rep-${tag}@reps.ripen.test`,
-  ]);
-  await stack.db.query('INSERT INTO territories (rep_id, country, city) VALUES ($1, $2, $3)', [
-    `rep-${tag}`,
-    `FI-${tag}`,
-    'Oulu',
-  ]);
+  await stack.addRep(`rep-${tag}`, 'Rep Property', { country: `FI-${tag}`, city: 'Oulu' });
   const [capture, rep, manager, admin, inbound] = await Promise.all([
     stack.authAs('capture'),
     stack.authAs('rep', `rep-${tag}`),
