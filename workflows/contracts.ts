@@ -102,7 +102,8 @@ export const engagementsSignal = defineSignal<[EngagementSignal[]]>('engagements
 export const mailStoppedSignal = defineSignal<[{ reason: MailStop; at: string }]>('mailStopped');
 /**
  * The lead's rep can no longer have it (deactivated): another rep takes it, the manager is told. `fromRep`: the
- * rep it is taken from; a lead no longer theirs stays as it is (the request sent again after a late answer).
+ * rep it is taken from; a lead moved, or being moved, away from them stays as it is (the request sent again after
+ * a late answer).
  */
 export const reassignSignal = defineSignal<[{ reason: string; fromRep?: string }]>('reassign');
 /** A data-protection erasure: the lead's run does nothing more for the person and ends. */

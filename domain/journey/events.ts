@@ -91,11 +91,14 @@ function movesBuyerStage(d: Draft): boolean {
 function reassigned(d: Draft, reason: string, fromRep: string | undefined): void {
   if (isClosedStage(d)) return;
   const owner = d.lead.assignedRep;
-  const moving = (rep: string) =>
-    d.s.inFlight.some((e) => e.kind === 'assignRep' && e.purpose === 'reassign' && e.exclude.includes(rep));
-  if (fromRep !== undefined && (owner !== fromRep || moving(fromRep)) && (d.config.reassignFromOwnerOnly?.() ?? true)) {
-    if (owner === null && !moving(fromRep)) d.assign('reassign', reason, [fromRep]);
-    return;
+  if (fromRep !== undefined) {
+    const moving = d.s.inFlight.some(
+      (e) => e.kind === 'assignRep' && e.purpose === 'reassign' && e.exclude.includes(fromRep),
+    );
+    if ((owner !== fromRep || moving) && (d.config.reassignFromOwnerOnly?.() ?? true)) {
+      if (owner === null && !moving) d.assign('reassign', reason, [fromRep]);
+      return;
+    }
   }
   d.assign('reassign', reason, owner ? [owner] : []);
   d.lead.assignedRep = null;

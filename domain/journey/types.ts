@@ -233,8 +233,8 @@ export type JourneyEvent =
   | { type: 'schedule'; schedule: ActivitySchedule }
   /**
    * The rep can no longer have the lead (deactivated or away): another rep, the manager told. `fromRep`: the rep
-   * it is taken from; when the lead is no longer theirs (a request sent again after an answer that came too late),
-   * nothing happens. Absent (signals from before it): from whoever has it.
+   * it is taken from; a lead moved, or being moved, away from them already (a request sent again after an answer
+   * that came too late) stays as it is. Absent (signals from before it): from whoever has it.
    */
   | { type: 'reassign'; reason: string; fromRep?: string }
   /** A data-protection erasure: nothing more is done for this person. */
@@ -355,8 +355,8 @@ export interface JourneyConfig {
    */
   engagementOnce?: () => boolean;
   /**
-   * Whether a reassignment from a rep who no longer has the lead is left out (an admin's request sent again
-   * after Temporal answered it too late; the workflow guards this with `patched`); absent = yes.
+   * Whether a reassignment from a rep the lead was moved, or is being moved, away from is left out (an admin's
+   * request sent again after Temporal answered it too late; the workflow guards this with `patched`); absent = yes.
    */
   reassignFromOwnerOnly?: () => boolean;
 }
