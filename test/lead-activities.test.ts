@@ -175,7 +175,10 @@ it('shows every touch across channels, every score change with its reason and ev
   for (let i = 0; i < 100; i++) {
     timeline = (await call('GET', `/v1/leads/${leadId}`, oulu)).body.timeline;
     // The outcome's answer comes once it is decided; its touch, score and stage are written just after, in any order.
+    // The first touch's row commits after the SMTP server's answer, inside the welcome, which routes first: the
+    // lead is in contacting and the rep's (and takes the outcome) while its first touch may still be on its way.
     if (
+      timeline.some((e) => e.type === 'email') &&
       timeline.some((e) => e.type === 'touch' && e.kind === 'engagement') &&
       timeline.some((e) => e.type === 'score' && e.reason === 'outcome reached') &&
       timeline.some((e) => e.type === 'stage' && e.to === 'nurturing')
