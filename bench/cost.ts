@@ -5,7 +5,9 @@
  * rows, and the history a lead leaves (events, workflow tasks, activities). Multiplied by a lead rate,
  * it is the CPU that rate needs, against the cores the machine has: the limit of speed-to-lead, burst and
  * updates, measured. Baseline in the same run: the same processes over the same time with no leads.
- * `BENCH_PROFILE=1` also runs the worker under `--cpu-prof` and adds where its JS threads spend their time.
+ * Where `perf` is installed, a further phase at the same rate samples the Temporal server (bench/go-profile.ts):
+ * where its half of a lead's CPU goes. `BENCH_PROFILE=1` also runs the worker under `--cpu-prof` and adds where
+ * its JS threads spend their time.
  * `npm run bench:cost` writes bench/results/cost.json.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -28,10 +30,26 @@ import {
   waitFor,
   writeResult,
 } from './harness';
+import { goProfile, perfAvailable, startPerf } from './go-profile';
 
 const RATE = Number(process.env.BENCH_RATE ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 40);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const PERF_SECONDS = 20;
+/**
+ * The parts of the Temporal dev server the profile names (a sample counts for each part any frame of its stack
+ * is in; they overlap: the visibility writes go through SQLite, every call through gRPC).
+ */
+const TEMPORAL_PARTS: Record<string, RegExp> = {
+  sqlite: /^modernc\.org\/sqlite|^database\/sql\./,
+  sqlitePreparingStatements: /sqlite3LockAndPrepare|sqlite3Prepare/,
+  visibility: /visibilityQueueTaskExecutor|persistence\/visibility/,
+  grpc: /^google\.golang\.org\/grpc/,
+  protobuf: /^google\.golang\.org\/protobuf|\)\.(Marshal|Unmarshal|Size)$/,
+  goGarbageCollector: /^runtime\.(gcBgMarkWorker|gcAssistAlloc|bgsweep|bgscavenge|gcDrain)/,
+  goScheduler: /^runtime\.(schedule|findRunnable|mcall|park_m|goschedImpl|usleep|futexsleep|notesleep)$/,
+};
+
 /** The lead rates the result prices (the speed-to-lead goal's, and the burst's provider rate). */
 const PRICED_RATES = [20, 50];
 
@@ -102,6 +120,25 @@ main(async () => {
     const threads1 = threadCpu(worker.pid!);
     await new Promise((r) => setTimeout(r, 1000)); // pg_stat_database is refreshed at most every 500 ms
     const db1 = await dbStats();
+    const measured = leadIds.slice(before);
+
+    // Where the Temporal server's CPU goes, over a further phase (perf's own cost stays out of the figures above).
+    let temporalProfile: object = { skipped: 'perf is not installed' };
+    if (perfAvailable()) {
+      const file = path.join(profDir, 'temporal.perf');
+      const perf = startPerf(stack.temporalPid, file);
+      const first = leadIds.length;
+      await phase(RATE, PERF_SECONDS);
+      await perf.stop();
+      temporalProfile = {
+        what:
+          `the Temporal dev server under perf (499 Hz, call stacks) while ${leadIds.length - first} more leads came in at the same rate, ` +
+          "its functions named from the binary's Go function table; parts: the share of samples with a frame in each (they " +
+          'overlap); inKernel: in system calls, scheduling and the loopback network its services talk over; self: the ' +
+          'functions the samples were in',
+        ...(await goProfile(stack.temporalPid, file, TEMPORAL_PARTS)),
+      };
+    }
 
     // The idle processes' CPU over the measured phase's wall time, per lead: the part that is not the leads'.
     const idlePerLead = Object.fromEntries(
@@ -136,7 +173,7 @@ main(async () => {
     };
 
     // The history a new lead leaves, on a sample of the measured leads.
-    const sample = leadIds.slice(before).filter((_, i) => i % 20 === 0);
+    const sample = measured.filter((_, i) => i % 20 === 0);
     const shape = { events: 0, workflowTasks: 0, activities: 0, byActivity: {} as Record<string, number> };
     for (const id of sample) {
       const events = (await stack.client.workflow.getHandle(leadWorkflowId(id)).fetchHistory()).events ?? [];
@@ -196,6 +233,7 @@ main(async () => {
         cores,
       })),
       sustainableLeadsPerSecond: Number(((cores * 1000) / totalMsPerLead).toFixed(1)),
+      temporalProfile,
       ...(profile ? { profile } : {}),
     });
   } finally {

@@ -12,13 +12,17 @@ const read = (name: string): R | undefined => {
 };
 const load = (r: R) => (r.machine?.loadavg as number[] | undefined)?.[0] ?? '—';
 const day = (r: R) => String(r.at ?? r.when ?? '').slice(0, 10);
+const pct = (share: number) => `${Math.round(share * 100)} %`;
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
 const rows: [string, (r: R) => [string, string, string, string]][] = [
   [
     'cost',
     (r) => [
-      `${r.totalCpuMsPerLead} ms of CPU a new lead (API ${r.cpuMsPerLead.api}, worker ${r.cpuMsPerLead.worker}, Temporal ${r.cpuMsPerLead.temporal}, PostgreSQL ${r.cpuMsPerLead.postgres}): ${r.sustainableLeadsPerSecond} leads/s on ${r.machine.cpus} cores`,
+      `${r.totalCpuMsPerLead} ms of CPU a new lead (API ${r.cpuMsPerLead.api}, worker ${r.cpuMsPerLead.worker}, Temporal ${r.cpuMsPerLead.temporal}, PostgreSQL ${r.cpuMsPerLead.postgres}): ${r.sustainableLeadsPerSecond} leads/s on ${r.machine.cpus} cores` +
+        (r.temporalProfile?.parts
+          ? `; Temporal's samples in gRPC ${pct(r.temporalProfile.parts.grpc)}, SQLite ${pct(r.temporalProfile.parts.sqlite)}, the kernel ${pct(r.temporalProfile.inKernel)}`
+          : ''),
       '— (the limit of the next three)',
       `idle ${r.baseline.totalCpuMsPerLead} ms`,
       String(r.ratio),
