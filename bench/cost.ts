@@ -193,7 +193,9 @@ main(async () => {
     if (PROFILE) {
       await stopChild(worker, 'SIGTERM'); // a profile is written when its thread ends
       profile = Object.fromEntries(
-        readdirSync(profDir).map((f, i) => [`thread ${i}`, profileSummary(path.join(profDir, f), 20)]),
+        readdirSync(profDir)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f, i) => [`thread ${i}`, profileSummary(path.join(profDir, f), 20)]),
       );
     }
 
