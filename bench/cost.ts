@@ -130,14 +130,18 @@ main(async () => {
       const first = leadIds.length;
       await phase(RATE, PERF_SECONDS);
       await perf.stop();
-      temporalProfile = {
-        what:
-          `the Temporal dev server under perf (499 Hz, call stacks) while ${leadIds.length - first} more leads came in at the same rate, ` +
-          "its functions named from the binary's Go function table; parts: the share of samples with a frame in each (they " +
-          'overlap); inKernel: in system calls, scheduling and the loopback network its services talk over; self: the ' +
-          'functions the samples were in',
-        ...(await goProfile(stack.temporalPid, file, TEMPORAL_PARTS)),
-      };
+      const result = await goProfile(stack.temporalPid, file, TEMPORAL_PARTS);
+      temporalProfile =
+        result.samples === 0
+          ? { skipped: 'perf recorded no samples (not allowed to trace the process: kernel.perf_event_paranoid)' }
+          : {
+              what:
+                `the Temporal dev server under perf (499 Hz, call stacks) while ${leadIds.length - first} more leads came in at the same rate, ` +
+                "its functions named from the binary's Go function table; parts: the share of samples with a frame in each (they " +
+                'overlap); inKernel: in system calls, scheduling and the loopback network its services talk over; self: the ' +
+                'functions the samples were in',
+              ...result,
+            };
     }
 
     // The idle processes' CPU over the measured phase's wall time, per lead: the part that is not the leads'.

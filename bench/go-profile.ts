@@ -18,12 +18,13 @@ export function startPerf(pid: number, file: string): { stop(): Promise<void> } 
   const child: ChildProcess = spawn('perf', ['record', '-F', '499', '-g', '-o', file, '-p', String(pid)], {
     stdio: 'ignore',
   });
+  // Also when perf ended on its own (not allowed to trace the process): the profile then has no samples.
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGINT'); // perf writes its file on SIGINT
-      }),
+    async stop() {
+      child.kill('SIGINT'); // perf writes its file on SIGINT
+      await exited;
+    },
   };
 }
 
