@@ -427,6 +427,7 @@ export async function welcomeBreakdown(client: Client, workflowIds: string[]) {
  */
 export async function timerLags(client: Client, workflowIds: string[]) {
   const lags: number[] = [];
+  const dues: number[] = [];
   let withFiredTimer = 0;
   for (const id of workflowIds) {
     const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
@@ -439,18 +440,28 @@ export async function timerLags(client: Client, workflowIds: string[]) {
       const timeout = started?.timerStartedEventAttributes?.startToFireTimeout;
       if (!started || !timeout) continue;
       const due = eventMs(started.eventTime) + eventMs(timeout);
+      dues.push(due);
       const handled = events.slice(i).find((c) => c.workflowTaskCompletedEventAttributes);
       if (handled) lags.push(eventMs(handled.eventTime) - due);
     }
     if (fired) withFiredTimer++;
   }
   lags.sort((a, b) => a - b);
+  dues.sort((a, b) => a - b);
+  // The densest minute: the most timers due within 60 s of one another.
+  let mostInOneMinute = 0;
+  for (let i = 0, j = 0; j < dues.length; j++) {
+    while (dues[j]! - dues[i]! > 60_000) i++;
+    mostInOneMinute = Math.max(mostInOneMinute, j - i + 1);
+  }
   return {
     sampled: workflowIds.length,
     withFiredTimer,
     timers: lags.length,
     p50Ms: percentile(lags, 0.5),
     maxMs: percentile(lags, 1),
+    dueSpanSeconds: dues.length > 0 ? Math.round((dues.at(-1)! - dues[0]!) / 1000) : 0,
+    mostDueInOneMinute: mostInOneMinute,
   };
 }
 

@@ -116,9 +116,13 @@ main(async () => {
       storeBytesPerLead: Math.round(storeBytes / Math.max(1, leadIds.length)),
       timerWaveMaxLagMs: wave.maxMs,
       timerWave: {
-        what: `each lead's SLA timer (20 min at ×${TIME_SCALE}: 20 s) came due while captures went on; lag = first workflow task completed after the timer fired, against its due time, on a sample`,
-        dueOverSeconds: Number(captureSeconds.toFixed(0)),
+        what:
+          `each lead's SLA timer (20 min at ×${TIME_SCALE}: 20 s from its first workflow task) came due while captures went on; ` +
+          'lag = first workflow task completed after the timer fired, against its due time, on a sample of 1 lead in ' +
+          `${step}; dueSpanSeconds: first to last due time of the sampled timers (the SLA timers and those after them); mostDueInOneMinute: the densest minute of the ` +
+          'sample, and estimatedMostDueInOneMinute that times the sampling step',
         ...wave,
+        estimatedMostDueInOneMinute: wave.mostDueInOneMinute * step,
       },
     });
   } finally {
