@@ -155,6 +155,7 @@ export type RepNotice =
   | 'calls_overdue';
 export type ManagerNotice =
   | 'sla_breach'
+  | 'sla_missed_unseen'
   | 'handoff_overdue'
   | 'no_rep_available'
   | 'reply_unanswered'

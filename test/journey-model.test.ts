@@ -57,6 +57,8 @@ interface Lead {
   buyerStage?: string;
   marketingConsent: boolean;
   storedStage?: LeadStage;
+  /** R6: how long before its first capture is decided the request reached Temporal; absent: a run from before the SLA ran from the request. */
+  requestedAgoMs?: number;
 }
 
 interface Capture {
@@ -120,6 +122,12 @@ const leadArb: fc.Arbitrary<Lead> = fc.record({
   storedStage: fc.oneof(
     { arbitrary: fc.constant(undefined), weight: 3 },
     { arbitrary: fc.constantFrom(...STAGES), weight: 1 },
+  ),
+  // Seen at once, after a backlog of seconds or minutes, or after a worker outage longer than the SLA.
+  requestedAgoMs: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 1 },
+    { arbitrary: fc.integer({ min: 0, max: 5_000 }), weight: 2 },
+    { arbitrary: fc.integer({ min: 1, max: 40 }).map((m) => m * MINUTE), weight: 2 },
   ),
 });
 /** From seconds to 120 days, weighted so that the SLA (20 min), a day, the cadence waits and the quarter all come up. */
@@ -407,6 +415,8 @@ interface History {
   keys: Set<string>;
   /** Keys of e-mail effects (sendEmail, welcome). */
   emailKeys: Set<string>;
+  /** When the lead's request reached Temporal (the config's `requestedAt`), or null. */
+  requestedAt: number | null;
   /** The evidence that qualified the lead was spent by a rejected handoff or a lost opportunity, and no new evidence qualified it since. */
   evidenceSpent: boolean;
 }
@@ -433,6 +443,8 @@ const coverage = {
   buyerStageSetByRep: 0,
   engagementsResent: 0,
   reassignsFromFormer: 0,
+  slaFromRequest: 0,
+  slaMissedUnseen: 0,
 };
 
 function fail(rule: string, detail: string): never {
@@ -448,6 +460,28 @@ function ownerInvariant({ next }: StepView): void {
     'R16/R6: a lead whose run is not over and that is past new always has an owner (a rep, an open "no rep available" escalation, or an assignment in flight)',
     `stage ${stageOf(next)}, assignedRep null, noRepEscalation false, routing false`,
   );
+}
+
+/** R6: a new lead's SLA runs from its request; one first seen after it ran out is told to the manager and its rep has the whole SLA. */
+function slaFromRequest({ at, next, effects }: StepView, history: History): void {
+  if (!effects.some((e) => e.kind === 'welcome') || stageOf(next) !== 'contacting') return;
+  const sla = 20 * MINUTE;
+  const requested = history.requestedAt;
+  const missed = requested !== null && requested + sla <= at;
+  const deadline = requested === null || missed ? at + sla : requested + sla;
+  if (requested !== null) coverage[missed ? 'slaMissedUnseen' : 'slaFromRequest'] += 1;
+  if (next.lead.slaDeadline !== new Date(deadline).toISOString())
+    fail(
+      "R6: a new lead's SLA runs from its request (the whole SLA from now when first seen after it ran out)",
+      `requested ${requested === null ? 'unknown' : new Date(requested).toISOString()}, welcomed ${new Date(at).toISOString()}, deadline ${String(next.lead.slaDeadline)}`,
+    );
+  // Notices wait behind the first touch (held until the welcome reports).
+  const told = [...effects, ...next.held].some((e) => e.kind === 'notifyManager' && e.notice === 'sla_missed_unseen');
+  if (told !== missed)
+    fail(
+      'R6: the manager is told of a lead first seen after its SLA ran out, and only of such a lead',
+      `requested ${String(requested)}, welcomed ${at}, told ${String(told)}`,
+    );
 }
 
 function slaInvariant({ next }: StepView): void {
@@ -721,6 +755,7 @@ const INVARIANTS: ((view: StepView, history: History) => void)[] = [
   buyerStageMoves,
   ownerInvariant,
   slaInvariant,
+  slaFromRequest,
   nurtureHasNextStep,
   requalifyOnlyOnEvidence,
   notInterestedOnlyByRule,
@@ -742,7 +777,8 @@ class Run {
   now: number;
   readonly steps: Step[] = [];
   readonly reached = new Set<LeadStage>();
-  private readonly history: History = { keys: new Set(), emailKeys: new Set(), evidenceSpent: false };
+  private readonly history: History;
+  private readonly config: JourneyConfig;
 
   constructor(readonly lead: Lead) {
     const { reachableBy, buyerStage, marketingConsent, storedStage } = lead;
@@ -759,6 +795,9 @@ class Run {
     };
     this.state = initialState(newLead, lead.t0);
     this.now = lead.t0;
+    const requestedAt = lead.requestedAgoMs === undefined ? null : lead.t0 - lead.requestedAgoMs;
+    this.history = { keys: new Set(), emailKeys: new Set(), evidenceSpent: false, requestedAt };
+    this.config = requestedAt === null ? CONFIG : { ...CONFIG, requestedAt: () => requestedAt };
   }
 
   apply(event: JourneyEvent, at = this.now): Effect[] {
@@ -767,7 +806,7 @@ class Run {
     this.now = at;
     // Purity, on a sample of steps: decide does not change the state it is given.
     const before = this.steps.length % 3 === 1 ? JSON.stringify(prev) : null;
-    const { state: next, effects } = decide(prev, event, at, CONFIG);
+    const { state: next, effects } = decide(prev, event, at, this.config);
     if (before !== null && JSON.stringify(prev) !== before)
       fail('Purity: decide does not mutate the state it is given', `the state changed while deciding ${show(event)}`);
     const view = { at, prev, event, next, effects };
@@ -891,6 +930,8 @@ function checkCoverage(): void {
     'buyerStageSetByRep',
     'engagementsResent',
     'reassignsFromFormer',
+    'slaFromRequest',
+    'slaMissedUnseen',
   ] as const) {
     if (coverage[key] < floor) low.push(key);
   }

@@ -70,6 +70,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadState>
     engagementOnce: () => patched('engagement-once'),
     // A reassignment sent again after a late answer moves the lead once; older runs replay as they ran.
     reassignFromOwnerOnly: () => patched('reassign-from-owner-only'),
+    // R6: a new lead's SLA runs from the request (this run's start: the API's signalWithStart); older runs replay as they ran.
+    requestedAt: () => (!input.carried && patched('sla-from-request') ? workflowInfo().startTime.getTime() : null),
   };
   const { workflowId, firstExecutionRunId } = workflowInfo();
   let state: JourneyState =

@@ -174,8 +174,22 @@ function welcome(d: Draft): void {
   s.routing = true;
   d.notifyRep('new_lead');
   d.moveTo('contacting', 'captured: first contact under way (R6)');
+  slaFromRequest(d);
   d.rescore('captured');
   if (isAdvanced(d.lead.buyerStage ?? undefined, false)) d.moveTo('qualified', 'captured in the decision stage (R13)');
+}
+
+/**
+ * R6: the SLA runs from the request, not from when a worker first saw the lead (a backlog or a worker outage
+ * delays that). A lead first seen after its SLA ran out: the manager is told, and the rep routing finds now
+ * has the whole SLA, as a rep given a breached lead has.
+ */
+function slaFromRequest(d: Draft): void {
+  const requestedAt = d.config.requestedAt?.() ?? null;
+  if (requestedAt === null || requestedAt >= d.now) return;
+  const deadline = requestedAt + d.ms(d.config.policy.firstContactSla);
+  if (deadline > d.now) d.lead.slaDeadline = d.iso(deadline);
+  else d.notifyManager('sla_missed_unseen');
 }
 
 /** How many stored engagements' request ids a lead remembers, so that one sent again is applied once (a request holds up to 100). */

@@ -359,6 +359,12 @@ export interface JourneyConfig {
    * request sent again after Temporal answered it too late; the workflow guards this with `patched`); absent = yes.
    */
   reassignFromOwnerOnly?: () => boolean;
+  /**
+   * R6: when the request that created the lead reached Temporal (its run's start), for an SLA that runs from the
+   * request rather than from when a worker first saw the lead; absent or null = from the first sight (runs that
+   * welcomed their lead before the workflow guarded this with `patched` replay so).
+   */
+  requestedAt?: () => number | null;
 }
 
 /** The result of one decision: the next state and what to do. */

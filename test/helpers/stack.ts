@@ -61,8 +61,10 @@ export interface Stack {
   keys: DataKeyStore;
   taskQueue: string;
   apiUrl: string;
-  /** The in-process worker (undefined with `worker: false`). */
+  /** The in-process worker (undefined with `worker: false`, until `startWorker`). */
   worker: LeadWorkers | undefined;
+  /** Starts the in-process worker of a stack started with `worker: false` (leads captured before it waited, as in an outage). */
+  startWorker(): Promise<void>;
   /** One JSON request to the API: its status and parsed body. */
   call(
     method: string,
@@ -109,7 +111,8 @@ export async function startStack(
   let workerRun: Promise<void> | undefined;
   let nativeConnection: NativeConnection | undefined;
   const mailer = nodemailer.createTransport(smtp.url);
-  if (options.worker !== false) {
+  async function startWorker(): Promise<void> {
+    if (worker) return;
     nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     worker = await createLeadWorker({
       connection: nativeConnection,
@@ -123,6 +126,7 @@ export async function startStack(
     });
     workerRun = worker.run();
   }
+  if (options.worker !== false) await startWorker();
   // Every test client is 127.0.0.1, and bursts are what some tests are about: no rate limit unless a test sets one (test/operations.test.ts).
   const app = createApp({
     db,
@@ -153,7 +157,10 @@ export async function startStack(
     keys,
     taskQueue,
     apiUrl,
-    worker,
+    get worker() {
+      return worker;
+    },
+    startWorker,
     call,
     async authAs(role, repId) {
       const key = await createApiKey(db, role, {

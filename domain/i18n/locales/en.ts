@@ -224,6 +224,12 @@ export const en = {
       subject: 'SLA breached: {lead} not contacted in time',
       body: ['{rep} has not logged a first contact within the speed-to-lead SLA (R6).'],
     },
+    'manager.sla_missed_unseen': {
+      subject: 'SLA missed before any rep was told: {lead}',
+      body: [
+        'This lead waited longer than the speed-to-lead SLA before Ripen could route it: its workers were down or behind. The rep told now has the whole SLA (R6).',
+      ],
+    },
     'manager.handoff_overdue': {
       subject: 'Handoff overdue: {lead}',
       body: ['{rep} has neither accepted nor rejected this qualified lead, even after a reminder.'],

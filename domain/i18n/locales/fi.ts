@@ -214,6 +214,12 @@ export const fi = {
       subject: 'SLA ylittyi: liidiin {lead} ei otettu yhteyttä ajoissa',
       body: ['{rep} ei ole kirjannut ensimmäistä yhteydenottoa reagointiajan SLA:n puitteissa (R6).'],
     },
+    'manager.sla_missed_unseen': {
+      subject: 'SLA ylittyi ennen kuin yhdellekään myyjälle kerrottiin: {lead}',
+      body: [
+        'Liidi odotti reagointiajan SLA:ta kauemmin ennen kuin Ripen ehti ohjata sen myyjälle: sen workerit olivat alhaalla tai jäljessä. Nyt tiedon saava myyjä saa koko SLA-ajan (R6).',
+      ],
+    },
     'manager.handoff_overdue': {
       subject: 'Luovutus myöhässä: {lead}',
       body: ['{rep} ei ole hyväksynyt eikä hylännyt tätä kvalifioitua liidiä muistutuksesta huolimatta.'],
