@@ -52,6 +52,8 @@ export interface SunkMail {
   to: string[];
   at: number;
   messageId: string | undefined;
+  /** As the header has it (an encoded word is not decoded). */
+  subject: string | undefined;
 }
 
 /** An SMTP server in this process that accepts everything and records when (no parsing: it must not be the bottleneck). */
@@ -70,6 +72,7 @@ export async function startMailSink(): Promise<{ url: string; mails: SunkMail[];
           to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
           at: performance.now(),
           messageId: /^Message-ID:\s*(\S+)/im.exec(head)?.[1],
+          subject: /^Subject:\s*(.*)$/im.exec(head)?.[1],
         });
         callback();
       });
