@@ -27,7 +27,7 @@ export interface FunnelFigures {
   sqlToWon: number | null;
   /** R6: from the first touch to the rep's first reported contact, over the leads contacted. */
   speedToLead: { contacted: number; medianSeconds: number | null; p90Seconds: number | null };
-  /** R6: leads whose manager was told of an SLA breach / leads that went to contacting. */
+  /** R6: leads whose manager was told of an SLA breach (at the deadline, or before any rep was told) / leads that went to contacting. */
   slaBreachRate: number | null;
   /** From the first touch to conversion, over the converted leads. */
   medianCycleDays: number | null;
@@ -77,7 +77,7 @@ function cohortSql(where: string): string {
           FROM touches t JOIN leads l ON l.id = t.lead_id WHERE t.kind = 'outcome' AND ${where} GROUP BY t.lead_id
       ) fc ON fc.lead_id = l.id
       LEFT JOIN (
-        SELECT DISTINCT e.lead_id FROM sent_emails e JOIN leads l ON l.id = e.lead_id WHERE e.template = 'manager-sla_breach' AND ${where}
+        SELECT DISTINCT e.lead_id FROM sent_emails e JOIN leads l ON l.id = e.lead_id WHERE e.template IN ('manager-sla_breach', 'manager-sla_missed_unseen') AND ${where}
       ) sb ON sb.lead_id = l.id
      WHERE ${where}`;
 }

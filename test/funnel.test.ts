@@ -25,7 +25,8 @@ interface Seed {
   /** Stage moves as [to, offset from the first touch], in order. */
   moves: [string, number][];
   contactAfter?: number;
-  slaBreach?: boolean;
+  /** R6: the manager's notice: breached at the deadline, or missed before any rep was told. */
+  slaBreach?: 'sla_breach' | 'sla_missed_unseen';
   scores: [number, 'cold' | 'warm' | 'hot', number][];
 }
 
@@ -52,8 +53,8 @@ async function seed(name: string, s: Seed): Promise<string> {
   }
   if (s.slaBreach) {
     await stack.db.query(
-      "INSERT INTO sent_emails (send_key, lead_id, message_id, template, to_address, subject, status, category) VALUES ($1, $2, $3, 'manager-sla_breach', 'm@ripen.test', 'SLA breached', 'sent', 'internal')",
-      [randomUUID(), id, `<${randomUUID()}@ripen.test>`],
+      "INSERT INTO sent_emails (send_key, lead_id, message_id, template, to_address, subject, status, category) VALUES ($1, $2, $3, $4, 'm@ripen.test', 'SLA', 'sent', 'internal')",
+      [randomUUID(), id, `<${randomUUID()}@ripen.test>`, `manager-${s.slaBreach}`],
     );
   }
   for (const [score, grade, offset] of s.scores) {
@@ -117,10 +118,10 @@ beforeAll(async () => {
       ['nurturing', 2 * DAY],
     ],
     contactAfter: 30 * MIN,
-    slaBreach: true,
+    slaBreach: 'sla_breach',
     scores: [[30, 'warm', DAY]],
   });
-  // C: never contacted, SLA breached, not interested.
+  // C: never contacted, its SLA ran out before its workers took it up (R6), not interested.
   await seed('c', {
     rep: b,
     source: web,
@@ -129,7 +130,7 @@ beforeAll(async () => {
       ['contacting', 0],
       ['not_interested', 15 * DAY],
     ],
-    slaBreach: true,
+    slaBreach: 'sla_missed_unseen',
     scores: [[10, 'cold', 0]],
   });
   // D: contacted after 5 min, qualified, handed off, opportunity lost: back to nurture.
