@@ -60,7 +60,10 @@ const rows: [string, (r: R) => [string, string, string, string]][] = [
     (r) => [
       `worker RSS ${mib(r.workerRssBytes)} (peak ${mib(r.workerPeakRssBytes)}) with ${r.leads} leads` +
         (r.rssTrend ? `, ${r.rssTrend.rssAt100kMiB} MiB at 100,000 at its growth from 30 %` : '') +
-        `; ${r.storeBytesPerLead} B/lead; timer lag ≤ ${r.timerWaveMaxLagMs} ms`,
+        `; ${r.storeBytesPerLead} B/lead; ` +
+        (r.timerWave?.estimatedMostDueInOneMinute !== undefined
+          ? `a wave of ~${r.timerWave.estimatedMostDueInOneMinute} SLA timers due in one minute, lag ≤ ${r.timerWaveMaxLagMs} ms`
+          : `timer lag ≤ ${r.timerWaveMaxLagMs} ms`),
       'RSS < 1.5 GiB',
       `at rest ${mib(r.baseline.workerRssBytes)}`,
       String(r.ratio),
