@@ -117,6 +117,7 @@ main(async () => {
     await new Promise((r) => setTimeout(r, 60_000));
     const workerRssBytes = rssBytes(worker.pid!);
     const workerPeakRssBytes = peakRssBytes(worker.pid!);
+    const restMissedBeforeWelcome = managerNotices(/^SLA missed before/) - missedBeforeWelcome;
     const storeBytes = sqliteBytes(stack.temporalDbFile!) - storeBefore;
     const limit = 1.5 * 2 ** 30;
     const growth = trend.growth(workerRssBytes);
@@ -148,9 +149,12 @@ main(async () => {
         rest: rest > 0 ? Number((rest / restCaptureSeconds).toFixed(1)) : null,
       },
       welcomedPerSecond: {
-        what: "capture to every lead's first touch: the wave from the worker's start, the rest from their first capture",
+        what:
+          "capture to every lead's first touch: the wave from the worker's start, the rest from their first capture; " +
+          'restMissedBeforeWelcome: leads of the rest welcomed only after their SLA had run out (captures ran ahead)',
         wave: Number(waveWelcomedPerSecond.toFixed(1)),
         rest: rest > 0 ? Number(restWelcomedPerSecond.toFixed(1)) : null,
+        restMissedBeforeWelcome,
       },
       workerRssBytes,
       workerPeakRssBytes,
