@@ -5,9 +5,9 @@
  * captures (an outage), and the API runs a compressed clock so that the SLA is seconds long.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { leadStateQuery, leadWorkflowId } from '../workflows/contracts';
+import { leadWorkflowId } from '../workflows/contracts';
+import { waitForState } from './helpers/lifecycle';
 import { startStack, type Stack } from './helpers/stack';
-import { waitUntil } from './helpers/wait';
 
 const SCALE = 120; // the 20-minute SLA becomes 10 seconds
 const SLA_MS = (20 * 60_000) / SCALE;
@@ -32,10 +32,6 @@ it('runs a new lead’s SLA from its request, and tells the manager of one its w
     expect(res.status).toBe(201);
     return stack.client.workflow.getHandle(leadWorkflowId(res.body.leadId as string));
   };
-  const stateWithSla = async (handle: Awaited<ReturnType<typeof captureLead>>) => {
-    await waitUntil(async () => (await handle.query(leadStateQuery)).slaDeadline !== null);
-    return handle.query(leadStateQuery);
-  };
 
   // No worker yet: one lead waits longer than its SLA, another a few seconds.
   const missed = await captureLead('Myohassa');
@@ -45,7 +41,7 @@ it('runs a new lead’s SLA from its request, and tells the manager of one its w
   await stack.startWorker();
 
   // Seen 3 s late, the lead keeps its deadline: its request (the run's start) plus the SLA.
-  const lateState = await stateWithSla(late);
+  const lateState = await waitForState(late, (s) => s.slaDeadline !== null);
   const lateStart = (await late.describe()).startTime.getTime();
   expect(Date.parse(lateState.slaDeadline!)).toBe(lateStart + SLA_MS);
 
@@ -54,7 +50,7 @@ it('runs a new lead’s SLA from its request, and tells the manager of one its w
     (m) => /SLA missed before any rep was told/.test(m.parsed.subject ?? '') && /Myohassa/.test(m.parsed.subject ?? ''),
   );
   expect(notice!.parsed.text).toMatch(/workers were down or behind/);
-  const missedState = await stateWithSla(missed);
+  const missedState = await waitForState(missed, (s) => s.slaDeadline !== null);
   const missedStart = (await missed.describe()).startTime.getTime();
   expect(Date.parse(missedState.slaDeadline!) - missedStart).toBeGreaterThanOrEqual(SLA_MS + 5_000 + SLA_MS);
   expect(stack.smtp.messages.filter((m) => /SLA missed before/.test(m.parsed.subject ?? ''))).toHaveLength(1);
